@@ -1,0 +1,235 @@
+"""SQLAlchemy models: clients, staff, leads, credit requests and their audit trail,
+the delivery outbox and the bookkeeping that makes Slack traffic idempotent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import JSONDoc, UTCDateTime
+
+# Request statuses. "Open" statuses block a second request on the same lead.
+PENDING = "pending"
+APPROVED = "approved"
+DENIED = "denied"
+REVERSED = "reversed"
+EXCEPTION = "exception"  # denied, with an exception thread open for an account manager
+OPEN_STATUSES = (PENDING, EXCEPTION)
+ALL_STATUSES = (PENDING, APPROVED, DENIED, REVERSED, EXCEPTION)
+
+# Staff roles.
+REVIEWER = "reviewer"
+ACCOUNT_MANAGER = "account_manager"
+ADMIN = "admin"
+ROLES = (REVIEWER, ACCOUNT_MANAGER, ADMIN)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slack_channel_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    account_manager_user_id: Mapped[str | None] = mapped_column(String(32))
+    service_zips: Mapped[str] = mapped_column(Text, default="")
+    service_counties: Mapped[str] = mapped_column(Text, default="")
+    base_zip: Mapped[str | None] = mapped_column(String(10))
+    radius_miles: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClientUser(Base):
+    """A Slack user who speaks for a client (a contractor)."""
+
+    __tablename__ = "client_users"
+
+    client_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("clients.client_id", ondelete="CASCADE"), primary_key=True
+    )
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    granted_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Lead(Base):
+    __tablename__ = "leads"
+
+    lead_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    lead_type: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(200))
+    category_key: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    last_name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    phone_e164: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    email_key: Mapped[str | None] = mapped_column(String(320))
+    street: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(32), default="")
+    zip: Mapped[str] = mapped_column(String(16), default="")
+    price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+
+    __table_args__ = (
+        # The duplicate lookup: same client, same category, same contact, recent.
+        Index("ix_leads_dup_phone", "client_id", "category_key", "phone_e164", "received_at"),
+        Index("ix_leads_dup_email", "client_id", "category_key", "email_key", "received_at"),
+        Index("ix_leads_client_received", "client_id", "received_at"),
+    )
+
+
+class CreditRequest(Base):
+    __tablename__ = "credit_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(String(64), ForeignKey("leads.lead_id"), index=True)
+    client_id: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    details: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(32), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    origin_channel_id: Mapped[str | None] = mapped_column(String(32))
+    source_view_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    verdict: Mapped[str] = mapped_column(String(16))
+    deny_reason: Mapped[str | None] = mapped_column(String(64))
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    findings: Mapped[list] = mapped_column(JSONDoc, default=list)
+    evidence: Mapped[dict] = mapped_column(JSONDoc, default=dict)
+
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    auto_decided: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    exception_note: Mapped[str | None] = mapped_column(Text)
+    exception_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    exception_outcome: Mapped[str | None] = mapped_column(String(16))
+
+    info_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    info_wait_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+    # Where the bot's messages about this request live in Slack.
+    contractor_channel_id: Mapped[str | None] = mapped_column(String(32))
+    contractor_ts: Mapped[str | None] = mapped_column(String(32), index=True)
+    reviewer_channel_id: Mapped[str | None] = mapped_column(String(32))
+    reviewer_ts: Mapped[str | None] = mapped_column(String(32), index=True)
+    exception_channel_id: Mapped[str | None] = mapped_column(String(32))
+    exception_ts: Mapped[str | None] = mapped_column(String(32))
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # At most one open request per lead, enforced by the database itself.
+        Index(
+            "uq_credit_requests_open_lead",
+            "lead_id",
+            unique=True,
+            sqlite_where=text("status IN ('pending', 'exception')"),
+            postgresql_where=text("status IN ('pending', 'exception')"),
+        ),
+        Index("ix_credit_requests_status", "status", "requested_at"),
+    )
+
+
+class RequestEvent(Base):
+    """Append-only audit trail: every state change and every refused attempt."""
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    surface: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(48))
+    old_status: Mapped[str | None] = mapped_column(String(16))
+    new_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSONDoc, default=dict)
+
+
+class RequestMessage(Base):
+    """The conversation between a reviewer and the contractor about one request."""
+
+    __tablename__ = "request_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(Integer, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author: Mapped[str] = mapped_column(String(32))
+    direction: Mapped[str] = mapped_column(String(24))  # to_contractor | from_contractor
+    text: Mapped[str] = mapped_column(Text)
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class OutboxMessage(Base):
+    """A Slack call the bot owes, written in the transaction that caused it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_key: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict] = mapped_column(JSONDoc, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_outbox_pending", "status", "next_attempt_at"),
+        Index("ix_outbox_order", "order_key", "status", "id"),
+    )
+
+
+class SlaNotice(Base):
+    """One row per (request, notice): the primary key makes each notice go out once."""
+
+    __tablename__ = "sla_notices"
+
+    request_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProcessedEvent(Base):
+    """Slack event ids already handled, so Slack's retries are not processed twice."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
