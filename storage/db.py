@@ -46,7 +46,8 @@ def make_engine(url: str = DEFAULT_URL, *, immediate: bool = True) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            deferred = not immediate or conn.get_execution_options().get("read_only", False)
+            conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -85,6 +86,7 @@ class Database:
         if migrate:
             upgrade(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = sessionmaker(self.engine.execution_options(read_only=True), expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -93,6 +95,12 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction that only reads (on SQLite it does not take the write lock)."""
+        with self.read_sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

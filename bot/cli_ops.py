@@ -1,0 +1,100 @@
+"""The operating commands of ``credit-bot``: serve, worker, sla-sweep, history, outbox."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from sqlalchemy import select
+
+from bot import audit, sla
+from bot import outbox as ob
+from bot.cli import CliError, _at, _database
+from bot.delivery import Deliverer
+from bot.desk import Desk
+from bot.runtime import Runtime, configure_logging
+from bot.settings import Settings
+from storage.models import CreditRequest, OutboxMessage
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    configure_logging()
+    Runtime(settings).serve()
+    return 0
+
+
+def cmd_worker(args, settings: Settings) -> int:
+    configure_logging()
+    Runtime(settings).work()
+    return 0
+
+
+def _deliver_now(desk: Desk, seconds: float = 20.0) -> tuple[int, int]:
+    """Send what is due from this process; whatever still fails waits for the server's worker."""
+    if not desk.settings.slack_bot_token:
+        return 0, 0
+    deliverer = Deliverer(desk)
+    deadline = time.monotonic() + seconds
+    sent = 0
+    while time.monotonic() < deadline:
+        n = deliverer.drain(max_rounds=1)
+        sent += n
+        if not n:
+            break
+    with desk.read() as session:
+        waiting = ob.depth(session)[ob.PENDING]
+    return deliverer.stats["delivered"], waiting
+
+
+def cmd_sla_sweep(args, settings: Settings) -> int:
+    at = _at(args.at, settings)
+    desk = Desk(settings, db=_database(settings))
+    notices = sla.sweep(desk, at)
+    for n in notices:
+        print(f"CR-{n.request_id}\t{n.kind}\t{n.age:.1f} business days")
+    delivered, waiting = _deliver_now(desk)
+    print(f"{len(notices)} notice(s) queued as of {at.astimezone(desk.tz).isoformat(timespec='seconds')}; "
+          f"{delivered} Slack message(s) sent now, {waiting} waiting for delivery")
+    return 0
+
+
+def cmd_history(args, settings: Settings) -> int:
+    raw = args.request_id.strip().upper().removeprefix("CR-")
+    if not raw.isdigit():
+        raise CliError(f"not a request id: {args.request_id!r} (expected e.g. 12 or CR-12)")
+    db = _database(settings)
+    tz = settings.calendar.tz
+    with db.read() as session:
+        req = session.get(CreditRequest, int(raw))
+        if req is None:
+            raise CliError(f"no request CR-{raw}")
+        events = audit.history(session, req.id)
+    print(f"CR-{req.id} lead {req.lead_id} client {req.client_id} reason {req.reason}: {req.status}")
+    for e in events:
+        move = f"{e.old_status or '-'} -> {e.new_status or '-'}" if (e.old_status or e.new_status) else ""
+        note = f"  \"{e.note}\"" if e.note else ""
+        print(f"{e.at.astimezone(tz).isoformat(timespec='seconds')}  {e.action:<20} {e.actor:<12} "
+              f"{e.surface:<16} {move}{note}")
+    return 0
+
+
+def cmd_outbox(args, settings: Settings) -> int:
+    db = _database(settings)
+    desk = Desk(settings, db=db)
+    if args.outbox_command == "retry":
+        if not args.ids and not args.all_dead:
+            raise CliError("name the deliveries to retry, or pass --all-dead")
+        with desk.transaction() as session:
+            n = ob.retry_dead(session, None if args.all_dead else args.ids, now=desk.now())
+        print(f"{n} dead delivery(ies) queued again")
+        return 0
+    with desk.read() as session:
+        stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(args.limit)
+        if args.status != "all":
+            stmt = stmt.where(OutboxMessage.status == args.status)
+        rows = list(session.scalars(stmt))
+        counts = ob.depth(session)
+    print(f"outbox: {counts[ob.PENDING]} pending, {counts[ob.DONE]} done, {counts[ob.DEAD]} dead", file=sys.stderr)
+    for r in rows:
+        print(f"{r.id}\t{r.status}\t{r.kind}\t{r.order_key}\tattempts={r.attempts}\t{r.last_error or ''}")
+    return 0

@@ -1,0 +1,203 @@
+"""The outbox worker: sends what the bot owes Slack, with retries.
+
+429 → wait ``Retry-After``; 5xx and network errors → exponential backoff with jitter;
+a contractor channel the bot cannot post in → the contractor's DM; anything else that
+keeps failing → ``dead`` (``credit-bot outbox list/retry``)."""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import random
+import socket
+import threading
+import urllib.error
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import update
+
+from bot import outbox
+from bot.desk import Desk
+from bot.senders import SENDERS, ChannelGone
+from storage.models import OutboxMessage
+
+log = logging.getLogger("credit_bot.delivery")
+
+RETRYABLE_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+NETWORK_ERRORS = (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
+                  http.client.HTTPException, OSError)
+
+
+class Retry(Exception):
+    def __init__(self, reason: str, after: float | None = None):
+        super().__init__(reason)
+        self.after = after
+
+
+def make_client(desk: Desk, timeout: float | None = None) -> WebClient:
+    return WebClient(token=desk.settings.slack_bot_token, base_url=desk.settings.slack_api_url,
+                     timeout=timeout or desk.settings.slack_timeout, retry_handlers=[])
+
+
+class Deliverer:
+    def __init__(self, desk: Desk, client: WebClient | None = None, *, threads: int | None = None,
+                 lease: timedelta = timedelta(seconds=30), max_attempts: int = 12,
+                 base_delay: float = 0.5, max_delay: float = 60.0):
+        self.desk = desk
+        self.client = client or make_client(desk)
+        self.worker_id = f"w-{uuid.uuid4().hex[:10]}"
+        self.threads = threads or desk.settings.delivery_threads
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.stopping = threading.Event()
+        self.stats = {"delivered": 0, "retried": 0, "dead": 0, "fallbacks": 0}
+        self._thread: threading.Thread | None = None
+
+    # -- claiming ------------------------------------------------------------------
+
+    def claim_batch(self, limit: int, busy_keys: set[str]) -> list[OutboxMessage]:
+        now = self.desk.now()
+        claimed = []
+        with self.desk.transaction() as session:
+            for row in outbox.claimable(session, now, limit, busy_keys):
+                if outbox.claim(session, row.id, worker=self.worker_id, now=now, lease=self.lease):
+                    session.refresh(row)
+                    claimed.append(row)
+        return claimed
+
+    # -- one delivery --------------------------------------------------------------
+
+    def deliver(self, row: OutboxMessage) -> None:
+        try:
+            self._send(row)
+        except Retry as exc:
+            self._retry(row, str(exc), exc.after)
+        except Exception as exc:  # noqa: BLE001 - a delivery must never kill the worker
+            log.exception("delivery %s (%s) failed", row.id, row.kind)
+            self._finish(row, outbox.DEAD, f"{exc.__class__.__name__}: {exc}")
+
+    def _send(self, row: OutboxMessage) -> None:
+        """Call Slack outside any transaction, then record the result and mark the row
+        done in one transaction (so a crash in between re-sends rather than loses)."""
+        try:
+            result = SENDERS[row.kind](self, row)
+        except SlackApiError as exc:
+            raise self._classify(exc) from None
+        except ChannelGone as exc:
+            self._finish(row, outbox.DEAD, str(exc))
+            return
+        except NETWORK_ERRORS as exc:
+            raise Retry(f"network: {exc.__class__.__name__}: {exc}") from None
+        with self.desk.transaction() as session:
+            if result.apply is not None:
+                result.apply(session)
+            self._mark(session, row, outbox.DONE, None)
+        self.stats["delivered"] += 1
+        if result.fallback:
+            self.stats["fallbacks"] += 1
+            log.info("delivery %s (%s) went to the fallback: %s", row.id, row.kind, result.fallback)
+
+    def _classify(self, exc: SlackApiError) -> Exception:
+        resp = exc.response
+        status = getattr(resp, "status_code", 200)
+        error = (resp.data or {}).get("error", "") if isinstance(resp.data, dict) else str(resp.data)[:80]
+        if status == 429 or error == "ratelimited":
+            after = None
+            headers = {k.lower(): v for k, v in (resp.headers or {}).items()}
+            raw = headers.get("retry-after")
+            if isinstance(raw, list):
+                raw = raw[0] if raw else None
+            try:
+                after = float(raw) if raw is not None else None
+            except ValueError:
+                after = None
+            return Retry(f"429 ratelimited (Retry-After {raw})", after if after is not None else 1.0)
+        if status >= 500 or error in RETRYABLE_ERRORS:
+            return Retry(f"HTTP {status} {error}".strip())
+        return ChannelGone(f"permanent Slack error: {error or status}")
+
+    def _retry(self, row: OutboxMessage, reason: str, after: float | None) -> None:
+        if row.attempts >= self.max_attempts:
+            self._finish(row, outbox.DEAD, f"gave up after {row.attempts} attempts: {reason}")
+            return
+        if after is None:
+            after = min(self.base_delay * 2 ** (row.attempts - 1), self.max_delay) * random.uniform(0.5, 1.5)
+        self.stats["retried"] += 1
+        now = self.desk.now()
+        with self.desk.transaction() as session:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id,
+                                                        OutboxMessage.claimed_by == self.worker_id)
+                            .values(next_attempt_at=now + timedelta(seconds=after), claimed_until=None,
+                                    claimed_by=None, last_error=reason[:500]))
+        self._wake_later(after)
+
+    def _finish(self, row: OutboxMessage, status: str, error: str | None) -> None:
+        if status == outbox.DEAD:
+            self.stats["dead"] += 1
+            log.warning("delivery %s (%s) is dead: %s", row.id, row.kind, error)
+        with self.desk.transaction() as session:
+            self._mark(session, row, status, error)
+
+    def _mark(self, session, row: OutboxMessage, status: str, error: str | None) -> None:
+        values = {"status": status, "claimed_until": None, "last_error": error[:500] if error else None}
+        if status == outbox.DONE:
+            values["delivered_at"] = self.desk.now()
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
+
+    def _wake_later(self, seconds: float) -> None:
+        timer = threading.Timer(seconds, self.desk.wakeup.set)
+        timer.daemon = True
+        timer.start()
+
+    # -- loops ---------------------------------------------------------------------
+
+    def drain(self, max_rounds: int = 1000) -> int:
+        """Deliver everything due now, in this thread (CLI commands and tests)."""
+        sent = 0
+        for _ in range(max_rounds):
+            rows = self.claim_batch(50, set())
+            if not rows:
+                return sent
+            for row in rows:
+                self.deliver(row)
+                sent += 1
+        return sent
+
+    def run(self) -> None:
+        inflight: dict[str, Future] = {}
+        with ThreadPoolExecutor(self.threads, thread_name_prefix="deliver") as pool:
+            while not self.stopping.is_set():
+                for key in [k for k, f in inflight.items() if f.done()]:
+                    inflight.pop(key)
+                rows = []
+                free = self.threads - len(inflight)
+                self.desk.wakeup.clear()
+                if free > 0:
+                    try:
+                        rows = self.claim_batch(free, set(inflight))
+                    except Exception:  # noqa: BLE001 - the database may be briefly away
+                        log.exception("claiming deliveries failed")
+                for row in rows:
+                    future = pool.submit(self.deliver, row)
+                    future.add_done_callback(lambda _f: self.desk.wakeup.set())
+                    inflight[row.order_key] = future
+                if not rows:
+                    self.desk.wakeup.wait(0.5)
+
+    def start(self) -> Deliverer:
+        self._thread = threading.Thread(target=self.run, name="outbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, drain_seconds: float = 5.0) -> None:
+        """Stop claiming; deliveries already running finish (the pool is joined)."""
+        self.stopping.set()
+        self.desk.wakeup.set()
+        if self._thread is not None:
+            self._thread.join(drain_seconds + 15)

@@ -1,0 +1,63 @@
+"""The bootstrap: settings, database, clock and outbox wake-up, wired once and handed
+to every use case. Tests build one with a fixed clock or a stand-in Slack URL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from bot import outbox
+from bot.settings import Settings
+from storage.db import Database
+from storage.models import ACCOUNT_MANAGER, ADMIN, REVIEWER, Staff
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class Desk:
+    def __init__(self, settings: Settings, db: Database | None = None,
+                 clock: Callable[[], datetime] = system_clock):
+        self.settings = settings
+        self.db = db or Database(settings.database_url)
+        self.calendar = settings.calendar
+        self.tz = self.calendar.tz
+        self.clock = clock
+        self.wakeup = threading.Event()
+        event.listen(self.db.sessions, "after_commit", self._after_commit)
+        event.listen(self.db.sessions, "after_rollback", self._after_rollback)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop("outbox_written", False):
+            self.wakeup.set()
+
+    @staticmethod
+    def _after_rollback(session: Session) -> None:
+        session.info.pop("outbox_written", None)
+
+    def transaction(self):
+        return self.db.transaction()
+
+    def read(self):
+        return self.db.read()
+
+    # -- shared bits of the use cases -------------------------------------------------
+
+    def refresh_homes(self, session: Session, users, *, staff: bool = False) -> None:
+        """Queue App Home publishes for these users (and, with ``staff``, every reviewer,
+        account manager and admin, whose queue just changed)."""
+        targets = {u for u in users if u and u not in ("auto", "system", "cli")}
+        if staff:
+            targets |= set(session.scalars(
+                select(Staff.slack_user_id).where(Staff.role.in_((REVIEWER, ACCOUNT_MANAGER, ADMIN)))))
+        now = self.now()
+        for user in sorted(targets):
+            outbox.enqueue(session, outbox.HOME, now=now, user=user)

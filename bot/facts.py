@@ -1,0 +1,40 @@
+"""Turn stored rows into the facts the policy engine reads."""
+
+from __future__ import annotations
+
+from policy.duplicates import DUPLICATE_WINDOW, PriorLead
+from policy.engine import LeadFacts
+from policy.service_area import ServiceArea, parse_area
+from storage.models import Client, Lead
+from storage.queries import prior_deliveries
+
+
+def lead_facts(lead: Lead) -> LeadFacts:
+    return LeadFacts(
+        lead_id=lead.lead_id, client_id=lead.client_id, lead_type=lead.lead_type,
+        category=lead.category, received_at=lead.received_at, phone=lead.phone or None,
+        email=lead.email or None, zip=lead.zip or None, first_name=lead.first_name or None,
+        last_name=lead.last_name or None, street=lead.street or None, city=lead.city or None,
+        state=lead.state or None,
+    )
+
+
+def service_area(client: Client | None) -> ServiceArea:
+    if client is None:
+        return ServiceArea()
+    radius = "" if client.radius_miles is None else repr(client.radius_miles)
+    return parse_area(client.service_zips, client.service_counties, client.base_zip or "", radius)
+
+
+def priors_for(session, lead: Lead) -> list[PriorLead]:
+    rows = prior_deliveries(
+        session, client_id=lead.client_id, category_key=lead.category_key,
+        phone_e164=lead.phone_e164, email_key=lead.email_key,
+        since=lead.received_at - DUPLICATE_WINDOW, before=lead.received_at,
+        exclude_lead_id=lead.lead_id,
+    )
+    return [
+        PriorLead(lead_id=r.lead_id, client_id=r.client_id, category=r.category,
+                  received_at=r.received_at, phone_e164=r.phone_e164, email=r.email_key)
+        for r in rows
+    ]

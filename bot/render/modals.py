@@ -1,0 +1,95 @@
+"""Modals: filing a request, denying, reversing, asking for an exception or for more info."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import (
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.ids import Callback, Field
+from bot.render.text import clip, escape, request_ref
+from policy.reasons import CATALOG, CREDITABLE, NON_CREDITABLE
+
+
+def _options(codes) -> list[Option]:
+    return [Option(value=str(code), label=clip(CATALOG[code].label, 75)) for code in codes]
+
+
+def _text_input(field: str, label: str, *, multiline: bool, initial: str | None = None,
+                placeholder: str | None = None, optional: bool = False, max_length: int = 3000) -> InputBlock:
+    return InputBlock(
+        block_id=field, label=label, optional=optional,
+        element=PlainTextInputElement(action_id=field, multiline=multiline, initial_value=initial or None,
+                                      placeholder=placeholder, max_length=max_length),
+    )
+
+
+def credit_request_modal(channel_id: str, lead_id: str = "") -> dict:
+    rules = "\n".join(f"• *{CATALOG[c].label}*: {CATALOG[c].rule}" for c in CREDITABLE)
+    view = View(
+        type="modal", callback_id=Callback.CREDIT_REQUEST, title="Lead credit request",
+        submit="Submit", close="Cancel",
+        private_metadata=json.dumps({"channel_id": channel_id}),
+        blocks=[
+            _text_input(Field.LEAD_ID, "Lead ID", multiline=False, initial=clip(lead_id.strip(), 64),
+                        placeholder="e.g. L-10042", max_length=64),
+            InputBlock(block_id=Field.REASON, label="Reason",
+                       element=StaticSelectElement(action_id=Field.REASON, placeholder="Choose a reason",
+                                                   options=_options(CREDITABLE))),
+            _text_input(Field.DETAILS, "Details", multiline=True,
+                        placeholder="What happened? e.g. the number is disconnected, we called twice."),
+            SectionBlock(text=MarkdownTextObject(text=clip(
+                "*Creditable reasons*\n" + rules + "\nReport inbound call leads within 5 business days and "
+                "standard leads within 8 days of receipt.", 3000))),
+        ],
+    )
+    return view.to_dict()
+
+
+def _note_modal(callback: str, title: str, submit: str, request_id: int, intro: str, *,
+                label: str = "Note", field: str = Field.NOTE, optional: bool = False,
+                extra: list | None = None, metadata: dict | None = None) -> dict:
+    blocks = [SectionBlock(text=MarkdownTextObject(text=clip(intro, 3000)))]
+    blocks += extra or []
+    blocks.append(_text_input(field, label, multiline=True, optional=optional))
+    view = View(type="modal", callback_id=callback, title=title, submit=submit, close="Cancel",
+                private_metadata=json.dumps({"request_id": request_id, **(metadata or {})}), blocks=blocks)
+    return view.to_dict()
+
+
+def deny_modal(request_id: int, lead_id: str, suggested: str | None = None) -> dict:
+    options = _options(NON_CREDITABLE)
+    initial = next((o for o in options if o.value == suggested), None)
+    select = InputBlock(block_id=Field.DENY_REASON, label="Deny reason",
+                        element=StaticSelectElement(action_id=Field.DENY_REASON, options=options,
+                                                    initial_option=initial, placeholder="Choose a reason"))
+    return _note_modal(Callback.DENY_REQUEST, "Deny credit request", "Deny", request_id,
+                       f"Deny *{request_ref(request_id)}* for lead *{escape(lead_id)}*.",
+                       label="Note to the contractor", optional=True, extra=[select])
+
+
+def reverse_modal(request_id: int, lead_id: str) -> dict:
+    return _note_modal(Callback.REVERSE_REQUEST, "Reverse credit", "Reverse", request_id,
+                       f"Reverse the credit on *{request_ref(request_id)}* (lead *{escape(lead_id)}*). "
+                       "Say what contradicts the approved credit.", label="Why is it reversed?")
+
+
+def exception_modal(request_id: int, lead_id: str) -> dict:
+    return _note_modal(Callback.REQUEST_EXCEPTION, "Request an exception", "Send", request_id,
+                       f"Ask your account manager to review the denial of lead *{escape(lead_id)}* "
+                       f"({request_ref(request_id)}).", label="What makes this exceptional?")
+
+
+def info_modal(request_id: int, lead_id: str) -> dict:
+    return _note_modal(Callback.REQUEST_INFO, "Ask the contractor", "Send", request_id,
+                       f"Your question is posted in the contractor's thread for lead *{escape(lead_id)}*; "
+                       "their replies come back to this request's thread.", label="Question",
+                       field=Field.QUESTION)

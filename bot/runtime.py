@@ -1,0 +1,102 @@
+"""Running the bot: HTTP (or Socket Mode) in front, the outbox worker and the SLA
+scheduler behind, and a graceful stop that lets in-flight deliveries finish."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import time
+
+from waitress import create_server
+
+from bot.delivery import Deliverer
+from bot.desk import Desk, system_clock
+from bot.server import make_wsgi
+from bot.settings import Settings
+from bot.sla import start_scheduler
+from bot.slack_app import build_app
+
+log = logging.getLogger("credit_bot")
+
+
+def configure_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(), stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, clock=system_clock):
+        self.settings = settings
+        self.desk = Desk(settings, clock=clock)
+        self.deliverer = Deliverer(self.desk)
+        self.scheduler = None
+
+    def start_background(self, *, scheduler: bool = True) -> None:
+        self.deliverer.start()
+        if scheduler and os.environ.get("SLA_SCHEDULER", "on").lower() not in ("0", "off", "false", "no"):
+            self.scheduler = start_scheduler(self.desk)
+
+    def stop_background(self, drain_seconds: float = 5.0) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        self.deliverer.stop()
+        # Graceful: whatever is already due goes out before the process ends.
+        deadline = time.monotonic() + drain_seconds
+        while time.monotonic() < deadline and self.deliverer.drain(max_rounds=1):
+            pass
+
+    def wsgi(self, extra_routes: dict | None = None):
+        return make_wsgi(self.desk, build_app(self.desk), extra_routes)
+
+    def serve(self, host: str | None = None, port: int | None = None, extra_routes: dict | None = None) -> None:
+        self.settings.require_slack()
+        host = host or os.environ.get("HOST", "0.0.0.0")
+        port = self.settings.port if port is None else port
+        bolt = build_app(self.desk)
+        server = create_server(make_wsgi(self.desk, bolt, extra_routes), host=host, port=port,
+                               threads=int(os.environ.get("HTTP_THREADS", "16")), ident="credit-bot")
+        socket_mode = None
+        if self.settings.slack_app_token:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            socket_mode = SocketModeHandler(bolt, self.settings.slack_app_token)
+            socket_mode.connect()
+            log.info("Socket Mode connected")
+
+        def stop(signum, _frame):
+            raise SystemExit(0)
+
+        signal.signal(signal.SIGTERM, stop)
+        self.start_background()
+        log.info("serving on http://%s:%s (POST /slack/events, GET /healthz)", host, server.effective_port)
+        print(f"credit-bot listening on http://{host}:{server.effective_port}", file=sys.stderr, flush=True)
+        try:
+            server.run()
+        except (KeyboardInterrupt, SystemExit):
+            log.info("shutting down")
+        finally:
+            server.close()
+            if socket_mode is not None:
+                socket_mode.close()
+            self.stop_background()
+
+    def work(self) -> None:
+        """Only the outbox worker and the scheduler (``credit-bot worker``)."""
+        self.settings.require_slack()
+
+        def stop(signum, _frame):
+            raise SystemExit(0)
+
+        signal.signal(signal.SIGTERM, stop)
+        self.start_background()
+        print("credit-bot worker running", file=sys.stderr, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.stop_background()

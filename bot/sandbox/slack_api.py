@@ -1,0 +1,390 @@
+"""A local stand-in for Slack's Web API, for tests and the sandbox mode.
+
+    with FakeSlack() as fake:
+        client = slack_sdk.WebClient(token="xoxb-test", base_url=fake.url)
+        client.chat_postMessage(channel="C1", text="hi")
+        assert fake.messages("C1")[0]["text"] == "hi"
+
+FakeSlack serves ``POST /api/<method>`` on 127.0.0.1, answers like slack.com, keeps
+a model of the workspace (:mod:`bot.sandbox.slack_state`), records every call and can
+fail, rate-limit, slow down or go down on demand.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.sandbox.slack_state import (
+    BOT_ID,
+    BOT_USER_ID,
+    TEAM_ID,
+    SlackError,
+    Workspace,
+    parse_params,
+)
+
+__all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlack", "SlackError"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One recorded API call (failed ones included)."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    at: float  # time.monotonic() when the request arrived
+    status: int
+    response: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.response.get("ok") is True
+
+    @property
+    def error(self) -> str | None:
+        return None if self.ok else self.response.get("error")
+
+
+@dataclass
+class _Rule:
+    kind: str  # "fail" or "delay"
+    method: str  # API method or "*"
+    times: int | None  # None = until cleared
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    seconds: float = 0.0
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "FakeSlack/1.0"
+
+    def do_POST(self) -> None:
+        self.server.fake._handle(self)  # type: ignore[attr-defined]
+
+    do_GET = do_POST
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        pass
+
+
+class FakeSlack:
+    """HTTP server that behaves like Slack's Web API. See the module docstring."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, token: str | None = "xoxb-test") -> None:
+        self.host, self.port, self.token = host, port, token
+        self.latency = 0.0  # seconds added to every call
+        self._ws = Workspace()
+        self._lock = self._ws.lock  # one lock for model, recording and failure rules
+        self._cond = threading.Condition(self._lock)
+        self._calls: list[Call] = []
+        self._rules: list[_Rule] = []
+        self._down = False
+        self._custom: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # --------------------------------------------------------------- lifecycle
+    def start(self) -> FakeSlack:
+        if self._server is None:
+            self._server = ThreadingHTTPServer((self.host, self.port), _Handler)
+            self._server.daemon_threads = True
+            self._server.fake = self  # type: ignore[attr-defined]
+            self.port = self._server.server_address[1]
+            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                            name=f"FakeSlack:{self.port}", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """Base URL for ``WebClient(base_url=...)``, e.g. ``http://127.0.0.1:54321/api/``."""
+        return f"http://{self.host}:{self.port}/api/"
+
+    # ---------------------------------------------------------------- requests
+    def _handle(self, req: BaseHTTPRequestHandler) -> None:
+        arrived = time.monotonic()
+        split = urlsplit(req.path)
+        if not split.path.startswith("/api/"):
+            self._send(req, 404, {"ok": False, "error": "not_found"}, {})
+            return
+        method = split.path[len("/api/"):]
+        length = int(req.headers.get("Content-Length") or 0)
+        body = req.rfile.read(length) if length > 0 else b""
+        bad_body = None
+        try:
+            params = parse_params(split.query, body, req.headers.get("Content-Type") or "")
+        except (ValueError, UnicodeDecodeError):
+            params, bad_body = {}, "invalid_json"
+        auth = req.headers.get("Authorization") or ""
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+        param_token = params.pop("token", None)
+        token = token or (str(param_token) if param_token else None)
+
+        with self._lock:
+            delay = self._take("delay", method)
+        pause = (delay.seconds if delay else 0.0) + (self.latency or 0.0)
+        if pause > 0:
+            time.sleep(pause)
+
+        status, response, headers = self._answer(method, params, token, bad_body)
+        with self._cond:
+            self._calls.append(Call(method, params, token, arrived, status, response))
+            self._cond.notify_all()
+        self._send(req, status, response, headers)
+
+    def _answer(self, method: str, params: dict[str, Any], token: str | None,
+                bad_body: str | None) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            if self._down:
+                return 503, {"ok": False, "error": "service_unavailable"}, {}
+            rule = self._take("fail", method)
+        if rule is not None:
+            headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
+            if rule.status == 429:
+                return 429, {"ok": False, "error": rule.error or "ratelimited"}, headers
+            if rule.status >= 500:
+                return rule.status, {"ok": False, "error": rule.error or "internal_error"}, headers
+            return rule.status, {"ok": False, "error": rule.error or "request_failed"}, headers
+        if bad_body:
+            return 200, {"ok": False, "error": bad_body}, {}
+        if self.token is not None and token != self.token:
+            return 200, {"ok": False, "error": "invalid_auth"}, {}
+        try:
+            with self._lock:
+                custom = self._custom.get(method)
+                result = custom(copy.deepcopy(params)) if custom else self._ws.call(method, params)
+        except SlackError as exc:
+            return 200, {"ok": False, "error": exc.error}, {}
+        return 200, {"ok": True, **result}, {}
+
+    @staticmethod
+    def _send(req: BaseHTTPRequestHandler, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+        data = json.dumps(body).encode("utf-8")
+        try:
+            req.send_response(status)
+            req.send_header("Content-Type", "application/json; charset=utf-8")
+            req.send_header("Content-Length", str(len(data)))
+            for key, value in headers.items():
+                req.send_header(key, value)
+            req.end_headers()
+            req.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # client gave up (e.g. its timeout)
+            pass
+
+    def add_method(self, method: str, handler: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Answer ``method`` with ``handler(params)`` (extra response fields; raise SlackError to fail)."""
+        with self._lock:
+            self._custom[method] = handler
+
+    # --------------------------------------------------------------- recording
+    @property
+    def calls(self) -> list[Call]:
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self._calls if c.method == method]
+
+    def wait_for(self, predicate_or_method: str | Callable[[Call], bool], count: int = 1,
+                 timeout: float = 5.0) -> list[Call]:
+        """Block until ``count`` successful calls match (a method name or a predicate on Call).
+
+        Returns every matching successful call; raises AssertionError on timeout.
+        """
+        if isinstance(predicate_or_method, str):
+            name = predicate_or_method
+
+            def match(call: Call) -> bool:
+                return call.method == name
+        else:
+            match, name = predicate_or_method, getattr(predicate_or_method, "__name__", "predicate")
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [c for c in self._calls if c.ok and match(c)]
+                remaining = deadline - time.monotonic()
+                if len(found) >= count or remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            if len(found) >= count:
+                return found
+            seen = ", ".join(f"{c.method}({c.status}{'' if c.ok else ' ' + str(c.error)})"
+                             for c in self._calls) or "none"
+        raise AssertionError(f"FakeSlack.wait_for({name!r}, count={count}) timed out after {timeout}s: "
+                             f"{len(found)} matching ok call(s). Recorded calls: {seen}")
+
+    def clear(self) -> None:
+        """Forget recorded calls (the workspace model is kept)."""
+        with self._lock:
+            self._calls.clear()
+
+    def reset(self) -> None:
+        """Forget calls, failure rules, latency and the whole workspace model."""
+        with self._lock:
+            self._calls.clear()
+            self._rules.clear()
+            self._down = False
+            self.latency = 0.0
+            self._ws.reset()
+
+    # ------------------------------------------------------- failure injection
+    def _take(self, kind: str, method: str) -> _Rule | None:
+        for rule in self._rules:
+            if rule.kind == kind and rule.method in ("*", method):
+                if rule.times is not None:
+                    rule.times -= 1
+                    if rule.times <= 0:
+                        self._rules.remove(rule)
+                return rule
+        return None
+
+    def _add_rule(self, rule: _Rule) -> None:
+        if rule.times is not None and rule.times <= 0:
+            return
+        with self._lock:
+            self._rules.append(rule)
+
+    def fail(self, method: str, status: int = 500, times: int | None = 1, error: str | None = None) -> None:
+        """Fail the next ``times`` calls to ``method`` ("*" = any) with HTTP ``status``.
+
+        5xx bodies are ``{"ok": false, "error": error or "internal_error"}``; with status 200,
+        ``error`` is returned as an ordinary Slack error (e.g. "not_in_channel").
+        """
+        self._add_rule(_Rule("fail", method, times, status=status, error=error,
+                             retry_after=1 if status == 429 else None))
+
+    def rate_limit(self, method: str, retry_after: int = 1, times: int | None = 1) -> None:
+        """Answer the next ``times`` calls with HTTP 429, ``Retry-After: retry_after`` and error ratelimited."""
+        self._add_rule(_Rule("fail", method, times, status=429, error="ratelimited", retry_after=retry_after))
+
+    def delay(self, seconds: float, method: str = "*", times: int | None = None) -> None:
+        """Sleep ``seconds`` before answering calls to ``method`` (times None = until cleared)."""
+        self._add_rule(_Rule("delay", method, times, seconds=seconds))
+
+    def down(self) -> None:
+        """Answer every call with HTTP 503 until :meth:`up`."""
+        with self._lock:
+            self._down = True
+
+    def up(self) -> None:
+        with self._lock:
+            self._down = False
+
+    def clear_failures(self) -> None:
+        """Drop all fail/rate-limit/delay rules, come back up, and zero the latency."""
+        with self._lock:
+            self._rules.clear()
+            self._down = False
+            self.latency = 0.0
+
+    # ---------------------------------------------------------- workspace model
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Top-level messages (and broadcast replies) of ``channel``, oldest first."""
+        with self._lock:
+            try:
+                cid = self._ws.resolve(channel, create=False)["id"]
+            except SlackError:
+                return []
+            return copy.deepcopy(self._ws.top.get(cid, []))
+
+    def replies(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """Replies in the thread of ``ts`` (parent excluded), oldest first; [] if none."""
+        with self._lock:
+            try:
+                return copy.deepcopy(self._ws.thread(channel, ts)[1:])
+            except SlackError:
+                return []
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        with self._lock:
+            try:
+                cid = self._ws.resolve(channel, create=False)["id"]
+            except SlackError:
+                return None
+            return copy.deepcopy(self._ws.index.get((cid, ts)))
+
+    @property
+    def views(self) -> dict[str, dict[str, Any]]:
+        """view_id -> view (modals and home tabs)."""
+        with self._lock:
+            return copy.deepcopy(self._ws.views)
+
+    def home(self, user_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            vid = self._ws.homes.get(user_id)
+            return copy.deepcopy(self._ws.views[vid]) if vid else None
+
+    def ephemerals(self, user_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return copy.deepcopy(self._ws.ephemerals.get(user_id, []))
+
+    def channels(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [copy.deepcopy(c) for c in self._ws.channels.values() if c["id"] not in self._ws.deleted]
+
+    def files(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return copy.deepcopy(self._ws.files)
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self._ws.user(user_id))
+
+    def add_user(self, user_id: str, **fields: Any) -> dict[str, Any]:
+        """Create or change a user returned by users.info (e.g. real_name=..., tz=...)."""
+        with self._lock:
+            self._ws.user(user_id).update(fields)
+            return copy.deepcopy(self._ws.users[user_id])
+
+    def add_user_message(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> dict[str, Any]:
+        """Put a human's message into the model (raises SlackError thread_not_found); returns it with its ts."""
+        with self._lock:
+            return copy.deepcopy(self._ws.add_message(channel, user, text, thread_ts))
+
+    def create_channel(self, channel_id: str, name: str | None = None, *, member: bool = True,
+                       private: bool = False) -> dict[str, Any]:
+        return copy.deepcopy(self._ws.create_channel(channel_id, name, member=member, private=private))
+
+    def remove_bot_from(self, channel: str) -> None:
+        """Posting to ``channel`` now fails with not_in_channel."""
+        self._ws.set_channel_flag(channel, "is_member", False)
+
+    def add_bot_to(self, channel: str) -> None:
+        self._ws.set_channel_flag(channel, "is_member", True)
+
+    def archive(self, channel: str) -> None:
+        """Writes to ``channel`` now fail with is_archived (as on slack.com)."""
+        self._ws.set_channel_flag(channel, "is_archived", True)
+
+    def unarchive(self, channel: str) -> None:
+        self._ws.set_channel_flag(channel, "is_archived", False)
+
+    def delete_channel(self, channel: str) -> None:
+        """Every call naming ``channel`` now fails with channel_not_found."""
+        self._ws.delete_channel(channel)

@@ -1,0 +1,459 @@
+"""In-memory model of a Slack workspace, and the Web API methods that act on it.
+
+Used by :class:`bot.sandbox.slack_api.FakeSlack`. Every public method of
+:class:`Workspace` takes ``self.lock`` (a re-entrant lock shared with FakeSlack),
+and everything handed out is a deep copy, so callers never see a half-updated model.
+"""
+
+from __future__ import annotations
+
+import copy
+import email.parser
+import email.policy
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_USER_ID = "U0BOT"
+BOT_ID = "B0BOT"
+TEAM_ID = "T0TEAM"
+APP_ID = "A0APP"
+TEAM_URL = "https://fake-workspace.slack.com/"
+
+# Fields that carry JSON and may arrive as JSON strings in form bodies,
+# with the error Slack gives when they are not valid JSON.
+JSON_FIELDS = {
+    "blocks": "invalid_blocks_format",
+    "attachments": "invalid_attachments",
+    "view": "invalid_arguments",
+    "metadata": "invalid_metadata_format",
+}
+
+
+class SlackError(Exception):
+    """A Slack API error; ``error`` is the code returned as ``{"ok": false, "error": ...}``."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
+    """Decode JSON-carrying form fields in place; undecodable values are left as strings."""
+    for key in JSON_FIELDS:
+        value = params.get(key)
+        if isinstance(value, str) and value.strip():
+            try:
+                params[key] = json.loads(value)
+            except ValueError:
+                pass
+    return params
+
+
+def parse_params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
+    """Merge query-string and body params (form, JSON or multipart); raises ValueError on bad JSON."""
+    params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+    ctype = content_type.split(";")[0].strip().lower()
+    if ctype == "application/json" and body.strip():
+        data = json.loads(body.decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("JSON body must be an object")
+        params.update(data)
+    elif ctype == "multipart/form-data":
+        head = f"Content-Type: {content_type}\r\n\r\n".encode()
+        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+        for part in msg.iter_parts() if msg.is_multipart() else []:
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True) or b""
+            if not name:
+                continue
+            if part.get_filename():
+                params[name] = payload
+                params.setdefault("filename", part.get_filename())
+            else:
+                params[name] = payload.decode("utf-8", "replace")
+    elif body:
+        params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    return decode_json_fields(params)
+
+
+def truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+class Workspace:
+    """Channels, messages (with threads), views, App Home tabs, ephemerals, files and users."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "auth.test": self.auth_test,
+            "chat.postMessage": self.chat_post_message,
+            "chat.update": self.chat_update,
+            "chat.postEphemeral": self.chat_post_ephemeral,
+            "chat.getPermalink": self.chat_get_permalink,
+            "conversations.open": self.conversations_open,
+            "conversations.info": self.conversations_info,
+            "conversations.replies": self.conversations_replies,
+            "conversations.history": self.conversations_history,
+            "views.open": self.views_open,
+            "views.push": self.views_push,
+            "views.update": self.views_update,
+            "views.publish": self.views_publish,
+            "users.info": self.users_info,
+            "files.upload": self.files_upload,
+        }
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.channels: dict[str, dict[str, Any]] = {}
+            self.deleted: set[str] = set()
+            self.top: dict[str, list[dict[str, Any]]] = {}
+            self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            self.index: dict[tuple[str, str], dict[str, Any]] = {}
+            self.views: dict[str, dict[str, Any]] = {}
+            self.homes: dict[str, str] = {}
+            self.ephemerals: dict[str, list[dict[str, Any]]] = {}
+            self.files: list[dict[str, Any]] = []
+            self.users: dict[str, dict[str, Any]] = {}
+            self._last_us = 0
+            self._seq = 0
+
+    def call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Run one API method; returns the response body minus ``ok``; raises SlackError."""
+        handler = self.methods.get(method)
+        if handler is None:
+            raise SlackError("unknown_method")
+        with self.lock:
+            return handler(params)
+
+    # ------------------------------------------------------------------ ids
+    def new_ts(self) -> str:
+        with self.lock:
+            self._last_us = max(int(time.time() * 1_000_000), self._last_us + 1)
+            return f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
+
+    def _next_id(self, prefix: str) -> str:
+        self._seq += 1
+        return f"{prefix}{self._seq:08d}"
+
+    def _hash(self) -> str:
+        self._seq += 1
+        return f"{int(time.time())}.{self._seq:08x}"
+
+    # ------------------------------------------------------------- channels
+    def create_channel(self, channel_id: str, name: str | None = None, *, member: bool = True,
+                       private: bool = False, is_im: bool = False, is_mpim: bool = False,
+                       user: str | None = None) -> dict[str, Any]:
+        with self.lock:
+            self.deleted.discard(channel_id)
+            is_im = is_im or channel_id.startswith("D")
+            if name is None and not is_im:
+                name = channel_id.lower()
+            ch = {
+                "id": channel_id, "name": name, "created": int(time.time()),
+                "is_channel": not (is_im or is_mpim or private), "is_group": private and not is_mpim,
+                "is_im": is_im, "is_mpim": is_mpim, "is_private": private or is_im or is_mpim,
+                "is_archived": False, "is_member": member or is_im or is_mpim,
+                "user": (user or channel_id[1:]) if is_im else None,
+            }
+            self.channels[channel_id] = ch
+            self.top.setdefault(channel_id, [])
+            return ch
+
+    def resolve(self, channel: Any, create: bool = True) -> dict[str, Any]:
+        """Find a channel by id, ``#name`` or user id (-> that user's DM); auto-create unknown ids."""
+        cid = str(channel or "").strip()
+        if not cid or cid in self.deleted:
+            raise SlackError("channel_not_found")
+        if cid in self.channels:
+            return self.channels[cid]
+        name = cid[1:] if cid.startswith("#") else cid
+        for ch in self.channels.values():
+            if ch["name"] == name and ch["id"] not in self.deleted:
+                return ch
+        if not create:
+            raise SlackError("channel_not_found")
+        if cid.startswith("#"):
+            return self.create_channel(self._next_id("C"), name)
+        if cid[0] in "UW":
+            return self.resolve("D" + cid)
+        return self.create_channel(cid, private=cid.startswith("G"))
+
+    def writable(self, channel: Any) -> dict[str, Any]:
+        ch = self.resolve(channel)
+        if ch["is_archived"]:
+            raise SlackError("is_archived")
+        if not ch["is_member"]:
+            raise SlackError("not_in_channel")
+        return ch
+
+    def readable(self, channel: Any) -> dict[str, Any]:
+        ch = self.resolve(channel)
+        if not ch["is_member"]:
+            raise SlackError("not_in_channel")
+        return ch
+
+    def set_channel_flag(self, channel: str, key: str, value: bool) -> None:
+        with self.lock:
+            self.resolve(channel)[key] = value
+
+    def delete_channel(self, channel: str) -> None:
+        with self.lock:
+            cid = self.resolve(channel)["id"]
+            self.deleted.add(cid)
+
+    # ------------------------------------------------------------- messages
+    def add_message(self, channel: Any, user: str, text: str = "", thread_ts: Any = None, *,
+                    blocks: Any = None, attachments: Any = None, metadata: Any = None,
+                    broadcast: bool = False, files: list | None = None) -> dict[str, Any]:
+        with self.lock:
+            cid = self.resolve(channel)["id"]
+            parent = None
+            if thread_ts:
+                parent = self.index.get((cid, str(thread_ts)))
+                if parent is None:
+                    raise SlackError("thread_not_found")
+                if parent["thread_ts"] and parent["thread_ts"] != parent["ts"]:
+                    parent = self.index[(cid, parent["thread_ts"])]
+            is_bot = user == BOT_USER_ID
+            msg: dict[str, Any] = {
+                "type": "message", "subtype": None, "ts": self.new_ts(), "channel": cid, "user": user,
+                "bot_id": BOT_ID if is_bot else None, "app_id": APP_ID if is_bot else None,
+                "text": str(text or ""), "blocks": blocks or [], "attachments": attachments or [],
+                "metadata": metadata, "files": files or [], "thread_ts": None, "parent_user_id": None,
+                "reply_count": 0, "reply_users": [], "latest_reply": None,
+                "reply_broadcast": False, "edited": False,
+            }
+            self.index[(cid, msg["ts"])] = msg
+            if parent is None:
+                self.top[cid].append(msg)
+                return msg
+            msg["thread_ts"] = parent["ts"]
+            msg["parent_user_id"] = parent["user"]
+            parent["thread_ts"] = parent["ts"]
+            parent["reply_count"] += 1
+            parent["latest_reply"] = msg["ts"]
+            if user not in parent["reply_users"]:
+                parent["reply_users"].append(user)
+            self.threads.setdefault((cid, parent["ts"]), []).append(msg)
+            if broadcast:
+                msg["subtype"] = "thread_broadcast"
+                msg["reply_broadcast"] = True
+                self.top[cid].append(msg)
+            return msg
+
+    def _find_message(self, channel: Any, ts: Any) -> dict[str, Any]:
+        try:
+            cid = self.resolve(channel, create=False)["id"]
+        except SlackError:
+            raise SlackError("message_not_found") from None
+        msg = self.index.get((cid, str(ts or "")))
+        if msg is None:
+            raise SlackError("message_not_found")
+        return msg
+
+    def thread(self, channel: Any, ts: Any) -> list[dict[str, Any]]:
+        """Parent and replies of the thread containing ``ts`` (raises thread_not_found)."""
+        with self.lock:
+            cid = self.resolve(channel)["id"]
+            msg = self.index.get((cid, str(ts or "")))
+            if msg is None:
+                raise SlackError("thread_not_found")
+            if msg["thread_ts"] and msg["thread_ts"] != msg["ts"]:
+                msg = self.index[(cid, msg["thread_ts"])]
+            return [msg, *self.threads.get((cid, msg["ts"]), [])]
+
+    @staticmethod
+    def _content(params: dict[str, Any]) -> tuple[str, Any, Any]:
+        text, blocks, attachments = params.get("text") or "", params.get("blocks"), params.get("attachments")
+        if blocks is not None and not isinstance(blocks, list):
+            raise SlackError("invalid_blocks_format")
+        if attachments is not None and not isinstance(attachments, list):
+            raise SlackError("invalid_attachments")
+        if not text and not blocks and not attachments:
+            raise SlackError("no_text")
+        return str(text), blocks, attachments
+
+    # ------------------------------------------------------------ API: auth/chat
+    def auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": TEAM_URL, "team": "Fake Workspace", "user": "credit-bot", "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False}
+
+    def chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        ch = self.writable(params.get("channel"))
+        text, blocks, attachments = self._content(params)
+        msg = self.add_message(ch["id"], BOT_USER_ID, text, params.get("thread_ts"), blocks=blocks,
+                               attachments=attachments, metadata=params.get("metadata"),
+                               broadcast=truthy(params.get("reply_broadcast")))
+        return {"channel": ch["id"], "ts": msg["ts"], "message": copy.deepcopy(msg)}
+
+    def chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        msg = self._find_message(params.get("channel"), params.get("ts"))
+        if msg["user"] != BOT_USER_ID:
+            raise SlackError("cant_update_message")
+        if self.channels[msg["channel"]]["is_archived"]:
+            raise SlackError("is_archived")
+        if not any(params.get(k) for k in ("text", "blocks", "attachments")):
+            raise SlackError("no_text")
+        for key in ("text", "blocks", "attachments", "metadata"):
+            if key in params and params[key] is not None:
+                if key in ("blocks", "attachments") and not isinstance(params[key], list):
+                    raise SlackError(JSON_FIELDS[key])
+                msg[key] = str(params[key]) if key == "text" else params[key]
+        msg["edited"] = True
+        return {"channel": msg["channel"], "ts": msg["ts"], "text": msg["text"], "message": copy.deepcopy(msg)}
+
+    def chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        ch = self.writable(params.get("channel"))
+        user = str(params.get("user") or "")
+        if not user:
+            raise SlackError("user_not_found")
+        text, blocks, attachments = self._content(params)
+        ts = self.new_ts()
+        self.ephemerals.setdefault(user, []).append({
+            "type": "message", "subtype": "ephemeral", "message_ts": ts, "channel": ch["id"], "user": user,
+            "text": text, "blocks": blocks or [], "attachments": attachments or [],
+            "thread_ts": params.get("thread_ts"),
+        })
+        return {"message_ts": ts}
+
+    def chat_get_permalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        msg = self._find_message(params.get("channel"), params.get("message_ts"))
+        link = f"{TEAM_URL}archives/{msg['channel']}/p{msg['ts'].replace('.', '')}"
+        if msg["thread_ts"] and msg["thread_ts"] != msg["ts"]:
+            link += f"?thread_ts={msg['thread_ts']}&cid={msg['channel']}"
+        return {"channel": msg["channel"], "permalink": link}
+
+    # ------------------------------------------------------- API: conversations
+    def conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        users = params.get("users") or ""
+        if isinstance(users, str):
+            users = users.split(",")
+        users = [u.strip() for u in users if u and u.strip()]
+        if not users:
+            if not params.get("channel"):
+                raise SlackError("users_list_not_supplied")
+            ch = self.resolve(params["channel"])
+            return {"no_op": True, "already_open": True, "channel": copy.deepcopy(ch)}
+        cid = "D" + users[0] if len(users) == 1 else "G" + "".join(sorted(set(users)))
+        existed = cid in self.channels and cid not in self.deleted
+        if not existed:
+            self.create_channel(cid, is_im=len(users) == 1, is_mpim=len(users) > 1, user=users[0])
+        return {"no_op": existed, "already_open": existed, "channel": copy.deepcopy(self.channels[cid])}
+
+    def conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": copy.deepcopy(self.resolve(params.get("channel")))}
+
+    def conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.readable(params.get("channel"))
+        msgs = self.thread(params.get("channel"), params.get("ts"))
+        return {"messages": copy.deepcopy(msgs), "has_more": False, "response_metadata": {"next_cursor": ""}}
+
+    def conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        ch = self.readable(params.get("channel"))
+        oldest, latest = float(params.get("oldest") or 0), float(params.get("latest") or "inf")
+        msgs = [m for m in reversed(self.top[ch["id"]]) if oldest < float(m["ts"]) < latest
+                or truthy(params.get("inclusive")) and float(m["ts"]) in (oldest, latest)]
+        limit = int(params.get("limit") or 100)
+        return {"messages": copy.deepcopy(msgs[:limit]), "has_more": len(msgs) > limit, "pin_count": 0,
+                "response_metadata": {"next_cursor": ""}}
+
+    # ---------------------------------------------------------------- API: views
+    def _store_view(self, view: Any, *, old: dict[str, Any] | None = None,
+                    previous: str | None = None) -> dict[str, Any]:
+        if not isinstance(view, dict) or not view.get("type"):
+            raise SlackError("invalid_arguments")
+        ext = view.get("external_id") or ""
+        if ext and any(v["external_id"] == ext and v is not old for v in self.views.values()):
+            raise SlackError("duplicate_external_id")
+        vid = old["id"] if old else self._next_id("V")
+        rec = copy.deepcopy(view)
+        rec.setdefault("blocks", [])
+        rec.setdefault("private_metadata", "")
+        rec.setdefault("callback_id", "")
+        rec.update({
+            "id": vid, "team_id": TEAM_ID, "app_id": APP_ID, "bot_id": BOT_ID, "hash": self._hash(),
+            "external_id": ext or (old["external_id"] if old else ""),
+            "state": old["state"] if old else {"values": {}},
+            "root_view_id": old["root_view_id"] if old else vid,
+            "previous_view_id": old["previous_view_id"] if old else previous,
+        })
+        self.views[vid] = rec
+        return rec
+
+    def _existing_view(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        vid, ext = params.get("view_id"), params.get("external_id")
+        for v in self.views.values():
+            if (vid and v["id"] == vid) or (ext and v["external_id"] == ext):
+                return v
+        return None
+
+    def views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("trigger_id"):
+            raise SlackError("invalid_trigger_id")
+        return {"view": copy.deepcopy(self._store_view(params.get("view")))}
+
+    def views_push(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.views_open(params)
+
+    def views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        old = self._existing_view(params)
+        if old is None:
+            raise SlackError("not_found")
+        if params.get("hash") and params["hash"] != old["hash"]:
+            raise SlackError("hash_conflict")
+        return {"view": copy.deepcopy(self._store_view(params.get("view"), old=old))}
+
+    def views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        user, view = str(params.get("user_id") or ""), params.get("view")
+        if not user or not isinstance(view, dict) or view.get("type") != "home":
+            raise SlackError("invalid_arguments")
+        old = self.views.get(self.homes.get(user, ""))
+        if old and params.get("hash") and params["hash"] != old["hash"]:
+            raise SlackError("hash_conflict")
+        rec = self._store_view(view, old=old)
+        self.homes[user] = rec["id"]
+        return {"view": copy.deepcopy(rec)}
+
+    # ---------------------------------------------------------- API: users/files
+    def user(self, user_id: str) -> dict[str, Any]:
+        with self.lock:
+            if user_id not in self.users:
+                name = "credit-bot" if user_id == BOT_USER_ID else user_id.lower()
+                real = "Credit Bot" if user_id == BOT_USER_ID else f"User {user_id}"
+                self.users[user_id] = {
+                    "id": user_id, "team_id": TEAM_ID, "name": name, "real_name": real, "deleted": False,
+                    "tz": "America/New_York", "tz_label": "Eastern Standard Time", "tz_offset": -18000,
+                    "is_bot": user_id == BOT_USER_ID, "is_admin": False,
+                    "profile": {"real_name": real, "display_name": name, "email": f"{name}@example.com"},
+                }
+            return self.users[user_id]
+
+    def users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("user"):
+            raise SlackError("user_not_found")
+        return {"user": copy.deepcopy(self.user(str(params["user"])))}
+
+    def files_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        data = params.get("file") or params.get("content")
+        if not data:
+            raise SlackError("no_file_data")
+        names = [c.strip() for c in str(params.get("channels") or "").split(",") if c.strip()]
+        chans = [self.writable(c)["id"] for c in names]
+        content = data if isinstance(data, bytes) else str(data).encode("utf-8")
+        fid, name = self._next_id("F"), str(params.get("filename") or "file")
+        rec = {"id": fid, "name": name, "title": str(params.get("title") or name), "user": BOT_USER_ID,
+               "filetype": str(params.get("filetype") or "text"), "size": len(content), "channels": chans,
+               "created": int(time.time()), "permalink": f"{TEAM_URL}files/{BOT_USER_ID}/{fid}/{name}"}
+        self.files.append({**rec, "content": content})
+        for cid in chans:
+            self.add_message(cid, BOT_USER_ID, str(params.get("initial_comment") or ""),
+                             params.get("thread_ts"), files=[dict(rec)])
+        return {"file": rec}

@@ -1,0 +1,48 @@
+"""The Bolt app: request verification, a local authorize (no Slack call on the ack
+path), the desk handed to every listener, and the handlers registered."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk import WebClient
+
+from bot.desk import Desk
+
+log = logging.getLogger("credit_bot.slack")
+
+
+def build_app(desk: Desk) -> App:
+    settings = desk.settings
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,
+                       timeout=settings.slack_timeout)
+
+    def authorize(enterprise_id=None, team_id=None, **_):
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id,
+                               bot_token=settings.slack_bot_token, bot_user_id=None, bot_id=None)
+
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret or None,
+        authorize=authorize,
+        process_before_response=False,
+        ignoring_self_events_enabled=False,  # bot messages are skipped by the listeners
+        raise_error_for_unhandled_request=False,
+    )
+
+    @app.middleware
+    def hand_over_desk(context, next):  # noqa: A002 - Bolt's argument name
+        context["desk"] = desk
+        next()
+
+    @app.error
+    def on_error(error, body):
+        log.error("listener failed: %s (%s)", error, (body or {}).get("type"))
+
+    from handlers import actions, commands, events, views
+
+    for module in (commands, views, actions, events):
+        module.register(app)
+    return app

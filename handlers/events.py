@@ -1,0 +1,30 @@
+"""Events: App Home opened, and contractor replies in their receipt threads."""
+
+from __future__ import annotations
+
+from bot.conversation import contractor_replied
+from bot.homes import home_opened
+
+
+def on_home_opened(ack, event, context):
+    ack()
+    if event.get("tab", "home") == "home":
+        home_opened(context["desk"], event.get("user", ""))
+
+
+def on_message(ack, body, event, context):
+    ack()
+    if event.get("bot_id") or event.get("subtype") or not event.get("thread_ts"):
+        return  # only people's replies in threads matter
+    if event.get("thread_ts") == event.get("ts"):
+        return
+    contractor_replied(
+        context["desk"], event_id=body.get("event_id"), channel=event.get("channel", ""),
+        thread_ts=event["thread_ts"], user=event.get("user", ""), text=event.get("text", ""),
+        ts=event.get("ts", ""),
+    )
+
+
+def register(app) -> None:
+    app.event("app_home_opened")(on_home_opened)
+    app.event("message")(on_message)

@@ -1,0 +1,290 @@
+"""The policy engine: one credit request in, one verdict plus findings out.
+
+Pure: no clock, no database, no network. Callers pass the lead, the request
+(with its requested_at), the policy calendar, the client's service area and
+the client's earlier deliveries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from .duplicates import DUPLICATE_WINDOW, PriorLead, find_duplicate
+from .phone import PhoneCheck, check_phone, describe_line_type, display_phone
+from .reasons import CATALOG, Reason, ReasonInfo, parse_reason
+from .service_area import AreaCheck, ServiceArea, check_service_area
+from .windows import PolicyCalendar, reporting_deadline, window_description, within_window
+from .wording import non_creditable_hints
+
+
+class Check(StrEnum):
+    WINDOW = "window"
+    REASON = "reason"
+    NOTES = "notes"
+    PHONE = "phone"
+    DUPLICATE = "duplicate"
+    SERVICE_AREA = "service_area"
+    DETAILS = "details"
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    INFO = "info"
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    DENY = "deny"
+    REVIEW = "review"
+
+
+CHECK_ORDER: tuple[Check, ...] = tuple(Check)
+
+
+class UnknownReason(ValueError):
+    """The request names a reason code that is not in the catalog."""
+
+
+@dataclass(frozen=True)
+class LeadFacts:
+    lead_id: str
+    client_id: str
+    lead_type: str
+    category: str
+    received_at: datetime
+    phone: str | None = None
+    email: str | None = None
+    zip: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    reason: str
+    details: str
+    requested_at: datetime
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    outcome: str
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"check": str(self.check), "outcome": str(self.outcome), "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str
+    deadline: datetime
+    findings: tuple[Finding, ...]
+    deny_reason: Reason | None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def finding(self, check: str) -> Finding | None:
+        """The finding for one check, or None."""
+        return next((f for f in self.findings if f.check == check), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "verdict": str(self.verdict),
+            "deadline": self.deadline.isoformat(timespec="seconds"),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.verdict == Decision.DENY:
+            out["deny_reason"] = str(self.deny_reason) if self.deny_reason is not None else None
+        return out
+
+
+def _when(instant: datetime, cal: PolicyCalendar, with_weekday: bool = False) -> str:
+    local = cal.local(instant)
+    return local.strftime(("%a " if with_weekday else "") + "%Y-%m-%d %H:%M %Z")
+
+
+def _window_finding(lead: LeadFacts, requested: datetime, deadline: datetime, cal: PolicyCalendar) -> Finding:
+    when = _when(requested, cal)
+    ends = _when(deadline, cal, with_weekday=True)
+    kind = window_description(lead.lead_type)
+    if within_window(requested, deadline):
+        return Finding(
+            Check.WINDOW, Outcome.PASS, f"Reported {when}, inside the window ending {ends} ({kind})"
+        )
+    return Finding(
+        Check.WINDOW,
+        Outcome.FAIL,
+        f"Reported {when}, after the window ended {ends} ({kind}); late reports are not creditable",
+    )
+
+
+def _reason_finding(info: ReasonInfo) -> Finding:
+    if info.creditable:
+        return Finding(
+            Check.REASON, Outcome.PASS, f"{info.label} ({info.code}) is a creditable reason: {info.rule}"
+        )
+    return Finding(
+        Check.REASON, Outcome.FAIL, f"{info.label} ({info.code}) is not a creditable reason: {info.rule}"
+    )
+
+
+def _notes_finding(details: str) -> Finding:
+    if not details:
+        return Finding(
+            Check.NOTES,
+            Outcome.FAIL,
+            "No details were given; a request must say why the lead qualifies for credit",
+        )
+    words = len(details.split())
+    return Finding(Check.NOTES, Outcome.PASS, f"Details given ({words} word{'s' if words != 1 else ''})")
+
+
+def _phone_finding(raw: str | None, pc: PhoneCheck, claimed: Reason) -> Finding:
+    about_claim = claimed is Reason.INVALID_NUMBER
+    if not pc.raw:
+        text = "The lead has no phone number"
+    elif pc.e164 is None:
+        text = f"{pc.raw!r} cannot be read as a phone number"
+    elif pc.valid:
+        where = f"{pc.region} " if pc.region else ""
+        text = f"{display_phone(raw)} is a valid {where}number ({describe_line_type(pc.line_type)})"
+    elif not pc.possible:
+        text = f"{display_phone(raw)} is not a valid phone number (wrong length)"
+    else:
+        text = f"{display_phone(raw)} is not a valid phone number (no such area code or exchange)"
+    if not about_claim:
+        return Finding(Check.PHONE, Outcome.INFO, text)
+    if pc.valid:
+        return Finding(
+            Check.PHONE,
+            Outcome.WARN,
+            f"{text}; a valid number may still be disconnected, so a person must dial it to confirm",
+        )
+    return Finding(Check.PHONE, Outcome.PASS, text)
+
+
+def _duplicate_finding(
+    lead: LeadFacts, prior: PriorLead | None, claimed: Reason, cal: PolicyCalendar
+) -> Finding:
+    about_claim = claimed is Reason.DUPLICATE_LEAD
+    if prior is not None:
+        prior_day = cal.local_date(prior.received_at)
+        days = (cal.local_date(lead.received_at) - prior_day).days
+        ago = "earlier the same day" if days == 0 else f"{days} day{'s' if days != 1 else ''} before"
+        text = f"Same contact delivered as lead {prior.lead_id} on {prior_day.isoformat()} ({ago})"
+        return Finding(Check.DUPLICATE, Outcome.PASS if about_claim else Outcome.INFO, text)
+    text = (
+        f"No earlier delivery of this contact to this client in category {lead.category.strip()!r} "
+        f"within the {DUPLICATE_WINDOW.days} days before this lead"
+    )
+    return Finding(Check.DUPLICATE, Outcome.WARN if about_claim else Outcome.INFO, text)
+
+
+def _area_finding(ac: AreaCheck, claimed: Reason) -> Finding:
+    if claimed is not Reason.OUT_OF_SERVICE_AREA:
+        return Finding(Check.SERVICE_AREA, Outcome.INFO, ac.detail)
+    return Finding(Check.SERVICE_AREA, Outcome.PASS if ac.outside is True else Outcome.WARN, ac.detail)
+
+
+def _details_finding(details: str, hints: list[tuple[Reason, str]]) -> Finding:
+    if hints:
+        parts = [f'{CATALOG[reason].label} ({reason}, "{phrase}")' for reason, phrase in hints]
+        return Finding(
+            Check.DETAILS,
+            Outcome.WARN,
+            "Details read like a non-creditable reason: "
+            + "; ".join(parts)
+            + ". Such wording is never auto-approved",
+        )
+    if not details:
+        return Finding(Check.DETAILS, Outcome.INFO, "No details to read")
+    return Finding(Check.DETAILS, Outcome.PASS, "No wording that reads like a non-creditable reason")
+
+
+def _strong_evidence(claimed: Reason, pc: PhoneCheck, prior: PriorLead | None, ac: AreaCheck) -> bool:
+    if claimed is Reason.INVALID_NUMBER:
+        return not pc.valid
+    if claimed is Reason.DUPLICATE_LEAD:
+        return prior is not None
+    if claimed is Reason.OUT_OF_SERVICE_AREA:
+        return ac.outside is True
+    return False  # incorrect_contact, testing_solicitation: nothing to check offline
+
+
+def evaluate(
+    lead: LeadFacts,
+    request: RequestFacts,
+    *,
+    calendar: PolicyCalendar,
+    area: ServiceArea,
+    priors: Iterable[PriorLead] = (),
+) -> Verdict:
+    """Check a credit request against the policy. Raises UnknownReason for an unknown code."""
+    claimed = parse_reason(str(request.reason))
+    if claimed is None:
+        raise UnknownReason(f"Unknown reason code {request.reason!r}")
+    info = CATALOG[claimed]
+    cal = calendar
+    requested = cal.aware(request.requested_at)
+    deadline = reporting_deadline(lead.lead_type, lead.received_at, cal)
+    details = (request.details or "").strip()
+
+    in_window = within_window(requested, deadline)
+    pc = check_phone(lead.phone)
+    prior = find_duplicate(lead, priors, tz=cal.tz)
+    ac = check_service_area(lead.zip, area)
+    hints = non_creditable_hints(details)
+
+    findings = (
+        _window_finding(lead, requested, deadline, cal),
+        _reason_finding(info),
+        _notes_finding(details),
+        _phone_finding(lead.phone, pc, claimed),
+        _duplicate_finding(lead, prior, claimed, cal),
+        _area_finding(ac, claimed),
+        _details_finding(details, hints),
+    )
+
+    deny_reason: Reason | None = None
+    if not in_window:
+        deny_reason = Reason.LATE_REPORT
+    elif not info.creditable:
+        deny_reason = claimed
+    elif not details:
+        deny_reason = Reason.NO_NOTES
+
+    if deny_reason is not None:
+        decision = Decision.DENY
+    elif not hints and _strong_evidence(claimed, pc, prior, ac):
+        decision = Decision.APPROVE
+    else:
+        decision = Decision.REVIEW
+
+    evidence: dict[str, Any] = {
+        "phone_valid": pc.valid,
+        "phone_e164": pc.e164,
+        "phone_line_type": pc.line_type,
+        "duplicate_of": prior.lead_id if prior is not None else None,
+        "distance_miles": round(ac.distance_miles, 1) if ac.distance_miles is not None else None,
+        "area_outside": ac.outside,
+        "area_matched": ac.matched,
+        "wording_hints": [str(reason) for reason, _ in hints],
+        "wording_phrases": [phrase for _, phrase in hints],
+    }
+    return Verdict(
+        verdict=decision,
+        deadline=deadline,
+        findings=findings,
+        deny_reason=deny_reason,
+        evidence=evidence,
+    )

@@ -1,0 +1,51 @@
+"""Read queries shared by the application (no Slack, no policy)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Client, ClientUser, Lead, Staff
+
+
+def prior_deliveries(
+    session: Session, *, client_id: str, category_key: str, phone_e164: str | None,
+    email_key: str | None, since: datetime, before: datetime, exclude_lead_id: str,
+) -> list[Lead]:
+    """Leads delivered to the client in the same category with the same contact,
+    received in ``[since, before)``. Each contact uses its own covering index."""
+    found: dict[str, Lead] = {}
+    base = (
+        Lead.client_id == client_id,
+        Lead.category_key == category_key,
+        Lead.received_at >= since,
+        Lead.received_at < before,
+        Lead.lead_id != exclude_lead_id,
+    )
+    if phone_e164:
+        for lead in session.scalars(select(Lead).where(*base, Lead.phone_e164 == phone_e164)):
+            found[lead.lead_id] = lead
+    if email_key:
+        for lead in session.scalars(select(Lead).where(*base, Lead.email_key == email_key)):
+            found[lead.lead_id] = lead
+    return list(found.values())
+
+
+def clients_for_user(session: Session, slack_user_id: str) -> list[Client]:
+    return list(
+        session.scalars(
+            select(Client).join(ClientUser, ClientUser.client_id == Client.client_id)
+            .where(ClientUser.slack_user_id == slack_user_id)
+            .order_by(Client.client_id)
+        )
+    )
+
+
+def clients_for_channel(session: Session, channel_id: str) -> list[Client]:
+    return list(session.scalars(select(Client).where(Client.slack_channel_id == channel_id)))
+
+
+def roles_of(session: Session, slack_user_id: str) -> set[str]:
+    return set(session.scalars(select(Staff.role).where(Staff.slack_user_id == slack_user_id)))

@@ -1,0 +1,83 @@
+"""Shared fixtures: a database per test on each engine (SQLite file, PostgreSQL),
+the Slack stand-in, and the running app."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.sandbox.slack_api import FakeSlack
+from tests.support.bot import RunningBot, seed, settings_for
+
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_configure(config):
+    if IN_CI and not PG_URL:
+        raise pytest.UsageError("CI runs the suite on PostgreSQL too: set TEST_POSTGRES_URL")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'credit_bot.db'}"
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured (set TEST_POSTGRES_URL; CI does)")
+    _reset_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def fake_slack():
+    with FakeSlack(token="xoxb-test") as fake:
+        yield fake
+
+
+def recent(days_ago: float = 1.0) -> str:
+    """A receipt time ``days_ago`` before now, ISO 8601 with offset."""
+    return (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(timespec="seconds")
+
+
+STANDARD_LEADS = [
+    # lead_id, client, type, category, received, phone, email, zip
+    dict(lead_id="L-BAD", client_id="C-ROOF", lead_type="standard", category="Roofing", received_at=recent(1),
+         first_name="Maria", last_name="Lopez", phone="123-456-7891", email="m@example.com", zip="11201"),
+    dict(lead_id="L-OK", client_id="C-ROOF", lead_type="standard", category="Roofing", received_at=recent(1),
+         first_name="Jim", last_name="Chen", phone="212-555-0123", email="j@example.com", zip="11201"),
+    dict(lead_id="L-OK2", client_id="C-ROOF", lead_type="standard", category="Roofing", received_at=recent(1),
+         first_name="Ann", last_name="Lee", phone="718-555-0142", email="ann@example.com", zip="11215"),
+    dict(lead_id="L-OLD", client_id="C-ROOF", lead_type="standard", category="Roofing", received_at=recent(20),
+         first_name="Old", last_name="Lead", phone="347-555-0101", email="old@example.com", zip="11201"),
+    dict(lead_id="L-SOLAR", client_id="C-SOLAR", lead_type="standard", category="Solar", received_at=recent(1),
+         first_name="Priya", last_name="Shah", phone="973-555-0134", email="p@example.com", zip="07042"),
+]
+
+
+@pytest.fixture
+def settings(database_url, fake_slack):
+    return settings_for(database_url, fake_slack.url)
+
+
+@pytest.fixture
+def seeded(settings, tmp_path):
+    seed(settings, tmp_path, STANDARD_LEADS)
+    return settings
+
+
+@pytest.fixture
+def running(seeded):
+    bot = RunningBot(seeded)
+    yield bot
+    bot.stop()

@@ -1,0 +1,162 @@
+import pytest
+
+from policy.reasons import NON_CREDITABLE, Reason
+from policy.wording import HINTED_REASONS, non_creditable_hints
+
+R = Reason
+
+FLAGGED = [
+    ("He hired someone else", R.DID_NOT_WIN_JOB, "hired someone else"),
+    ("They went with another company", R.DID_NOT_WIN_JOB, "went with another"),
+    ("Homeowner chose another contractor", R.DID_NOT_WIN_JOB, "chose another"),
+    ("We didn't win the job", R.DID_NOT_WIN_JOB, "didn't win the job"),
+    ("we did not win the bid", R.DID_NOT_WIN_JOB, "did not win the bid"),
+    ("we didnt get the job", R.DID_NOT_WIN_JOB, "didnt get the job"),
+    ("Homeowner changed his mind", R.HOMEOWNER_CHANGED_MIND, "changed his mind"),
+    ("She changed her mind about the kitchen", R.HOMEOWNER_CHANGED_MIND, "changed her mind"),
+    ("They changed their mind", R.HOMEOWNER_CHANGED_MIND, "changed their mind"),
+    ("homeowner is no longer interested", R.HOMEOWNER_CHANGED_MIND, "no longer interested"),
+    ("customer cancelled the project", R.HOMEOWNER_CHANGED_MIND, "cancelled the project"),
+    ("He is just shopping", R.HOMEOWNER_SHOPPING, "just shopping"),
+    ("only getting quotes right now", R.HOMEOWNER_SHOPPING, "getting quotes"),
+    ("they are comparing prices", R.HOMEOWNER_SHOPPING, "comparing prices"),
+    ("Classic price shopping", R.HOMEOWNER_SHOPPING, "price shopping"),
+    ("they can\u2019t afford it", R.AFFORDABILITY, "can\u2019t afford"),
+    ("cant afford the work", R.AFFORDABILITY, "cant afford"),
+    ("too expensive for them", R.AFFORDABILITY, "too expensive"),
+    ("asked about financing", R.AFFORDABILITY, "financing"),
+    ("Homeowner didnt qualify", R.AFFORDABILITY, "didnt qualify"),
+    ("out of their budget", R.AFFORDABILITY, "budget"),
+    ("We got the lead from another company", R.OTHER_LEAD_SOURCE, "got the lead from another"),
+    (
+        "we also received this lead from another lead service",
+        R.OTHER_LEAD_SOURCE,
+        "received this lead from another",
+    ),
+    ("Same lead came through HomeAdvisor yesterday", R.OTHER_LEAD_SOURCE, "HomeAdvisor"),
+    ("they found us on Angi", R.OTHER_LEAD_SOURCE, "Angi"),
+    ("thumbtack sent the same person", R.OTHER_LEAD_SOURCE, "thumbtack"),
+    ("already in our CRM", R.ALREADY_IN_CRM, "already in our CRM"),
+    ("She's already a customer", R.ALREADY_IN_CRM, "already a customer"),
+    ("existing customer of ours", R.ALREADY_IN_CRM, "existing customer"),
+    ("This homeowner is already in our system", R.ALREADY_IN_CRM, "already in our system"),
+    ("homeowner is not ready", R.NOT_READY, "not ready"),
+    ("they want to start next year", R.NOT_READY, "next year"),
+    ("maybe in a few months", R.NOT_READY, "in a few months"),
+    ("just planning for now", R.NOT_READY, "just planning"),
+    ("no answer after 5 calls", R.UNRESPONSIVE, "no answer"),
+    ("he didn't answer", R.UNRESPONSIVE, "didn't answer"),
+    ("Homeowner won\u2019t call back", R.UNRESPONSIVE, "won\u2019t call back"),
+    ("unresponsive homeowner", R.UNRESPONSIVE, "unresponsive"),
+    ("no response to texts", R.UNRESPONSIVE, "no response"),
+    ("never returned my call", R.UNRESPONSIVE, "never returned my call"),
+    ("left voicemails", R.UNRESPONSIVE, "left voicemails"),
+    ("left 3 voicemails", R.UNRESPONSIVE, "left 3 voicemails"),
+    ("Homeowner is not picking up", R.UNRESPONSIVE, "is not picking up"),
+    ("Homeowner doesnt pick up", R.UNRESPONSIVE, "doesnt pick up"),
+    ("address doesn't exist", R.INVALID_ADDRESS, "address doesn't exist"),
+    ("the address doesnt exist", R.INVALID_ADDRESS, "address doesnt exist"),
+    ("wrong address", R.INVALID_ADDRESS, "wrong address"),
+    ("invalid address given", R.INVALID_ADDRESS, "invalid address"),
+    ("bad address", R.INVALID_ADDRESS, "bad address"),
+    ("there is no such street in that town", R.INVALID_ADDRESS, "no such street"),
+    ("we don't do that type of work", R.CATEGORY_APPROPRIATE, "don't do that type of work"),
+    ("company doesnt offer that service", R.CATEGORY_APPROPRIATE, "doesnt offer that service"),
+    ("we dont do that type of work", R.CATEGORY_APPROPRIATE, "dont do that type of work"),
+    ("We do not offer this kind of service", R.CATEGORY_APPROPRIATE, "do not offer this kind of service"),
+]
+
+NOT_FLAGGED = [
+    "number is not in service",
+    "the number is disconnected",
+    "phone says not a working number",
+    "number belongs to a different person named Mike",
+    "lead was a company testing your system",
+    "a solar company soliciting us",
+    "zip 90210 is outside our service area",
+    "same lead we got from you two weeks ago",
+    "out of our service counties",
+    "Called and got a recording: the number you have dialed is not in service",
+    "Fast busy signal, line disconnected",
+    "Number 123-456-7891 is obviously fake",
+    "The person who answered is not the homeowner and never heard of this request",
+    "Wrong person - the number belongs to a pizza shop",
+    "Lead is a marketing company trying to sell us SEO services",
+    "Roofing contractor submitted a test lead to check your system",
+    "Delivered twice, same phone and email, first on 6/20",
+    "Duplicate of lead L-100 delivered by you last week",
+    "Customer is in Bergen County NJ, we only serve Kings County, NY",
+    "Property is 60 miles from our base, outside our radius",
+    "Email bounced and phone is invalid",
+    "The phone number has too few digits",
+    "Recording says the number has been changed",
+    "Spam submission from a call center selling extended warranties",
+    "Name on the lead is John Smith but the phone belongs to Maria Lopez",
+    "Number is a fax machine",
+    "Google Voice number that is no longer in service",
+    "Vendor pitching their lead software to us",
+    "Same homeowner as the lead you sent on 7/1",
+    "We don't service that area, it's 40 miles away",
+    "Phone number is a wrong number, the man who answered is not Jane",
+    "This is the third time you sent us this same lead this month",
+    "The email belongs to someone else entirely",
+    "Number rings to a business that never requested work",
+    "You delivered this exact lead to us on June 20",
+    "The zip is in Ocean County, far from our area",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize(("text", "reason", "phrase"), FLAGGED)
+def test_flags(text, reason, phrase):
+    hints = non_creditable_hints(text)
+    assert hints, text
+    assert hints[0] == (reason, phrase)
+
+
+@pytest.mark.parametrize("text", NOT_FLAGGED)
+def test_does_not_flag(text):
+    assert non_creditable_hints(text) == []
+
+
+def test_enough_phrasings_each_way():
+    assert len(FLAGGED) >= 25
+    assert len(NOT_FLAGGED) >= 25
+
+
+def test_every_hinted_reason_is_non_creditable_and_exercised():
+    assert set(HINTED_REASONS) <= set(NON_CREDITABLE)
+    assert {reason for _, reason, _ in FLAGGED} == set(HINTED_REASONS)
+
+
+def test_order_of_first_appearance_and_no_duplicates():
+    text = "No answer for days. Then he said he hired someone else. Still no answer, they hired another guy."
+    assert non_creditable_hints(text) == [
+        (R.UNRESPONSIVE, "No answer"),
+        (R.DID_NOT_WIN_JOB, "hired someone else"),
+    ]
+
+
+def test_multiple_reasons_in_one_text():
+    text = "Not ready until next year and can't afford it; got quotes from three companies"
+    codes = [reason for reason, _ in non_creditable_hints(text)]
+    assert codes == [R.NOT_READY, R.AFFORDABILITY]
+
+
+def test_whitespace_and_case_tolerant():
+    assert non_creditable_hints("HIRED\n  SOMEONE   ELSE") == [(R.DID_NOT_WIN_JOB, "HIRED SOMEONE ELSE")]
+
+
+def test_word_boundaries():
+    # "unbudgeted"/"angina"/"financingly" style fragments must not match inside other words
+    assert non_creditable_hints("angina patient") == []
+    assert non_creditable_hints("noanswer") == []
+    assert non_creditable_hints("the yelpers") == []
+
+
+def test_duplicate_from_us_is_not_other_lead_source():
+    assert non_creditable_hints("we got this lead from you on 6/20 as well") == []
+    assert non_creditable_hints("we got this lead from another company on 6/20") == [
+        (R.OTHER_LEAD_SOURCE, "got this lead from another")
+    ]

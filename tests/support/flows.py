@@ -1,0 +1,47 @@
+"""Steps a person takes in Slack, played against the running app and the stand-in."""
+
+from __future__ import annotations
+
+from bot.sandbox.slack_api import FakeSlack
+from tests.support.bot import REVIEW, RunningBot
+
+
+def opened_view(fake: FakeSlack, callback_id: str, count: int = 1) -> dict:
+    calls = fake.wait_for(lambda c: c.method == "views.open" and c.params["view"].get("callback_id") == callback_id,
+                          count=count)
+    return calls[count - 1].response["view"]
+
+
+def file_request(bot: RunningBot, fake: FakeSlack, *, user: str, channel: str, lead_id: str, reason: str,
+                 details: str, typed_lead: str | None = None):
+    """/credit-request → modal → submit. Returns the submission reply."""
+    before = len([c for c in fake.calls_to("views.open") if c.params["view"].get("callback_id") == "credit_request"])
+    reply = bot.slack.command(user, channel, lead_id if typed_lead is None else typed_lead)
+    assert reply.status == 200, reply.body
+    view = opened_view(fake, "credit_request", before + 1)
+    return bot.slack.view_submission(user, view, {"lead_id": lead_id, "reason": reason, "details": details})
+
+
+def reviewer_post(fake: FakeSlack, lead_id: str) -> dict:
+    fake.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == REVIEW
+                  and lead_id in c.params.get("text", ""))
+    return next(m for m in fake.messages(REVIEW) if lead_id in m["text"])
+
+
+def button_values(message: dict) -> dict[str, str]:
+    found = {}
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("type") == "button":
+                found[element["action_id"]] = element.get("value")
+    return found
+
+
+def receipt(fake: FakeSlack, channel: str, lead_id: str) -> dict:
+    fake.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == channel
+                  and lead_id in c.params.get("text", "") and not c.params.get("thread_ts"))
+    return next(m for m in fake.messages(channel) if lead_id in m["text"])
+
+
+def thread_texts(fake: FakeSlack, channel: str, ts: str) -> list[str]:
+    return [m["text"] for m in fake.replies(channel, ts) if m["ts"] != ts]
