@@ -177,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     hist = sub.add_parser("history", help="print a request's audit trail")
     hist.add_argument("request_id")
 
+    sandbox = sub.add_parser("sandbox", help="try the bot in a browser, with a built-in Slack stand-in")
+    sandbox.add_argument("--port", type=int, default=8080, help="port of the sandbox web page")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--db", default="sandbox.db", help="the sandbox's own SQLite file (reset at start)")
+    sandbox.add_argument("--no-browser", action="store_true", help="do not try to open a browser")
+
+    report = sub.add_parser("report", help="desk numbers: volumes, decisions, SLA, credit rate per client")
+    report.add_argument("--since", help="first day (ISO date or time); default: everything")
+    report.add_argument("--format", choices=("md", "csv"), default="md")
+
     outbox = sub.add_parser("outbox", help="inspect and retry Slack deliveries")
     osub = outbox.add_subparsers(dest="outbox_command", required=True)
     ol = osub.add_parser("list")
@@ -201,6 +211,8 @@ def _commands():
         "sla-sweep": cli_ops.cmd_sla_sweep,
         "history": cli_ops.cmd_history,
         "outbox": cli_ops.cmd_outbox,
+        "sandbox": cli_ops.cmd_sandbox,
+        "report": cli_ops.cmd_report,
     }
 
 

@@ -98,3 +98,15 @@ def cmd_outbox(args, settings: Settings) -> int:
     for r in rows:
         print(f"{r.id}\t{r.status}\t{r.kind}\t{r.order_key}\tattempts={r.attempts}\t{r.last_error or ''}")
     return 0
+
+
+def cmd_sandbox(args, settings: Settings) -> int:
+    from bot.sandbox.run import run_sandbox
+
+    return run_sandbox(args)
+
+
+def cmd_report(args, settings: Settings) -> int:
+    from bot.reports import cmd_report as run_report
+
+    return run_report(args, settings)
