@@ -29,8 +29,18 @@ class Desk:
         self.tz = self.calendar.tz
         self.clock = clock
         self.wakeup = threading.Event()
+        self._listeners = None
         event.listen(self.db.sessions, "after_commit", self._after_commit)
         event.listen(self.db.sessions, "after_rollback", self._after_rollback)
+
+    @property
+    def listeners(self):
+        """The pool Bolt listeners run in (made on first use)."""
+        if self._listeners is None:
+            from bot.slack_app import ListenerPool
+
+            self._listeners = ListenerPool(self.settings.listener_threads)
+        return self._listeners
 
     def now(self) -> datetime:
         return self.clock()

@@ -27,10 +27,23 @@ def configure_logging() -> None:
                             format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
+def warm_up(desk: Desk) -> None:
+    """Load the policy's data sets (zip index, phone metadata, holidays) before the first
+    Slack request, so no acknowledgement pays for it."""
+    from policy.phone import check_phone
+    from policy.service_area import lookup_zip
+
+    lookup_zip("10001")
+    check_phone("212-555-0123")
+    today = desk.now().astimezone(desk.tz).date()
+    desk.calendar.add_business_days(today, 10)
+
+
 class Runtime:
     def __init__(self, settings: Settings, *, clock=system_clock):
         self.settings = settings
         self.desk = Desk(settings, clock=clock)
+        warm_up(self.desk)
         self.deliverer = Deliverer(self.desk)
         self.scheduler = None
 
@@ -40,6 +53,7 @@ class Runtime:
             self.scheduler = start_scheduler(self.desk)
 
     def stop_background(self, drain_seconds: float = 5.0) -> None:
+        self.desk.listeners.wait_idle(drain_seconds)  # listeners that acked finish their work
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         self.deliverer.stop()

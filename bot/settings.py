@@ -60,6 +60,7 @@ class Settings:
     auto_deny: bool = True
     delivery_threads: int = 8
     slack_timeout: float = 10.0
+    listener_threads: int = 32
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod

@@ -7,7 +7,7 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from bot.sandbox.slack_api import FakeSlack
 from tests.support.bot import RunningBot, seed, settings_for
@@ -19,6 +19,23 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 def pytest_configure(config):
     if IN_CI and not PG_URL:
         raise pytest.UsageError("CI runs the suite on PostgreSQL too: set TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A database of this test process's own (so parallel runs never share one)."""
+    if not PG_URL:
+        return None
+    base = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{base.database}_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _reset_postgres(url: str) -> None:
@@ -35,8 +52,9 @@ def database_url(request, tmp_path):
         return f"sqlite:///{tmp_path / 'credit_bot.db'}"
     if not PG_URL:
         pytest.skip("PostgreSQL not configured (set TEST_POSTGRES_URL; CI does)")
-    _reset_postgres(PG_URL)
-    return PG_URL
+    url = request.getfixturevalue("postgres_url")
+    _reset_postgres(url)
+    return url
 
 
 @pytest.fixture

@@ -35,7 +35,8 @@ class RunningBot:
         self.desk = self.runtime.desk
         self.server = create_server(self.runtime.wsgi(), host="127.0.0.1", port=0, threads=16)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.closing = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
         self.deliver = deliver
         if deliver:
@@ -44,7 +45,15 @@ class RunningBot:
             self.runtime.start_background(scheduler=scheduler)
         self.slack = SlackSender(self.url, settings.slack_signing_secret)
 
+    def _serve(self) -> None:
+        try:
+            self.server.run()
+        except OSError:
+            if not self.closing:
+                raise
+
     def stop(self) -> None:
+        self.closing = True
         self.server.close()
         self.thread.join(5)
         if self.deliver:
@@ -56,6 +65,7 @@ class RunningBot:
         from bot import outbox
 
         deadline = time.monotonic() + timeout
+        assert self.desk.listeners.wait_idle(timeout), "listeners still running"
         while time.monotonic() < deadline:
             with self.desk.read() as session:
                 if outbox.depth(session)[outbox.PENDING] == 0:
