@@ -1,0 +1,62 @@
+"""The app as a separate process (``credit-bot serve``), for kill and replica tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from bot.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(settings: Settings, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    env.update({
+        "SLACK_BOT_TOKEN": settings.slack_bot_token, "SLACK_SIGNING_SECRET": settings.slack_signing_secret,
+        "SLACK_API_URL": settings.slack_api_url, "DATABASE_URL": settings.database_url,
+        "REVIEWER_CHANNEL_ID": settings.reviewer_channel_id,
+        "ACCOUNT_MANAGER_CHANNEL_ID": settings.account_manager_channel_id, "HOST": "127.0.0.1",
+        "SLA_SCHEDULER": "off", "LOG_LEVEL": "WARNING",
+    })
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+class ServerProcess:
+    def __init__(self, settings: Settings, **extra):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([sys.executable, "app.py"], env=env_for(settings, PORT=self.port, **extra),
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self._wait_healthy()
+
+    def _wait_healthy(self, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited: {self.proc.stdout.read().decode()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("server did not become healthy")
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def terminate(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(30)
