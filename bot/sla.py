@@ -110,10 +110,13 @@ def digest(desk: Desk, at: datetime) -> bool:
 
 
 def run_once(desk: Desk) -> None:
+    from bot.reports import weekly_digest
+
     at = desk.now()
     try:
         sweep(desk, at)
         digest(desk, at)
+        weekly_digest(desk, at)
     except Exception:  # noqa: BLE001 - the next run tries again
         log.exception("SLA sweep failed")
 
