@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import audit, outbox
 from bot.desk import Desk
 from bot.render.text import mention, request_ref, when
+from bot.reports import weekly_digest
 from storage.models import ADMIN, PENDING, CreditRequest, SlaNotice, Staff
 
 log = logging.getLogger("credit_bot.sla")
@@ -110,8 +111,6 @@ def digest(desk: Desk, at: datetime) -> bool:
 
 
 def run_once(desk: Desk) -> None:
-    from bot.reports import weekly_digest
-
     at = desk.now()
     try:
         sweep(desk, at)
