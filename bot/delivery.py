@@ -99,6 +99,7 @@ class Deliverer:
                 result.apply(session)
             self._mark(session, row, outbox.DONE, None)
         self.stats["delivered"] += 1
+        self.desk.metrics.deliveries.labels(row.kind, "fallback" if result.fallback else "delivered").inc()
         if result.fallback:
             self.stats["fallbacks"] += 1
             log.info("delivery %s (%s) went to the fallback: %s", row.id, row.kind, result.fallback)
@@ -129,6 +130,7 @@ class Deliverer:
         if after is None:
             after = min(self.base_delay * 2 ** (row.attempts - 1), self.max_delay) * random.uniform(0.5, 1.5)
         self.stats["retried"] += 1
+        self.desk.metrics.deliveries.labels(row.kind, "retry").inc()
         now = self.desk.now()
         with self.desk.transaction() as session:
             session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id,
@@ -140,6 +142,7 @@ class Deliverer:
     def _finish(self, row: OutboxMessage, status: str, error: str | None) -> None:
         if status == outbox.DEAD:
             self.stats["dead"] += 1
+            self.desk.metrics.deliveries.labels(row.kind, "dead").inc()
             log.warning("delivery %s (%s) is dead: %s", row.id, row.kind, error)
         with self.desk.transaction() as session:
             self._mark(session, row, status, error)

@@ -30,6 +30,9 @@ class Desk:
         self.clock = clock
         self.wakeup = threading.Event()
         self._listeners = None
+        from bot.observability import Metrics
+
+        self.metrics = Metrics(self)
         event.listen(self.db.sessions, "after_commit", self._after_commit)
         event.listen(self.db.sessions, "after_rollback", self._after_rollback)
 

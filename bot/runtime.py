@@ -13,6 +13,7 @@ from waitress import create_server
 
 from bot.delivery import Deliverer
 from bot.desk import Desk, system_clock
+from bot.observability import JsonFormatter
 from bot.server import make_wsgi
 from bot.settings import Settings
 from bot.sla import start_scheduler
@@ -22,9 +23,14 @@ log = logging.getLogger("credit_bot")
 
 
 def configure_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(), stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    """JSON lines on stderr, each with the id of the HTTP request it belongs to."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root.addHandler(handler)
+    root.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
 
 
 def warm_up(desk: Desk) -> None:

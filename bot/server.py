@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import logging
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
 from bot import outbox
 from bot.desk import Desk
+from bot.observability import instrument
 
 log = logging.getLogger("credit_bot.server")
 
@@ -38,6 +40,13 @@ def make_wsgi(desk: Desk, bolt_app, extra_routes: dict | None = None):
 
     routes[("GET", "/healthz")] = healthz
 
+    def metrics_page(environ, start_response):
+        data = desk.metrics.render()
+        start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(data)))])
+        return [data]
+
+    routes[("GET", "/metrics")] = metrics_page
+
     def app(environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/")
@@ -50,4 +59,4 @@ def make_wsgi(desk: Desk, bolt_app, extra_routes: dict | None = None):
             return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
         return route(environ, start_response)
 
-    return app
+    return instrument(app, desk.metrics, EVENTS_PATH)

@@ -176,3 +176,18 @@ def test_healthz(running):
     with urllib.request.urlopen(running.url + "/healthz", timeout=5) as resp:
         body = json.loads(resp.read())
     assert body["ok"] is True and "pending" in body["outbox"]
+
+
+def test_metrics_count_requests_acks_and_outbox(running, fake_slack):
+    import urllib.request
+
+    file_request(running, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-BAD",
+                 reason="invalid_number", details="Not a real number.")
+    running.wait_idle()
+    with urllib.request.urlopen(running.url + "/metrics", timeout=5) as resp:
+        text = resp.read().decode()
+    assert 'credit_bot_requests{status="approved",verdict="approve"} 1.0' in text
+    assert 'credit_bot_slack_ack_seconds_count{kind="command"} 1.0' in text
+    assert 'credit_bot_slack_ack_seconds_count{kind="view_submission"} 1.0' in text
+    assert 'credit_bot_outbox_messages{status="pending"} 0.0' in text
+    assert 'credit_bot_outbox_deliveries_total{kind="receipt",result="delivered"} 1.0' in text
