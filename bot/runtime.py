@@ -31,6 +31,7 @@ def configure_logging() -> None:
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def warm_up(desk: Desk) -> None:

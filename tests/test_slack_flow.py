@@ -191,3 +191,23 @@ def test_metrics_count_requests_acks_and_outbox(running, fake_slack):
     assert 'credit_bot_slack_ack_seconds_count{kind="view_submission"} 1.0' in text
     assert 'credit_bot_outbox_messages{status="pending"} 0.0' in text
     assert 'credit_bot_outbox_deliveries_total{kind="receipt",result="delivered"} 1.0' in text
+
+
+def test_app_home_for_contractor_and_reviewer(running, fake_slack):
+    file_request(running, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-OK",
+                 reason="incorrect_contact", details="Someone else answered.")
+    running.wait_idle()
+    reply = running.slack.event({"type": "app_home_opened", "user": "U0REV", "channel": "D0REV", "tab": "home"})
+    assert reply.status == 200
+    running.wait_idle()
+    reviewer_home = json.dumps(fake_slack.home("U0REV"))
+    assert "Open queue (1)" in reviewer_home and "lead L-OK" in reviewer_home and "business days old" in reviewer_home
+    contractor_home = json.dumps(fake_slack.home("U0ROOF2"))  # a colleague at the same client sees it too
+    running.slack.event({"type": "app_home_opened", "user": "U0ROOF2", "channel": "D0R2", "tab": "home"})
+    running.wait_idle()
+    contractor_home = json.dumps(fake_slack.home("U0ROOF2"))
+    assert "Refund Status" in contractor_home and "Lead L-OK" in contractor_home and "Pending review" in contractor_home
+    assert "Open queue" not in contractor_home
+    running.slack.event({"type": "app_home_opened", "user": "U0SOLAR", "channel": "D0S", "tab": "home"})
+    running.wait_idle()
+    assert "L-OK" not in json.dumps(fake_slack.home("U0SOLAR"))  # another client's contractor

@@ -1,0 +1,73 @@
+"""Schema and storage guarantees, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import Database, alembic_config, upgrade
+from storage.models import Base, CreditRequest, Lead
+
+NOW = datetime(2026, 7, 6, 13, 0, tzinfo=UTC)
+
+
+def _lead(lead_id="L-1"):
+    return Lead(lead_id=lead_id, client_id="C-1", lead_type="standard", category="Roofing", category_key="roofing",
+                received_at=NOW, first_name="", last_name="", phone="", email="", street="", city="", state="",
+                zip="")
+
+
+def _request(lead_id="L-1", status="pending"):
+    return CreditRequest(lead_id=lead_id, client_id="C-1", reason="invalid_number", details="x", requested_by="U1",
+                         requested_at=NOW, status=status, verdict="review", deadline=NOW, findings=[], evidence={},
+                         auto_decided=False, info_wait_seconds=0.0, version=1, updated_at=NOW)
+
+
+def test_migrations_match_the_models_and_run_down_and_up(database_url):
+    db = Database(database_url)
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    assert "credit_requests" not in inspect(db.engine).get_table_names()
+    upgrade(db.engine)
+    upgrade(db.engine)  # a second upgrade is a no-op
+    assert {"leads", "credit_requests", "outbox", "request_events"} <= set(inspect(db.engine).get_table_names())
+    db.dispose()
+
+
+def test_one_open_request_per_lead_is_enforced_by_the_database(database_url):
+    db = Database(database_url)
+    with db.transaction() as session:
+        session.add(_lead())
+        session.flush()
+        session.add(_request())
+    with pytest.raises(IntegrityError):
+        with db.transaction() as session:
+            session.add(_request())
+    with db.transaction() as session:  # closed requests do not block
+        session.add(_request(status="denied"))
+        session.add(_request(status="approved"))
+    db.dispose()
+
+
+def test_times_come_back_aware_and_equal(database_url):
+    db = Database(database_url)
+    ny = timezone(timedelta(hours=-4))
+    with db.transaction() as session:
+        lead = _lead("L-TZ")
+        lead.received_at = datetime(2026, 7, 2, 22, 0, tzinfo=ny)
+        session.add(lead)
+    with db.read() as session:
+        got = session.get(Lead, "L-TZ").received_at
+    assert got.tzinfo is not None and got == datetime(2026, 7, 3, 2, 0, tzinfo=UTC)
+    db.dispose()
