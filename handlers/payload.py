@@ -16,12 +16,17 @@ def state_value(view: dict, field: str) -> str:
     return element.get("value") or ""
 
 
-def metadata(view: dict) -> dict:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+def metadata(view: dict, key: str) -> str:
+    """``private_metadata`` holds a bare value (the channel id, or the request id);
+    a JSON object with ``key`` is accepted too."""
+    raw = (view.get("private_metadata") or "").strip()
+    if raw.startswith("{"):
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return ""
+        return str(data.get(key) or "") if isinstance(data, dict) else ""
+    return raw
 
 
 def request_id_of(raw) -> int | None:

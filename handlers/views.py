@@ -17,7 +17,7 @@ def _actor(body: dict) -> Actor:
 def submit_credit_request(ack, body, view, context):
     filing = Filing(
         user_id=body["user"]["id"],
-        channel_id=str(metadata(view).get("channel_id") or ""),
+        channel_id=metadata(view, "channel_id"),
         lead_id=state_value(view, Field.LEAD_ID),
         reason=state_value(view, Field.REASON),
         details=state_value(view, Field.DETAILS),
@@ -33,7 +33,7 @@ def submit_credit_request(ack, body, view, context):
 
 def _decide(action: str, error_field: str, **extract):
     def listener(ack, body, view, context):
-        request_id = request_id_of(metadata(view).get("request_id"))
+        request_id = request_id_of(metadata(view, "request_id"))
         if request_id is None:
             ack(response_action="errors", errors={error_field: "This form lost track of its request."})
             return
@@ -47,7 +47,7 @@ def _decide(action: str, error_field: str, **extract):
 
 
 def submit_request_info(ack, body, view, context):
-    request_id = request_id_of(metadata(view).get("request_id"))
+    request_id = request_id_of(metadata(view, "request_id"))
     outcome = request_info(context["desk"], request_id or 0, _actor(body), state_value(view, Field.QUESTION))
     if outcome.ok:
         ack()

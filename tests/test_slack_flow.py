@@ -34,7 +34,7 @@ def test_command_opens_the_modal_prefilled(running, fake_slack):
     assert options == ["incorrect_contact", "invalid_number", "duplicate_lead", "testing_solicitation",
                        "out_of_service_area"]
     assert blocks["details"]["element"]["multiline"] is True
-    assert json.loads(view["private_metadata"])["channel_id"] == "C0ROOF"
+    assert view["private_metadata"] == "C0ROOF"
 
 
 def test_unlinked_user_gets_an_ephemeral_answer_and_no_modal(running, fake_slack):

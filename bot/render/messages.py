@@ -119,8 +119,11 @@ def _decision_line(req: CreditRequest, tz: ZoneInfo) -> str:
 def reviewer_message(req: CreditRequest, lead: Lead | None, client_name: str, tz: ZoneInfo,
                      trail: str) -> tuple[str, list[dict]]:
     ref = request_ref(req.id)
+    by = ""
+    if req.status != PENDING:
+        by = " automatically" if req.auto_decided and req.decided_by == "auto" else f" by {mention(req.decided_by)}"
     text = (f"{ref}: credit request for lead {escape(req.lead_id)} ({reason_label(req.reason)}) — "
-            f"{STATUS_LABEL[req.status]}")
+            f"{STATUS_LABEL[req.status]}{by}")
     lead_line = "-"
     if lead is not None:
         lead_line = (f"{escape(lead.category)} · {escape(lead.lead_type)} · received {when(lead.received_at, tz)}\n"

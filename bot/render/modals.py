@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
@@ -37,7 +35,7 @@ def credit_request_modal(channel_id: str, lead_id: str = "") -> dict:
     view = View(
         type="modal", callback_id=Callback.CREDIT_REQUEST, title="Lead credit request",
         submit="Submit", close="Cancel",
-        private_metadata=json.dumps({"channel_id": channel_id}),
+        private_metadata=channel_id,
         blocks=[
             _text_input(Field.LEAD_ID, "Lead ID", multiline=False, initial=clip(lead_id.strip(), 64),
                         placeholder="e.g. L-10042", max_length=64),
@@ -56,12 +54,12 @@ def credit_request_modal(channel_id: str, lead_id: str = "") -> dict:
 
 def _note_modal(callback: str, title: str, submit: str, request_id: int, intro: str, *,
                 label: str = "Note", field: str = Field.NOTE, optional: bool = False,
-                extra: list | None = None, metadata: dict | None = None) -> dict:
+                extra: list | None = None) -> dict:
     blocks = [SectionBlock(text=MarkdownTextObject(text=clip(intro, 3000)))]
     blocks += extra or []
     blocks.append(_text_input(field, label, multiline=True, optional=optional))
     view = View(type="modal", callback_id=callback, title=title, submit=submit, close="Cancel",
-                private_metadata=json.dumps({"request_id": request_id, **(metadata or {})}), blocks=blocks)
+                private_metadata=str(request_id), blocks=blocks)
     return view.to_dict()
 
 
