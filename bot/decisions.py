@@ -63,6 +63,7 @@ class Outcome:
     ok: bool
     message: str
     request: CreditRequest | None = None
+    told: bool = False  # the user was already sent the message
 
 
 def is_contractor_of(session: Session, user_id: str, channel_id: str | None, client_id: str) -> bool:
@@ -99,7 +100,18 @@ def refuse(desk: Desk, session: Session, actor: Actor, request_id: int | None, a
     if tell:
         outbox.enqueue(session, outbox.EPHEMERAL, now=now, request_id=request_id, user=actor.user_id,
                        channel=actor.channel_id or "", text=why)
-    return Outcome(False, why)
+    return Outcome(False, why, told=tell)
+
+
+def tell_late(desk: Desk, actor: Actor, future) -> None:
+    """A modal closed before its decision finished (a slow database): report a failure by DM.
+    Refusals already queued their own ephemeral message."""
+    outcome = None if future.exception() else future.result()
+    if outcome is not None and (outcome.ok or outcome.told):
+        return
+    text = outcome.message if outcome is not None else "That did not go through; please try again."
+    with desk.transaction() as session:
+        outbox.enqueue(session, outbox.DM, now=desk.now(), user=actor.user_id, text=text)
 
 
 def check_permission(desk: Desk, request_id: int, action: str, actor: Actor, *, tell: bool = True) -> Outcome:

@@ -13,7 +13,7 @@ from bot.checking import check_stored_lead
 from bot.desk import Desk
 from bot.ids import Field
 from bot.render.messages import check_results, decision_reply, receipt
-from bot.render.text import STATUS_LABEL, request_ref
+from bot.render.text import STATUS_LABEL, escape, request_ref
 from policy.engine import Decision
 from policy.reasons import CREDITABLE, parse_reason
 from storage.models import APPROVED, DENIED, OPEN_STATUSES, PENDING, Client, CreditRequest, Lead
@@ -99,6 +99,19 @@ def file_request(desk: Desk, f: Filing) -> tuple[CreditRequest, bool]:
                     return first, False
             _validate(session, f)
         raise
+
+
+def tell_late_outcome(desk: Desk, f: Filing, future) -> None:
+    """The modal closed before filing finished (a slow database): if it failed, say why by DM."""
+    exc = future.exception()
+    if exc is None:
+        return  # filed: the receipt is on its way
+    if isinstance(exc, FilingErrors):
+        text = f"Your credit request for lead {f.lead_id[:64]} was not filed: " + " ".join(exc.errors.values())
+    else:
+        text = f"Your credit request for lead {f.lead_id[:64]} could not be filed; please try again."
+    with desk.transaction() as session:
+        outbox.enqueue(session, outbox.DM, now=desk.now(), user=f.user_id, text=escape(text))
 
 
 def _file(desk: Desk, f: Filing) -> tuple[CreditRequest, bool]:

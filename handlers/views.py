@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bot import audit
 from bot.conversation import request_info
-from bot.decisions import Actor, transition
-from bot.filing import Filing, FilingErrors, file_request
+from bot.deadline import ACK_BUDGET, within
+from bot.decisions import Actor, tell_late, transition
+from bot.filing import Filing, FilingErrors, file_request, tell_late_outcome
 from bot.ids import Callback, Field
 from handlers.payload import metadata, request_id_of, state_value
 
@@ -23,8 +24,9 @@ def submit_credit_request(ack, body, view, context):
         details=state_value(view, Field.DETAILS),
         view_id=view.get("id"),
     )
+    desk = context["desk"]
     try:
-        file_request(context["desk"], filing)
+        within(ACK_BUDGET, file_request, desk, filing, on_late=lambda f: tell_late_outcome(desk, filing, f))
     except FilingErrors as exc:
         ack(response_action="errors", errors=exc.errors)
         return
@@ -38,8 +40,10 @@ def _decide(action: str, error_field: str, **extract):
             ack(response_action="errors", errors={error_field: "This form lost track of its request."})
             return
         values = {name: state_value(view, field) for name, field in extract.items()}
-        outcome = transition(context["desk"], request_id, action, _actor(body), **values)
-        if outcome.ok:
+        desk, actor = context["desk"], _actor(body)
+        done, outcome = within(ACK_BUDGET, transition, desk, request_id, action, actor, **values,
+                               on_late=lambda f: tell_late(desk, actor, f))
+        if not done or outcome.ok:
             ack()
         else:
             ack(response_action="errors", errors={error_field: outcome.message})
@@ -48,8 +52,10 @@ def _decide(action: str, error_field: str, **extract):
 
 def submit_request_info(ack, body, view, context):
     request_id = request_id_of(metadata(view, "request_id"))
-    outcome = request_info(context["desk"], request_id or 0, _actor(body), state_value(view, Field.QUESTION))
-    if outcome.ok:
+    desk, actor = context["desk"], _actor(body)
+    done, outcome = within(ACK_BUDGET, request_info, desk, request_id or 0, actor, state_value(view, Field.QUESTION),
+                           on_late=lambda f: tell_late(desk, actor, f))
+    if not done or outcome.ok:
         ack()
     else:
         ack(response_action="errors", errors={Field.QUESTION: outcome.message})
