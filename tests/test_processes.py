@@ -67,18 +67,23 @@ def test_sigterm_drains_and_exits_cleanly(seeded, fake_slack):
     reviewer_post(fake_slack, "L-OK")
 
 
+def _filed_and_posted(settings, fake) -> dict:
+    """L-OK filed through a server process that is then stopped; the reviewer post."""
+    server = ServerProcess(settings)
+    try:
+        _file_via(server, settings, fake)
+        return reviewer_post(fake, "L-OK")
+    finally:
+        server.terminate()
+
+
 def _sweep(settings, at: datetime) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "bot.cli", "sla-sweep", "--at", at.isoformat()],
                             env=env_for(settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def test_sweep_nine_days_later_reminds_reviewers(seeded, fake_slack):
-    server = ServerProcess(seeded)
-    try:
-        _file_via(server, seeded, fake_slack)
-        post = reviewer_post(fake_slack, "L-OK")
-    finally:
-        server.terminate()
+    post = _filed_and_posted(seeded, fake_slack)
     out, err = _sweep(seeded, datetime.now(UTC) + timedelta(days=9)).communicate(timeout=60)
     assert b"reminder" in out, err
     fake_slack.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("thread_ts") == post["ts"]
@@ -86,12 +91,7 @@ def test_sweep_nine_days_later_reminds_reviewers(seeded, fake_slack):
 
 
 def test_two_processes_sweeping_send_each_notice_once(seeded, fake_slack):
-    server = ServerProcess(seeded)
-    try:
-        _file_via(server, seeded, fake_slack)
-        post = reviewer_post(fake_slack, "L-OK")
-    finally:
-        server.terminate()
+    post = _filed_and_posted(seeded, fake_slack)
     later = datetime.now(UTC) + timedelta(days=14)  # at least 7 business days, whatever today is
     procs = [_sweep(seeded, later), _sweep(seeded, later)]
     outputs = [p.communicate(timeout=60) for p in procs]
@@ -113,12 +113,7 @@ def test_two_processes_sweeping_send_each_notice_once(seeded, fake_slack):
 
 
 def test_sla_sweep_only_what_is_due(seeded, fake_slack):
-    server = ServerProcess(seeded)
-    try:
-        _file_via(server, seeded, fake_slack)
-        post = reviewer_post(fake_slack, "L-OK")
-    finally:
-        server.terminate()
+    post = _filed_and_posted(seeded, fake_slack)
     db = Database(seeded.database_url)
     with db.read() as session:
         filed = session.scalar(select(CreditRequest)).requested_at
