@@ -77,6 +77,11 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 resets bursts of parallel clients (e.g. 20 threads posting)
+
+
 class FakeSlack:
     """HTTP server that behaves like Slack's Web API. See the module docstring."""
 
@@ -96,7 +101,7 @@ class FakeSlack:
     # --------------------------------------------------------------- lifecycle
     def start(self) -> FakeSlack:
         if self._server is None:
-            self._server = ThreadingHTTPServer((self.host, self.port), _Handler)
+            self._server = _Server((self.host, self.port), _Handler)
             self._server.daemon_threads = True
             self._server.fake = self  # type: ignore[attr-defined]
             self.port = self._server.server_address[1]

@@ -1,0 +1,168 @@
+"""The sandbox's demo workspace: people, channels, clients, leads and staff.
+
+Clients and leads are written as the operators' CSV files and loaded with
+:mod:`bot.importing`; staff roles are granted with :mod:`bot.staffing` — the same code
+``credit-bot clients import``, ``leads import`` and ``staff add`` run. Lead receipt
+times are relative to now, so every reporting window that should be open is open.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot import staffing
+from bot.importing import import_clients, import_leads
+from bot.settings import Settings
+from storage.db import Database
+from storage.models import ACCOUNT_MANAGER, ADMIN, REVIEWER
+
+CONTRACTOR_CHANNEL = "C0ROOF"
+REVIEWER_CHANNEL = "C0REVIEW"
+MANAGER_CHANNEL = "C0MANAGERS"
+SOLAR_CHANNEL = "C0SOLAR"
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    name: str
+    title: str  # what the "act as" picker says
+    role: str  # contractor | reviewer | account_manager | admin
+    channels: tuple[str, ...] = ()  # channels this person is in (their DM with the bot is added)
+    staff_roles: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Channel:
+    channel_id: str
+    name: str
+    private: bool
+    topic: str
+
+
+CHANNELS = (
+    Channel(CONTRACTOR_CHANNEL, "brooklyn-roofing", False,
+            "Slack Connect with Brooklyn Roofing Co — type /credit-request here"),
+    Channel(SOLAR_CHANNEL, "sunrise-solar", False, "Slack Connect with Sunrise Solar"),
+    Channel(REVIEWER_CHANNEL, "credit-review", True, "Every credit request, with its evidence"),
+    Channel(MANAGER_CHANNEL, "account-managers", True, "Exceptions on denied requests"),
+)
+
+PEOPLE = (
+    Person("U0ROOF1", "Casey Contractor", "Contractor — Casey (Brooklyn Roofing Co)", "contractor",
+           (CONTRACTOR_CHANNEL,)),
+    Person("U0REV1", "Riley Reviewer", "Reviewer — Riley", "reviewer", (REVIEWER_CHANNEL,), (REVIEWER,)),
+    Person("U0AM1", "Morgan Manager", "Account manager — Morgan", "account_manager",
+           (MANAGER_CHANNEL, REVIEWER_CHANNEL), (ACCOUNT_MANAGER,)),
+    Person("U0ADMIN", "Alex Admin", "Admin — Alex (sees every channel)", "admin",
+           tuple(c.channel_id for c in CHANNELS), (ADMIN,)),
+    Person("U0ROOF2", "Jordan Roofer", "Contractor — Jordan (Brooklyn Roofing Co)", "contractor",
+           (CONTRACTOR_CHANNEL,)),
+    Person("U0SOLAR1", "Sam Solar", "Contractor — Sam (Sunrise Solar)", "contractor", (SOLAR_CHANNEL,)),
+)
+
+CLIENT_COLUMNS = ("client_id,name,slack_channel_id,slack_user_ids,account_manager_user_id,service_zips,"
+                  "service_counties,base_zip,radius_miles").split(",")
+CLIENTS = (
+    ("C-ROOF", "Brooklyn Roofing Co", CONTRACTOR_CHANNEL, "U0ROOF1;U0ROOF2", "U0AM1", "11201;11215;11217",
+     "Kings County, NY", "11201", "15"),
+    ("C-SOLAR", "Sunrise Solar", SOLAR_CHANNEL, "U0SOLAR1", "U0AM1", "", "Essex County, NJ;Hudson County, NJ",
+     "", ""),
+)
+
+LEAD_COLUMNS = ("lead_id,client_id,lead_type,category,received_at,first_name,last_name,phone,email,street,"
+                "city,state,zip,price").split(",")
+
+
+@dataclass(frozen=True)
+class DemoLead:
+    lead_id: str
+    story: str  # what filing on it shows, for the page's hint list
+    row: tuple
+
+
+def _leads(now: datetime) -> tuple[DemoLead, ...]:
+    def ago(**delta) -> str:
+        return (now - timedelta(**delta)).isoformat(timespec="seconds")
+
+    return (
+        DemoLead("L-1001", "invalid_number on 123-456-7891: not a real number → approved automatically",
+                 ("L-1001", "C-ROOF", "inbound_call", "Roofing", ago(hours=3), "Maria", "Lopez", "123-456-7891",
+                  "maria.lopez@example.com", "12 Clark St", "Brooklyn", "NY", "11201", "45.00")),
+        DemoLead("L-1002", "invalid_number on a valid number → goes to a reviewer",
+                 ("L-1002", "C-ROOF", "standard", "Roofing", ago(days=1), "James", "Chen", "(212) 555-0123",
+                  "jchen@example.com", "80 Court St", "Brooklyn", "NY", "11201", "38.50")),
+        DemoLead("L-1003", "the earlier lead of a duplicate pair (delivered 12 days ago)",
+                 ("L-1003", "C-ROOF", "standard", "Roofing", ago(days=12), "Ana", "Silva", "718-555-0142",
+                  "ana.silva@example.com", "5 Smith St", "Brooklyn", "NY", "11217", "38.50")),
+        DemoLead("L-1004", "duplicate_lead: same homeowner as L-1003 → approved automatically",
+                 ("L-1004", "C-ROOF", "standard", "Roofing", ago(days=1, hours=2), "Ana", "Silva",
+                  "+1 718 555 0142", "Ana.Silva@Example.com", "5 Smith St", "Brooklyn", "NY", "11217", "38.50")),
+        DemoLead("L-1005", "out_of_service_area: Albany 12207 → approved automatically",
+                 ("L-1005", "C-ROOF", "standard", "Roofing", ago(days=2), "Tom", "Reed", "917-555-0188",
+                  "tom.reed@example.com", "200 Main St", "Albany", "NY", "12207", "45.00")),
+        DemoLead("L-1006", "reported late (received 20 days ago) → denied automatically; ask for an exception",
+                 ("L-1006", "C-ROOF", "standard", "Roofing", ago(days=20), "Lee", "Park", "347-555-0101",
+                  "lee@example.com", "1 Atlantic Ave", "Brooklyn", "NY", "11215", "38.50")),
+        DemoLead("L-1007", "incorrect_contact → goes to a reviewer (try Deny, then an exception)",
+                 ("L-1007", "C-ROOF", "standard", "Roofing", ago(hours=20), "Dana", "Wells", "718-555-0175",
+                  "dana.wells@example.com", "44 Henry St", "Brooklyn", "NY", "11201", "38.50")),
+        DemoLead("L-2001", "a Sunrise Solar lead: Brooklyn Roofing cannot file on it",
+                 ("L-2001", "C-SOLAR", "standard", "Solar", ago(days=1), "Priya", "Shah", "973-555-0134",
+                  "priya@example.com", "9 Bloomfield Ave", "Montclair", "NJ", "07042", "60.00")),
+    )
+
+
+def demo_leads(now: datetime | None = None) -> tuple[DemoLead, ...]:
+    return _leads(now or datetime.now(UTC))
+
+
+def person(user_id: str) -> Person | None:
+    return next((p for p in PEOPLE if p.user_id == user_id), None)
+
+
+def _write_csv(path: Path, columns: list[str], rows) -> Path:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def seed(settings: Settings, *, now: datetime | None = None) -> dict[str, int]:
+    """Load the demo clients, leads and staff into ``settings.database_url``."""
+    now = now or datetime.now(UTC)
+    db = Database(settings.database_url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="credit-bot-sandbox-") as tmp:
+            clients = _write_csv(Path(tmp) / "clients.csv", CLIENT_COLUMNS, CLIENTS)
+            leads = _write_csv(Path(tmp) / "leads.csv", LEAD_COLUMNS, [d.row for d in _leads(now)])
+            loaded_clients = import_clients(db, clients, now=now)
+            loaded_leads = import_leads(db, leads, calendar=settings.calendar)
+        problems = loaded_clients.errors + loaded_leads.errors
+        if problems:
+            raise RuntimeError("demo data did not load: " + "; ".join(problems))
+        staff = 0
+        for p in PEOPLE:
+            for role in p.staff_roles:
+                staffing.grant(db, p.user_id, role, actor="sandbox", now=now)
+                staff += 1
+        return {"clients": loaded_clients.loaded, "leads": loaded_leads.loaded, "staff": staff}
+    finally:
+        db.dispose()
+
+
+def build_workspace(fake) -> None:
+    """Channels and people in the Slack stand-in, named as the page shows them."""
+    for c in CHANNELS:
+        fake.create_channel(c.channel_id, c.name, private=c.private)
+    for p in PEOPLE:
+        first = p.name.split()[0].lower()
+        fake.add_user(p.user_id, name=first, real_name=p.name,
+                      profile={"real_name": p.name, "display_name": p.name, "email": f"{first}@example.com"})

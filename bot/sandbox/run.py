@@ -1,0 +1,226 @@
+"""``credit-bot sandbox``: the real app against the built-in Slack stand-in, in a browser.
+
+Three local servers run in this process:
+
+- FakeSlack, the stand-in for Slack's Web API, on a free port: every message the bot
+  posts, every modal it opens and every App Home it publishes lands in its workspace model;
+- the real app (:class:`bot.runtime.Runtime`, its Bolt app behind waitress, and the outbox
+  delivery worker) on another free port, with ``SLACK_API_URL`` pointing at FakeSlack;
+- the sandbox page (:mod:`bot.sandbox.web`) on ``--host:--port``, which shows the
+  workspace as Slack would and turns each click into a signed Slack request to the app.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import sys
+import threading
+import time
+import webbrowser
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from waitress import create_server, wasyncore
+
+from bot.runtime import Runtime
+from bot.sandbox import demo
+from bot.sandbox.signing import SlackSender
+from bot.sandbox.slack_api import FakeSlack
+from bot.settings import Settings
+
+log = logging.getLogger("credit_bot.sandbox")
+
+BOT_TOKEN = "xoxb-sandbox"
+
+
+def _reset_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = Path(str(path) + suffix)
+        if candidate.exists():
+            candidate.unlink()
+
+
+def sandbox_settings(db_path: Path, slack_url: str, secret: str) -> Settings:
+    return Settings.from_env({
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": secret,
+        "SLACK_API_URL": slack_url,
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "REVIEWER_CHANNEL_ID": demo.REVIEWER_CHANNEL,
+        "ACCOUNT_MANAGER_CHANNEL_ID": demo.MANAGER_CHANNEL,
+        "SLACK_TIMEOUT": "5",
+    }, dotenv=False)
+
+
+class _Served:
+    """A WSGI app served by waitress in a background thread, stopped from inside its own loop."""
+
+    def __init__(self, app, host: str, port: int, name: str, threads: int = 8):
+        self.server = create_server(app, host=host, port=port, threads=threads, ident=name)
+        self.host = host
+        self.port = self.server.effective_port
+        self.thread = threading.Thread(target=self.server.run, name=name, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        server = self.server
+
+        def close_everything() -> None:  # runs in the server's loop: no socket closed under select()
+            wasyncore.close_all(server._map, ignore_all=True)
+
+        server.trigger.pull_trigger(close_everything)
+        self.thread.join(timeout=3)
+        if self.thread.is_alive():  # the loop did not wake: close from here as a last resort
+            server.close()
+            self.thread.join(timeout=1)
+        server.task_dispatcher.shutdown(timeout=2)
+
+
+@dataclass
+class Sandbox:
+    """A running sandbox: ``url`` is the page, ``app_url`` the bot, ``fake`` the Slack stand-in."""
+
+    fake: FakeSlack
+    runtime: Runtime
+    settings: Settings
+    db_path: Path
+    sender: SlackSender | None = None  # signs and sends the page's actions to the app
+    app_server: _Served | None = None
+    web_server: _Served | None = None
+    seeded: dict = field(default_factory=dict)
+    _stopped: bool = False
+
+    @property
+    def url(self) -> str:
+        assert self.web_server is not None
+        host = self.web_server.host
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else ("[::1]" if host == "::" else host)
+        return f"http://{shown}:{self.web_server.port}/"
+
+    @property
+    def app_url(self) -> str:
+        assert self.app_server is not None
+        return f"http://127.0.0.1:{self.app_server.port}"
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until the outbox has nothing pending (every owed Slack call made)."""
+        from bot import outbox
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.runtime.desk.read() as session:
+                if outbox.depth(session)[outbox.PENDING] == 0:
+                    return True
+            time.sleep(0.05)
+        return False
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.web_server is not None:
+            self.web_server.close()
+        if self.app_server is not None:
+            self.app_server.close()
+        self.runtime.stop_background(drain_seconds=2.0)
+        self.runtime.desk.db.dispose()
+        self.fake.stop()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _starting(environ, start_response):
+    body = b"The sandbox is starting; reload in a moment."
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain"), ("Retry-After", "1"),
+                                               ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", port: int = 0,
+                  seed: bool = True) -> Sandbox:
+    """Start everything (resetting the SQLite file ``db``) and return the running handle."""
+    from bot.sandbox.web import make_web_app
+
+    # The page's port first: a port in use fails at once, before anything is reset or seeded.
+    page = {"app": _starting}
+    web = _Served(lambda environ, start_response: page["app"](environ, start_response), host, port,
+                  "credit-bot-sandbox-web", threads=8)
+    db_path = Path(db).expanduser().resolve()
+    fake = FakeSlack(token=BOT_TOKEN)
+    sandbox = None
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        _reset_sqlite(db_path)
+        secret = secrets.token_hex(16)
+        fake.start()
+        demo.build_workspace(fake)
+        settings = sandbox_settings(db_path, fake.url, secret)
+        seeded = demo.seed(settings) if seed else {}
+        runtime = Runtime(settings)
+        runtime.deliverer.base_delay = 0.2  # a demo should not sit on a retry for long
+        runtime.deliverer.max_delay = 5.0
+        sandbox = Sandbox(fake=fake, runtime=runtime, settings=settings, db_path=db_path, seeded=seeded,
+                          web_server=web)
+        sandbox.app_server = _Served(runtime.wsgi(), "127.0.0.1", 0, "credit-bot-sandbox-app", threads=8)
+        sandbox.sender = SlackSender(sandbox.app_url, secret)
+        runtime.start_background(scheduler=False)
+        page["app"] = make_web_app(sandbox)
+        return sandbox
+    except BaseException:
+        if sandbox is not None:
+            sandbox.stop()
+        else:
+            web.close()
+            fake.stop()
+        raise
+
+
+def run_sandbox(args) -> int:
+    """``credit-bot sandbox``: run until Ctrl-C or SIGTERM. Returns the exit code."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING").upper(), stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        sandbox = start_sandbox(args.db, host=args.host, port=args.port)
+    except OSError as exc:
+        print(f"credit-bot: cannot start the sandbox on {args.host}:{args.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def on_signal(signum, _frame):
+        stop.set()
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous[sig] = signal.signal(sig, on_signal)
+    try:
+        counts = sandbox.seeded
+        print(f"credit-bot sandbox: {counts.get('clients', 0)} clients, {counts.get('leads', 0)} leads and "
+              f"{counts.get('staff', 0)} staff loaded into {sandbox.db_path}", flush=True)
+        print(f"credit-bot sandbox: Slack stand-in at {sandbox.fake.url}, app at {sandbox.app_url}/slack/events",
+              flush=True)
+        print(f"credit-bot sandbox running at {sandbox.url}  (Ctrl-C to stop)", flush=True)
+        if not args.no_browser:
+            try:
+                webbrowser.open(sandbox.url)
+            except Exception:  # noqa: BLE001 - no browser is fine; the URL is printed
+                pass
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("credit-bot sandbox: stopping", flush=True)
+        sandbox.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
