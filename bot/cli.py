@@ -30,7 +30,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _at(raw: str | None, settings: Settings) -> datetime:
+def moment(raw: str | None, settings: Settings) -> datetime:
     if not raw:
         return _now()
     try:
@@ -39,7 +39,7 @@ def _at(raw: str | None, settings: Settings) -> datetime:
         raise CliError(f"not an ISO 8601 time: {raw!r}") from None
 
 
-def _database(settings: Settings) -> Database:
+def open_database(settings: Settings) -> Database:
     try:
         return Database(settings.database_url)
     except SQLAlchemyError as exc:
@@ -57,19 +57,19 @@ def _print_import(report, what: str, strict: bool) -> int:
 
 
 def cmd_clients_import(args, settings: Settings) -> int:
-    db = _database(settings)
+    db = open_database(settings)
     report = import_clients(db, Path(args.file), now=_now())
     return _print_import(report, "clients", args.strict)
 
 
 def cmd_leads_import(args, settings: Settings) -> int:
-    db = _database(settings)
+    db = open_database(settings)
     report = import_leads(db, Path(args.file), calendar=settings.calendar)
     return _print_import(report, "leads", args.strict)
 
 
 def cmd_staff(args, settings: Settings) -> int:
-    db = _database(settings)
+    db = open_database(settings)
     if args.staff_command == "add":
         staffing.grant(db, args.user_id, args.role, actor="cli", now=_now())
         print(f"{args.user_id} is now {args.role}")
@@ -99,8 +99,8 @@ def cmd_check(args, settings: Settings) -> int:
                if value is None]
     if missing:
         raise CliError(f"check needs {' and '.join(missing)} (or --csv FILE)")
-    requested_at = _at(args.requested_at, settings)
-    db = _database(settings)
+    requested_at = moment(args.requested_at, settings)
+    db = open_database(settings)
     try:
         result = _verdict_json(db, settings, args.lead_id, args.reason, args.details or "", requested_at)
     except (UnknownLead, UnknownReason) as exc:
@@ -115,7 +115,7 @@ def _check_batch(args, settings: Settings) -> int:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
-    db = _database(settings)
+    db = open_database(settings)
     failures = 0
     with handle:
         reader = csv.DictReader(handle)
@@ -128,7 +128,7 @@ def _check_batch(args, settings: Settings) -> int:
             line = reader.line_num
             lead_id = (row.get("lead_id") or "").strip()
             try:
-                requested_at = _at((row.get("requested_at") or "").strip(), settings)
+                requested_at = moment((row.get("requested_at") or "").strip(), settings)
                 result = _verdict_json(db, settings, lead_id, row.get("reason") or "",
                                        row.get("details") or "", requested_at)
             except (UnknownLead, UnknownReason, CliError) as exc:

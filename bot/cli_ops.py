@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from bot import audit, sla
 from bot import outbox as ob
-from bot.cli import CliError, _at, _database
+from bot.cli import CliError, moment, open_database
 from bot.delivery import Deliverer
 from bot.desk import Desk
+from bot.importing import parse_instant
+from bot.render.report import report_csv, report_markdown
+from bot.reports import load_report
 from bot.runtime import Runtime, configure_logging
 from bot.settings import Settings
+from policy.windows import PolicyCalendar
 from storage.models import CreditRequest, OutboxMessage
 
 
@@ -49,8 +54,8 @@ def _deliver_now(desk: Desk, seconds: float = 20.0) -> tuple[int, int]:
 
 
 def cmd_sla_sweep(args, settings: Settings) -> int:
-    at = _at(args.at, settings)
-    desk = Desk(settings, db=_database(settings))
+    at = moment(args.at, settings)
+    desk = Desk(settings, db=open_database(settings))
     notices = sla.sweep(desk, at)
     for n in notices:
         print(f"CR-{n.request_id}\t{n.kind}\t{n.age:.1f} business days")
@@ -64,7 +69,7 @@ def cmd_history(args, settings: Settings) -> int:
     raw = args.request_id.strip().upper().removeprefix("CR-")
     if not raw.isdigit():
         raise CliError(f"not a request id: {args.request_id!r} (expected e.g. 12 or CR-12)")
-    db = _database(settings)
+    db = open_database(settings)
     tz = settings.calendar.tz
     with db.read() as session:
         req = session.get(CreditRequest, int(raw))
@@ -81,7 +86,7 @@ def cmd_history(args, settings: Settings) -> int:
 
 
 def cmd_outbox(args, settings: Settings) -> int:
-    db = _database(settings)
+    db = open_database(settings)
     desk = Desk(settings, db=db)
     if args.outbox_command == "retry":
         if not args.ids and not args.all_dead:
@@ -108,7 +113,34 @@ def cmd_sandbox(args, settings: Settings) -> int:
     return run_sandbox(args)
 
 
-def cmd_report(args, settings: Settings) -> int:
-    from bot.reports import cmd_report as run_report
+def parse_since(raw: str | None, calendar: PolicyCalendar) -> datetime | None:
+    """An ISO date (the start of that day in the policy time zone) or an ISO time
+    (naive = policy time zone); None for no bound."""
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    try:
+        return calendar.day_start(date.fromisoformat(text))
+    except ValueError:
+        pass
+    try:
+        return parse_instant(text, calendar)
+    except ValueError:
+        raise CliError(f"--since: not an ISO 8601 date or time: {raw!r}") from None
 
-    return run_report(args, settings)
+
+def cmd_report(args, settings: Settings) -> int:
+    calendar = settings.calendar
+    since = parse_since(args.since, calendar)
+    db = open_database(settings)
+    try:
+        with db.read() as session:
+            report = load_report(session, calendar, since=since, until=None, as_of=datetime.now(UTC))
+    finally:
+        db.dispose()
+    if args.format == "csv":
+        sys.stdout.write(report_csv(report, calendar.tz))
+    else:
+        sys.stdout.write(report_markdown(report, calendar.tz))
+    sys.stdout.flush()
+    return 0

@@ -20,11 +20,10 @@ Definitions (all periods are half-open, ``since <= t < until``):
 from __future__ import annotations
 
 import math
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -250,45 +249,6 @@ def load_report(session: Session, calendar: PolicyCalendar, *, since: datetime |
 
 
 # -- credit-bot report ------------------------------------------------------------------
-
-def parse_since(raw: str | None, calendar: PolicyCalendar) -> datetime | None:
-    """An ISO date (the start of that day in the policy time zone) or an ISO time
-    (naive = policy time zone); None for no bound."""
-    from bot.cli import CliError
-    from bot.importing import parse_instant
-
-    if raw is None or not raw.strip():
-        return None
-    text = raw.strip()
-    try:
-        return calendar.day_start(date.fromisoformat(text))
-    except ValueError:
-        pass
-    try:
-        return parse_instant(text, calendar)
-    except ValueError:
-        raise CliError(f"--since: not an ISO 8601 date or time: {raw!r}") from None
-
-
-def cmd_report(args, settings) -> int:
-    from bot.cli import _database, _now
-    from bot.render.report import report_csv, report_markdown
-
-    calendar = settings.calendar
-    since = parse_since(args.since, calendar)
-    db = _database(settings)
-    try:
-        with db.read() as session:
-            report = load_report(session, calendar, since=since, until=None, as_of=_now())
-    finally:
-        db.dispose()
-    if args.format == "csv":
-        sys.stdout.write(report_csv(report, calendar.tz))
-    else:
-        sys.stdout.write(report_markdown(report, calendar.tz))
-    sys.stdout.flush()
-    return 0
-
 
 # -- the weekly digest ------------------------------------------------------------------
 
