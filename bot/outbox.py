@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import OutboxMessage
@@ -115,4 +115,11 @@ def retry_dead(session: Session, ids: list[int] | None, *, now: datetime) -> int
     result = session.execute(stmt.values(status=PENDING, next_attempt_at=now, claimed_until=None,
                                          claimed_by=None, attempts=0))
     session.info["outbox_written"] = True
+    return result.rowcount
+
+
+def prune(session: Session, *, before: datetime) -> int:
+    """Forget delivered rows older than ``before`` (dead ones stay for operators)."""
+    result = session.execute(delete(OutboxMessage).where(OutboxMessage.status == DONE,
+                                                         OutboxMessage.delivered_at < before))
     return result.rowcount

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from bot import audit, outbox
 from bot.desk import Desk
 from bot.render.text import mention, request_ref, when
 from bot.reports import weekly_digest
-from storage.models import ADMIN, PENDING, CreditRequest, SlaNotice, Staff
+from storage.models import ADMIN, PENDING, CreditRequest, ProcessedEvent, SlaNotice, Staff
 
 log = logging.getLogger("credit_bot.sla")
 
@@ -110,12 +110,24 @@ def digest(desk: Desk, at: datetime) -> bool:
         return False
 
 
+KEEP_DELIVERED = timedelta(days=7)
+KEEP_EVENT_IDS = timedelta(days=2)  # Slack retries an event for minutes, not days
+
+
+def housekeeping(desk: Desk, at: datetime) -> None:
+    """Trim bookkeeping that only matters for a while: delivered outbox rows, seen event ids."""
+    with desk.transaction() as session:
+        outbox.prune(session, before=at - KEEP_DELIVERED)
+        session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < at - KEEP_EVENT_IDS))
+
+
 def run_once(desk: Desk) -> None:
     at = desk.now()
     try:
         sweep(desk, at)
         digest(desk, at)
         weekly_digest(desk, at)
+        housekeeping(desk, at)
     except Exception:  # noqa: BLE001 - the next run tries again
         log.exception("SLA sweep failed")
 
