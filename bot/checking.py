@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from bot.csvfiles import CsvTable, ImportReport
 from bot.facts import lead_facts, priors_for, service_area
 from policy.engine import RequestFacts, UnknownReason, Verdict, evaluate
 from policy.reasons import parse_reason
@@ -45,3 +50,41 @@ def check_stored_lead(
         area=service_area(client),
         priors=priors_for(session, lead),
     )
+
+
+CHECK_COLUMNS = ("lead_id", "reason", "details")
+_LINE = re.compile(r"^line (\d+): ")
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One row of a ``check --csv`` file; ``error`` is set (and the rest may be empty) when the
+    row itself cannot be read, e.g. more values than the header has columns."""
+
+    line: int
+    lead_id: str = ""
+    reason: str = ""
+    details: str = ""
+    requested_at: str = ""
+    error: str | None = None
+
+
+def read_check_rows(path: Path) -> Iterator[CheckRow]:
+    """The rows of a batch-check CSV (``lead_id,reason,details[,requested_at]``), in file order.
+
+    Read like the import files: UTF-8 (BOM allowed), header names without regard to case or
+    surrounding space, any column order, extra columns ignored, values stripped. Raises
+    ImportFileError (one line) when the file is missing, not UTF-8, or lacks a column."""
+    report = ImportReport()
+    table = CsvTable(path, CHECK_COLUMNS, optional=("requested_at",))
+
+    def pending() -> Iterator[CheckRow]:
+        while report.errors:
+            message = report.errors.pop(0)
+            m = _LINE.match(message)
+            yield CheckRow(line=int(m.group(1)) if m else 0, error=message[m.end():] if m else message)
+
+    for line, (lead_id, reason, details, requested_at) in table.rows(report):
+        yield from pending()
+        yield CheckRow(line, lead_id, reason, details, requested_at)
+    yield from pending()

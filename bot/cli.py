@@ -5,8 +5,9 @@ Errors are one line on stderr and a non-zero exit, never a traceback."""
 from __future__ import annotations
 
 import argparse
-import csv
+import itertools
 import json
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import staffing
-from bot.checking import UnknownLead, check_lead
+from bot.checking import UnknownLead, check_lead, read_check_rows
 from bot.importing import ImportFileError, import_clients, import_leads, parse_instant
 from bot.settings import Settings, SettingsError
 from policy.engine import UnknownReason
@@ -68,7 +69,14 @@ def cmd_leads_import(args, settings: Settings) -> int:
     return _print_import(report, "leads", args.strict)
 
 
+SLACK_USER_ID = re.compile(r"[A-Za-z0-9]{1,32}")
+
+
 def cmd_staff(args, settings: Settings) -> int:
+    if args.staff_command in ("add", "remove"):
+        args.user_id = args.user_id.strip()
+        if not SLACK_USER_ID.fullmatch(args.user_id):
+            raise CliError(f"not a Slack user id: {args.user_id!r}")
     db = open_database(settings)
     if args.staff_command == "add":
         staffing.grant(db, args.user_id, args.role, actor="cli", now=_now())
@@ -110,32 +118,23 @@ def cmd_check(args, settings: Settings) -> int:
 
 
 def _check_batch(args, settings: Settings) -> int:
-    path = Path(args.csv)
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    rows = read_check_rows(Path(args.csv))
+    first = next(rows, None)  # a missing, non-UTF-8 or headerless file fails before any output
     db = open_database(settings)
     failures = 0
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        lacking = [c for c in ("lead_id", "reason", "details") if c not in header]
-        if lacking:
-            raise CliError(f"{path}: header is missing column(s): {', '.join(lacking)}")
-        reader.fieldnames = header
-        for row in reader:
-            line = reader.line_num
-            lead_id = (row.get("lead_id") or "").strip()
+    for row in itertools.chain([first] if first is not None else [], rows):
+        if row.error is not None:
+            result = {"lead_id": row.lead_id, "error": row.error}
+        else:
             try:
-                requested_at = moment((row.get("requested_at") or "").strip(), settings)
-                result = _verdict_json(db, settings, lead_id, row.get("reason") or "",
-                                       row.get("details") or "", requested_at)
+                requested_at = moment(row.requested_at, settings)
+                result = _verdict_json(db, settings, row.lead_id, row.reason, row.details, requested_at)
             except (UnknownLead, UnknownReason, CliError) as exc:
-                failures += 1
-                print(f"line {line}: {exc}", file=sys.stderr)
-                result = {"lead_id": lead_id, "error": str(exc)}
-            print(json.dumps(result, ensure_ascii=False), flush=False)
+                result = {"lead_id": row.lead_id, "error": str(exc)}
+        if "error" in result:
+            failures += 1
+            print(f"line {row.line}: {result['error']}", file=sys.stderr)
+        print(json.dumps(result, ensure_ascii=False))
     sys.stdout.flush()
     return 1 if failures else 0
 

@@ -1,22 +1,40 @@
-"""CSV import of clients and delivered leads (upserts; bad rows reported, good rows kept)."""
+"""CSV import of clients and delivered leads (upserts; bad rows reported, good rows kept).
+
+The files are the contract in SPEC.md: a header row, UTF-8 (a byte-order mark is fine),
+any column order, extra columns ignored, header names matched without regard to case or
+surrounding space, values stripped of surrounding space. A file that cannot be read as a
+whole (missing, not UTF-8, a header without the required columns) raises ImportFileError
+and loads nothing. A bad row is reported as ``line N: why`` and skipped; every good row
+loads. Phones, emails and zips are stored as delivered: an invalid number or an unknown
+zip is what a claim may be about, so neither rejects a row.
+
+Leads are the big file (a million rows), so their path does no per-row ORM work: one flat
+loop turns rows into tuples already in the stored format (UTC time text as SQLAlchemy
+writes it, E.164 phone, lower-case email, two-place price), in batches that
+``storage.bulk`` writes.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 
-from policy.phone import normalize_email, normalize_phone
+from bot.csvfiles import CsvTable, ImportFileError, ImportReport, RowError, split_ids, split_list, too_long
+from policy.phone import normalize_phone
 from policy.service_area import parse_area
 from policy.windows import LeadType, PolicyCalendar
+from storage.bulk import LEAD_STORED, in_background, load_leads
 from storage.db import Database
 from storage.models import Client, ClientUser, Lead
+
+__all__ = ["CLIENT_COLUMNS", "LEAD_COLUMNS", "ImportFileError", "ImportReport", "import_clients", "import_leads",
+           "parse_instant"]
 
 CLIENT_COLUMNS = (
     "client_id", "name", "slack_channel_id", "slack_user_ids", "account_manager_user_id",
@@ -27,74 +45,32 @@ LEAD_COLUMNS = (
     "phone", "email", "street", "city", "state", "zip", "price",
 )
 LEAD_TYPES = {t.value for t in LeadType}
-BATCH = 5000
+BATCH = 10_000  # rows per write: large enough to be cheap, small enough for short transactions
+_MAX_PRICE = Decimal("9999999999.99")  # Numeric(12, 2)
+_CENT = Decimal("0.01")
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (missing, not UTF-8, wrong header)."""
+def _limits(model) -> dict[str, int]:
+    """Column name -> maximum length of a model's String columns (PostgreSQL enforces them)."""
+    return {c.name: c.type.length for c in model.__table__.columns if getattr(c.type, "length", None)}
 
 
-@dataclass
-class ImportReport:
-    loaded: int = 0
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+_LEAD_LIMITS = _limits(Lead)
+_CLIENT_LIMITS = _limits(Client)
+_SLACK_ID_LIMIT = _limits(ClientUser)["slack_user_id"]
 
 
-class RowError(ValueError):
-    pass
 
-
-def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        try:
-            header = reader.fieldnames
-        except UnicodeDecodeError:
-            raise ImportFileError(f"{path} is not UTF-8 text") from None
-        if not header:
-            raise ImportFileError(f"{path} is empty (expected a header row)")
-        names = {h.strip() for h in header if h}
-        missing = [c for c in columns if c not in names]
-        if missing:
-            raise ImportFileError(f"{path}: header is missing column(s): {', '.join(missing)}")
-        reader.fieldnames = [h.strip() if h else h for h in header]
-        try:
-            for row in reader:
-                if not any((v or "").strip() for k, v in row.items() if k):
-                    continue  # a blank line
-                yield reader.line_num, {c: (row.get(c) or "").strip() for c in columns}
-        except UnicodeDecodeError:
-            raise ImportFileError(f"{path}: line {reader.line_num + 1} is not UTF-8 text") from None
-        except csv.Error as exc:
-            raise ImportFileError(f"{path}: line {reader.line_num}: {exc}") from None
-
-
-def _split(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split(";") if part.strip()]
-
-
-def _upsert(session, model, rows: list[dict], key: str) -> None:
-    if not rows:
-        return
-    dialect = session.bind.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(model)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[key], set_={c: stmt.excluded[c] for c in rows[0] if c != key}
-    )
-    session.execute(stmt, rows)
+# --- clients ----------------------------------------------------------------------------------
 
 
 def import_clients(db: Database, path: Path, *, now: datetime) -> ImportReport:
     report = ImportReport()
     rows: dict[str, dict] = {}
     users: dict[str, list[str]] = {}
-    for line, row in _rows(path, CLIENT_COLUMNS):
+    table = CsvTable(path, CLIENT_COLUMNS)
+    for line, cells in table.rows(report):
+        row = dict(zip(CLIENT_COLUMNS, cells, strict=True))
         try:
             if not row["client_id"]:
                 raise RowError("client_id is empty")
@@ -102,108 +78,313 @@ def import_clients(db: Database, path: Path, *, now: datetime) -> ImportReport:
                 area = parse_area(row["service_zips"], row["service_counties"], row["base_zip"], row["radius_miles"])
             except ValueError as exc:
                 raise RowError(str(exc)) from None
+            user_ids = list(dict.fromkeys(split_ids(row["slack_user_ids"])))
+            record = {
+                "client_id": row["client_id"],
+                "name": row["name"] or row["client_id"],
+                "slack_channel_id": row["slack_channel_id"] or None,
+                "account_manager_user_id": row["account_manager_user_id"] or None,
+                "service_zips": ";".join(sorted(area.zips)),
+                "service_counties": ";".join(split_list(row["service_counties"])),
+                "base_zip": area.base_zip,
+                "radius_miles": area.radius_miles,
+                "updated_at": now,
+            }
+            problem = too_long(record, _CLIENT_LIMITS)
+            if problem is None:
+                long_id = next((u for u in user_ids if len(u) > _SLACK_ID_LIMIT), None)
+                if long_id is not None:
+                    problem = f"slack user id {long_id!r} is longer than {_SLACK_ID_LIMIT} characters"
+            if problem:
+                raise RowError(problem)
         except RowError as exc:
             report.errors.append(f"line {line}: {exc}")
             continue
-        rows[row["client_id"]] = {
-            "client_id": row["client_id"],
-            "name": row["name"] or row["client_id"],
-            "slack_channel_id": row["slack_channel_id"] or None,
-            "account_manager_user_id": row["account_manager_user_id"] or None,
-            "service_zips": ";".join(sorted(area.zips)),
-            "service_counties": ";".join(_split(row["service_counties"])),
-            "base_zip": area.base_zip,
-            "radius_miles": area.radius_miles,
-            "updated_at": now,
-        }
-        users[row["client_id"]] = list(dict.fromkeys(_split(row["slack_user_ids"])))
-    with db.transaction() as session:
-        _upsert(session, Client, list(rows.values()), "client_id")
-        for client_id, user_ids in users.items():
-            session.execute(delete(ClientUser).where(ClientUser.client_id == client_id))
-            session.add_all(ClientUser(client_id=client_id, slack_user_id=u) for u in user_ids)
+        rows.pop(row["client_id"], None)  # the same client twice: the later row wins
+        rows[row["client_id"]] = record
+        users[row["client_id"]] = user_ids
+    if rows:
+        with db.transaction() as session:
+            _upsert_clients(session, list(rows.values()))
+            session.execute(delete(ClientUser).where(ClientUser.client_id.in_(list(users))))
+            session.add_all(
+                ClientUser(client_id=client_id, slack_user_id=u)
+                for client_id, user_ids in users.items() for u in user_ids
+            )
     report.loaded = len(rows)
     return report
 
 
+def _upsert_clients(session, rows: list[dict]) -> None:
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    for start in range(0, len(rows), 500):
+        stmt = insert(Client).values(rows[start:start + 500])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["client_id"], set_={c: stmt.excluded[c] for c in rows[0] if c != "client_id"}
+        )
+        session.execute(stmt)
+
+
+# --- times, phones, prices --------------------------------------------------------------------
+
+
 def parse_instant(raw: str, calendar: PolicyCalendar) -> datetime:
     """ISO 8601 to an aware UTC datetime; a naive time is in the policy time zone."""
-    value = datetime.fromisoformat(raw.strip())
+    value = _fromiso(raw.strip())
     if value.tzinfo is None:
         value = value.replace(tzinfo=calendar.tz)
-    return value.astimezone(UTC)
-
-
-def _lead_row(row: dict[str, str], calendar: PolicyCalendar) -> dict:
-    for name in ("lead_id", "client_id", "category", "received_at"):
-        if not row[name]:
-            raise RowError(f"{name} is empty")
-    lead_type = row["lead_type"].lower()
-    if lead_type not in LEAD_TYPES:
-        raise RowError(f"lead_type {row['lead_type']!r} is not inbound_call or standard")
     try:
-        received = parse_instant(row["received_at"], calendar)
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{raw!r} is out of range") from None
+
+
+def _fromiso(text: str) -> datetime:
+    """datetime.fromisoformat, plus spellings it refuses: lower-case "t" / "z", a space before
+    the offset or the Z."""
+    try:
+        return datetime.fromisoformat(text)
     except ValueError:
-        raise RowError(f"received_at {row['received_at']!r} is not an ISO 8601 time") from None
-    price = None
-    if row["price"]:
+        fixed = text
+        if fixed[-1:] == "z":
+            fixed = fixed[:-1] + "Z"
+        if len(fixed) > 10 and fixed[10] == "t":
+            fixed = fixed[:10] + "T" + fixed[11:]
+        if fixed[-2:] == " Z":
+            fixed = fixed[:-2] + "Z"
+        elif len(fixed) > 7 and fixed[-6] in "+-" and fixed[-7] == " ":
+            fixed = fixed[:-7] + fixed[-6:]
+        if fixed == text:
+            raise
+        return datetime.fromisoformat(fixed)
+
+
+_FROMISO = datetime.fromisoformat
+_HOUR = timedelta(hours=1)
+_AFTER_SECONDS = ("", "Z", "z", "+", "-", " ")  # no fraction of a second
+_LAST_SECOND = timedelta(minutes=59, seconds=59)
+
+
+class StampMaker:
+    """ISO 8601 text -> the stored UTC text of a ``received_at``, as SQLAlchemy writes it
+    ("YYYY-MM-DD HH:MM:SS.ffffff", plus "+00" for PostgreSQL); a naive time is in ``tz``.
+
+    The common shape (whole seconds, no fraction) is done on the text: the UTC hour for
+    each (local hour, offset suffix) is computed once and cached, the minutes and seconds
+    are copied. Anything else, and any hour in which the offset changes, goes through
+    datetime arithmetic. Raises ValueError for text that is not an ISO 8601 time."""
+
+    def __init__(self, tz, *, postgresql: bool = False):
+        self.tz = tz
+        self.suffix = "+00" if postgresql else ""
+        self.fraction = ".000000" + self.suffix
+        self.hours: dict[str, str | None] = {}
+
+    def __call__(self, text: str) -> str:
         try:
-            price = Decimal(row["price"].lstrip("$").replace(",", ""))
-        except InvalidOperation:
-            raise RowError(f"price {row['price']!r} is not a number") from None
-        if not price.is_finite():
-            raise RowError(f"price {row['price']!r} is not a number")
-    return {
-        "lead_id": row["lead_id"],
-        "client_id": row["client_id"],
-        "lead_type": lead_type,
-        "category": row["category"],
-        "category_key": row["category"].casefold(),
-        "received_at": received,
-        "first_name": row["first_name"],
-        "last_name": row["last_name"],
-        "phone": row["phone"],
-        "phone_e164": normalize_phone(row["phone"]),
-        "email": row["email"],
-        "email_key": normalize_email(row["email"]),
-        "street": row["street"],
-        "city": row["city"],
-        "state": row["state"],
-        "zip": row["zip"],
-        "price": price,
-    }
+            value = _FROMISO(text)  # validates every value, whichever path formats it
+        except ValueError:
+            value = _fromiso(text)
+        if (len(text) >= 19 and text[10] in "Tt " and text[13] == ":" and text[16] == ":"
+                and text[19:20] in _AFTER_SECONDS):
+            key = text[:13] + text[19:]
+            hour = self.hours.get(key)
+            if hour is None and key not in self.hours:
+                hour = self._hour(value)
+                if len(self.hours) > 100_000:
+                    self.hours.clear()
+                self.hours[key] = hour
+            if hour is not None:
+                return hour + text[13:19] + self.fraction
+        return self._exact(value)
+
+    def _offset(self, value: datetime) -> timedelta:
+        if value.tzinfo is None:
+            return self.tz.utcoffset(value)  # the wall time read in tz, fold=0 like replace(tzinfo=tz)
+        return value.utcoffset()
+
+    def _hour(self, value: datetime) -> str | None:
+        """The UTC "YYYY-MM-DD HH" for value's local hour, or None when the offset is not the
+        same whole number of hours all through that hour."""
+        start = value.replace(minute=0, second=0, microsecond=0)
+        offset = self._offset(start)
+        if offset != self._offset(start + _LAST_SECOND) or offset % _HOUR:
+            return None
+        try:
+            return (start.replace(tzinfo=None) - offset).isoformat(" ")[:13]
+        except OverflowError:
+            return None
+
+    def _exact(self, value: datetime) -> str:
+        try:
+            utc = value.replace(tzinfo=None) - self._offset(value)
+        except OverflowError:
+            raise ValueError("out of range") from None
+        text = utc.isoformat(" ")
+        if len(text) == 19:
+            text += ".000000"
+        return text + self.suffix
+
+
+_PHONE_PUNCTUATION = str.maketrans("", "", " ().-")
+
+
+def fast_e164(phone: str) -> str | None:
+    """normalize_phone(phone), with the common North American spellings done on the text.
+
+    Equal to ``policy.phone.normalize_phone`` for every input: a plain ten-digit number
+    (area code 2-9), or eleven digits starting with 1, written with digits, spaces, dots,
+    dashes and parentheses (and a leading "+" before the 1) is "+1" and its ten digits;
+    everything else goes to normalize_phone itself."""
+    digits = phone.translate(_PHONE_PUNCTUATION)
+    if digits.isascii():
+        if digits.isdigit():
+            n = len(digits)
+            if n == 10 and digits[0] in "23456789":
+                return "+1" + digits
+            if n == 11 and digits[0] == "1" and digits[1] in "23456789":
+                return "+" + digits
+        elif (len(digits) == 12 and digits[0] == "+" and phone[0] == "+" and digits[1] == "1"
+              and digits[2] in "23456789" and digits[2:].isdigit()):
+            return digits
+    return normalize_phone(phone)
+
+
+def _price(raw: str) -> str:
+    """A price cell as the stored decimal text (two places); RowError when it is not a price."""
+    if raw.isascii() and len(raw) <= 13:  # at most 10 digits before the point
+        if raw.isdigit():
+            if len(raw) <= 10:
+                return raw + ".00"
+        elif raw[-3:-2] == "." and raw[:-3].isdigit() and raw[-2:].isdigit():
+            return raw
+    text = raw.replace(",", "").replace(" ", "")
+    negative = text.startswith("-")
+    text = text.lstrip("+-").removeprefix("$").removeprefix("USD").removeprefix("usd")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise RowError(f"price {raw!r} is not a number") from None
+    if not value.is_finite():
+        raise RowError(f"price {raw!r} is not a number")
+    if negative and value:
+        raise RowError(f"price {raw!r} is negative")
+    if value > _MAX_PRICE or value.quantize(_CENT, rounding=ROUND_HALF_UP) > _MAX_PRICE:
+        raise RowError(f"price {raw!r} is too large")
+    return str(value.quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+def _lead_type(raw: str) -> str:
+    kind = "_".join(raw.lower().replace("-", " ").replace("_", " ").split())
+    if kind in LEAD_TYPES:
+        return kind
+    raise RowError(f"lead_type {raw!r} is not inbound_call or standard")
+
+
+# --- leads ------------------------------------------------------------------------------------
+
+def _lead_batches(
+    table: CsvTable, report: ImportReport, stamp: Callable[[str], str], known_clients: set[str]
+) -> Iterator[list[tuple]]:
+    """The good rows as stored tuples (LEAD_STORED order), in lists of up to BATCH distinct
+    leads (a lead twice in a list: the later row wins), counted in ``report.loaded``. Bad rows
+    go to ``report.errors``; a client that is not imported yet gets one warning.
+
+    This is the hot loop of a million-row import: one flat loop, no per-row generator or ORM."""
+    reader = table.reader
+    width = table.width
+    pick = itemgetter(*table.index)
+    has_nul = table.has_nul
+    errors = report.errors
+    lead_types = LEAD_TYPES
+    strip = str.strip
+    prices: dict[str, str] = {}
+    batch: dict[str, tuple] = {}
+    with table.handle:
+        while True:
+            try:
+                for row in reader:
+                    try:
+                        if len(row) != width:
+                            row = table.shape(row)
+                            if row is None:
+                                continue
+                        cells = tuple(map(strip, pick(row)))
+                        (lead_id, client_id, lead_type, category, received_at, first_name, last_name,
+                         phone, email, street, city, state, zip_code, price) = cells
+                        if not (lead_id and client_id and category and received_at):
+                            if not any(map(strip, row)):
+                                continue  # only commas
+                            name = next(n for n, v in zip(("lead_id", "client_id", "category", "received_at"),
+                                                          (lead_id, client_id, category, received_at),
+                                                          strict=True) if not v)
+                            raise RowError(f"{name} is empty")
+                        if lead_type not in lead_types:
+                            lead_type = _lead_type(lead_type)
+                        try:
+                            received = stamp(received_at)
+                        except ValueError:
+                            raise RowError(f"received_at {received_at!r} is not an ISO 8601 time") from None
+                        if price:
+                            stored_price = prices.get(price)
+                            if stored_price is None:
+                                stored_price = _price(price)
+                                if len(prices) < 10_000:
+                                    prices[price] = stored_price
+                        else:
+                            stored_price = None
+                        lead = (
+                            lead_id, client_id, lead_type, category, category.casefold(), received, first_name,
+                            last_name, phone, fast_e164(phone) if phone else None, email,
+                            email.lower() if email else None, street, city, state, zip_code, stored_price,
+                        )
+                        longest = max(map(len, cells))
+                        if longest > 16 and (len(zip_code) > 16 or len(state) > 32 or longest > 64 and (
+                                len(lead_id) > 64 or len(client_id) > 64 or len(category) > 200
+                                or len(first_name) > 200 or len(last_name) > 200 or len(phone) > 64
+                                or len(email) > 320 or len(street) > 300 or len(city) > 200
+                                or len(lead[4]) > 200 or len(lead[11] or "") > 320)):
+                            raise RowError(too_long(dict(zip(LEAD_STORED, lead, strict=True)), _LEAD_LIMITS))
+                        if has_nul and any("\x00" in v for v in cells):
+                            raise RowError("contains a NUL character")
+                    except RowError as exc:
+                        errors.append(f"line {reader.line_num}: {exc}")
+                        continue
+                    if client_id not in known_clients:
+                        known_clients.add(client_id)
+                        report.warnings.append(
+                            f"line {reader.line_num}: client {client_id!r} is not imported yet; its leads load, "
+                            "but service-area checks need the client"
+                        )
+                    if lead_id in batch:
+                        del batch[lead_id]
+                    batch[lead_id] = lead
+                    if len(batch) >= BATCH:
+                        report.loaded += len(batch)
+                        yield list(batch.values())
+                        batch = {}
+                break
+            except csv.Error as exc:
+                errors.append(f"line {reader.line_num}: {exc}")
+    if batch:
+        report.loaded += len(batch)
+        yield list(batch.values())
 
 
 def import_leads(db: Database, path: Path, *, calendar: PolicyCalendar) -> ImportReport:
     report = ImportReport()
-    with db.transaction() as session:
+    table = CsvTable(path, LEAD_COLUMNS)
+    with db.read() as session:
         known_clients = set(session.scalars(Client.__table__.select().with_only_columns(Client.client_id)))
-    batch: dict[str, dict] = {}
-    unknown: set[str] = set()
-
-    def flush() -> None:
-        with db.transaction() as session:
-            _upsert(session, Lead, list(batch.values()), "lead_id")
-        report.loaded += len(batch)
-        batch.clear()
-
-    for line, row in _rows(path, LEAD_COLUMNS):
-        try:
-            lead = _lead_row(row, calendar)
-        except RowError as exc:
-            report.errors.append(f"line {line}: {exc}")
-            continue
-        if lead["client_id"] not in known_clients and lead["client_id"] not in unknown:
-            unknown.add(lead["client_id"])
-            report.warnings.append(
-                f"line {line}: client {lead['client_id']!r} is not imported yet; its leads load, "
-                "but service-area checks need the client"
-            )
-        if lead["lead_id"] in batch:
-            report.loaded -= 1  # the same lead twice in one batch: the later row wins
-        batch[lead["lead_id"]] = lead
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
+    postgresql = db.dialect == "postgresql"
+    batches = _lead_batches(table, report, StampMaker(calendar.tz, postgresql=postgresql), known_clients)
+    with db.engine.connect() as conn:
+        if postgresql:
+            in_background(lambda queued: load_leads(conn, queued), batches)
+        else:
+            load_leads(conn, batches)
     return report
+
