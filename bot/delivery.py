@@ -19,6 +19,8 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
 from bot import outbox
 from bot.desk import Desk
@@ -78,6 +80,14 @@ class Deliverer:
             self._send(row)
         except Retry as exc:
             self._retry(row, str(exc), exc.after)
+        except (SQLAlchemyTimeout, OperationalError) as exc:
+            # Our own database was busy or away, not Slack: try again (if the retry cannot be
+            # written either, the claim lapses and another pass picks the row up).
+            log.warning("delivery %s (%s) hit a database error: %s", row.id, row.kind, exc)
+            try:
+                self._retry(row, f"database: {exc.__class__.__name__}", None)
+            except (SQLAlchemyTimeout, OperationalError):
+                log.warning("delivery %s will be retried when its claim lapses", row.id)
         except Exception as exc:  # noqa: BLE001 - a delivery must never kill the worker
             log.exception("delivery %s (%s) failed", row.id, row.kind)
             self._finish(row, outbox.DEAD, f"{exc.__class__.__name__}: {exc}")

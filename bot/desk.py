@@ -71,6 +71,4 @@ class Desk:
         if staff:
             targets |= set(session.scalars(
                 select(Staff.slack_user_id).where(Staff.role.in_((REVIEWER, ACCOUNT_MANAGER, ADMIN)))))
-        now = self.now()
-        for user in sorted(targets):
-            outbox.enqueue(session, outbox.HOME, now=now, user=user)
+        outbox.enqueue_homes(session, sorted(targets), now=self.now())

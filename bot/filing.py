@@ -17,7 +17,7 @@ from bot.render.text import STATUS_LABEL, escape, request_ref
 from policy.engine import Decision
 from policy.reasons import CREDITABLE, parse_reason
 from storage.models import APPROVED, DENIED, OPEN_STATUSES, PENDING, Client, CreditRequest, Lead
-from storage.queries import clients_for_channel, clients_for_user
+from storage.queries import clients_for_channel, clients_for_user, speaks_for_a_client
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _contractor_clients(session, user_id: str, channel_id: str) -> set[str]:
 def filing_blocker(desk: Desk, user_id: str, channel_id: str) -> str | None:
     """Why this user cannot file from here, or None. Checked before the modal opens."""
     with desk.read() as session:
-        if _contractor_clients(session, user_id, channel_id):
+        if speaks_for_a_client(session, user_id, channel_id):
             return None
     return ("Your Slack account is not linked to a client yet, so you cannot file credit requests here. "
             "Please contact your account manager.")
@@ -92,11 +92,9 @@ def file_request(desk: Desk, f: Filing) -> tuple[CreditRequest, bool]:
         return _file(desk, f)
     except IntegrityError:
         # Lost a race: the same view filed twice at once, or another open request appeared.
-        with desk.transaction() as session:
-            if f.view_id:
-                first = session.scalar(select(CreditRequest).where(CreditRequest.source_view_id == f.view_id))
-                if first is not None:
-                    return first, False
+        with desk.read() as session:
+            if f.view_id and (first := _filed_from(session, f.view_id)) is not None:
+                return first, False
             _validate(session, f)
         raise
 
@@ -117,13 +115,18 @@ def tell_late_outcome(desk: Desk, f: Filing, future) -> None:
 def _file(desk: Desk, f: Filing) -> tuple[CreditRequest, bool]:
     now = desk.now()
     s = desk.settings
-    with desk.transaction() as session:
-        if f.view_id:
-            first = session.scalar(select(CreditRequest).where(CreditRequest.source_view_id == f.view_id))
-            if first is not None:
-                return first, False
+    # Validation and the policy engine only read: they run before the write lock is taken.
+    with desk.read() as session:
+        if f.view_id and (first := _filed_from(session, f.view_id)) is not None:
+            return first, False
         lead = _validate(session, f)
         verdict = check_stored_lead(session, desk.calendar, lead, f.reason, f.details, now)
+        client = session.get(Client, lead.client_id)
+        channel = f.channel_id or (client.slack_channel_id if client else "") or ""
+    with desk.transaction() as session:
+        if f.view_id and (first := _filed_from(session, f.view_id)) is not None:
+            return first, False
+        # A request opened meanwhile on the same lead trips the open-lead unique index.
         req = CreditRequest(
             lead_id=lead.lead_id, client_id=lead.client_id, reason=str(parse_reason(f.reason)),
             details=f.details.strip(), requested_by=f.user_id, requested_at=now,
@@ -150,9 +153,7 @@ def _file(desk: Desk, f: Filing) -> tuple[CreditRequest, bool]:
                          note=req.deny_reason)
         tz = desk.tz
         text, blocks = receipt(req, tz)
-        client = session.get(Client, lead.client_id)
-        channel = f.channel_id or (client.slack_channel_id if client else "")
-        outbox.enqueue(session, outbox.RECEIPT, now=now, request_id=req.id, channel=channel or "",
+        outbox.enqueue(session, outbox.RECEIPT, now=now, request_id=req.id, channel=channel,
                        user=f.user_id, text=text, blocks=blocks)
         text, blocks = check_results(req, tz)
         outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, text=text, blocks=blocks)
@@ -163,3 +164,7 @@ def _file(desk: Desk, f: Filing) -> tuple[CreditRequest, bool]:
         outbox.enqueue(session, outbox.REVIEWER_SYNC, now=now, request_id=req.id)
         desk.refresh_homes(session, [f.user_id], staff=True)
         return req, True
+
+
+def _filed_from(session, view_id: str) -> CreditRequest | None:
+    return session.scalar(select(CreditRequest).where(CreditRequest.source_view_id == view_id))

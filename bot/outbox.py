@@ -49,20 +49,34 @@ def order_key(kind: str, request_id: int | None, payload: dict) -> str:
 
 def enqueue(session: Session, kind: str, *, now: datetime, request_id: int | None = None, **payload) -> None:
     """Owe Slack one call. Commits with the caller's transaction, or not at all."""
-    key = order_key(kind, request_id, payload)
     if kind == HOME:
-        waiting = session.scalar(
-            select(OutboxMessage.id).where(
-                OutboxMessage.order_key == key, OutboxMessage.status == PENDING,
-                OutboxMessage.claimed_until.is_(None),
-            ).limit(1)
-        )
-        if waiting is not None:
-            return  # a publish that renders at send time is already queued
+        enqueue_homes(session, [payload["user"]], now=now)
+        return
+    key = order_key(kind, request_id, payload)
     session.add(OutboxMessage(
         order_key=key, request_id=request_id, kind=kind, payload=payload, status=PENDING,
         attempts=0, created_at=now, next_attempt_at=now,
     ))
+    session.info["outbox_written"] = True
+
+
+def enqueue_homes(session: Session, users: list[str], *, now: datetime) -> None:
+    """Owe App Home publishes. A home renders when it is sent, so a user whose publish is
+    already waiting (not yet claimed) needs no second one: one query finds them."""
+    if not users:
+        return
+    keys = {f"home:{u}": u for u in users}
+    waiting = set(session.scalars(
+        select(OutboxMessage.order_key).where(
+            OutboxMessage.order_key.in_(list(keys)), OutboxMessage.status == PENDING,
+            OutboxMessage.claimed_until.is_(None),
+        ).execution_options(autoflush=False)
+    ))
+    session.add_all([
+        OutboxMessage(order_key=key, request_id=None, kind=HOME, payload={"user": user}, status=PENDING,
+                      attempts=0, created_at=now, next_attempt_at=now)
+        for key, user in keys.items() if key not in waiting
+    ])
     session.info["outbox_written"] = True
 
 

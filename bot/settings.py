@@ -58,7 +58,7 @@ class Settings:
     policy_holidays: str = "US"
     auto_approve: bool = True
     auto_deny: bool = True
-    delivery_threads: int = 8
+    delivery_threads: int = 32
     slack_timeout: float = 10.0
     listener_threads: int = 32
     extra: dict = field(default_factory=dict, compare=False)
@@ -72,7 +72,7 @@ class Settings:
         port_raw = env.get("PORT", "3000").strip() or "3000"
         if not port_raw.isdigit():
             raise SettingsError(f"PORT must be a number, not {port_raw!r}")
-        threads_raw = env.get("DELIVERY_THREADS", "8").strip() or "8"
+        threads_raw = env.get("DELIVERY_THREADS", "32").strip() or "32"
         if not threads_raw.isdigit() or int(threads_raw) < 1:
             raise SettingsError(f"DELIVERY_THREADS must be a positive number, not {threads_raw!r}")
         api_url = env.get("SLACK_API_URL", "").strip() or "https://slack.com/api/"

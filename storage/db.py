@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -32,7 +33,9 @@ def make_engine(url: str = DEFAULT_URL, *, immediate: bool = True) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if _is_sqlite(url):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # Every HTTP, listener and delivery thread may want a connection at once; SQLite's are cheap.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=20, max_overflow=60)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
@@ -87,6 +90,9 @@ class Database:
             upgrade(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessions = sessionmaker(self.engine.execution_options(read_only=True), expire_on_commit=False)
+        # SQLite has one writer at a time. Queueing this process's writers on a lock serves them
+        # in turn; left to SQLite's busy handler they poll with growing sleeps and some wait seconds.
+        self._writer = threading.RLock() if _is_sqlite(url) else nullcontext()
 
     @property
     def dialect(self) -> str:
@@ -94,7 +100,7 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with self.sessions() as session, session.begin():
+        with self._writer, self.sessions() as session, session.begin():
             yield session
 
     @contextmanager

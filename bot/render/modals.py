@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
+
 from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
@@ -31,13 +34,23 @@ def _text_input(field: str, label: str, *, multiline: bool, initial: str | None 
 
 
 def credit_request_modal(channel_id: str, lead_id: str = "") -> dict:
+    """The filing modal: the static part is built (and checked against Slack's limits) once."""
+    view = copy.deepcopy(_credit_request_template())
+    view["private_metadata"] = channel_id[:3000]
+    lead_id = clip(lead_id.strip(), 64)
+    if lead_id:
+        view["blocks"][0]["element"]["initial_value"] = lead_id
+    return view
+
+
+@lru_cache(maxsize=1)
+def _credit_request_template() -> dict:
     rules = "\n".join(f"• *{CATALOG[c].label}*: {CATALOG[c].rule}" for c in CREDITABLE)
     view = View(
         type="modal", callback_id=Callback.CREDIT_REQUEST, title="Lead credit request",
         submit="Submit", close="Cancel",
-        private_metadata=channel_id,
         blocks=[
-            _text_input(Field.LEAD_ID, "Lead ID", multiline=False, initial=clip(lead_id.strip(), 64),
+            _text_input(Field.LEAD_ID, "Lead ID", multiline=False,
                         placeholder="e.g. L-10042", max_length=64),
             InputBlock(block_id=Field.REASON, label="Reason",
                        element=StaticSelectElement(action_id=Field.REASON, placeholder="Choose a reason",
