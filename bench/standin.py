@@ -1,0 +1,109 @@
+"""The Slack Web API stand-in (``bot.sandbox.slack_api.FakeSlack``) in a process of its own,
+so its threads do not share a GIL with the load client, plus a small control endpoint that
+hands the recorded calls to the benchmark.
+
+    python -m bench.standin --latency 0.1      # prints "standin <api port> <control port>"
+
+Call times are ``time.monotonic()`` (CLOCK_MONOTONIC: the same clock in every process)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import threading
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+TOKEN = "xoxb-bench"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _serve(latency: float) -> None:
+    from bot.sandbox.slack_api import FakeSlack
+
+    fake = FakeSlack(token=TOKEN).start()
+    fake.latency = latency
+
+    class Control(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            split = urlsplit(self.path)
+            query = parse_qs(split.query)
+            since = int((query.get("since") or ["0"])[0])
+            method = (query.get("method") or [""])[0]
+            calls = fake.calls
+            rows = [
+                {"i": i, "method": c.method, "channel": str(c.params.get("channel") or ""),
+                 "text": str(c.params.get("text") or "")[:300], "thread_ts": c.params.get("thread_ts"),
+                 "at": c.at, "ok": c.ok}
+                for i, c in enumerate(calls[since:], start=since) if not method or c.method == method
+            ]
+            data = json.dumps({"total": len(calls), "calls": rows}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    control = ThreadingHTTPServer(("127.0.0.1", 0), Control)
+    threading.Thread(target=control.serve_forever, daemon=True).start()
+    print(f"standin {fake.port} {control.server_address[1]}", flush=True)
+    sys.stdin.read()  # until the benchmark closes our stdin (or dies)
+    control.shutdown()
+    fake.stop()
+
+
+class StandIn:
+    """Runs :func:`_serve` in a subprocess; ``url`` is the Web API base for ``SLACK_API_URL``."""
+
+    def __init__(self, latency: float):
+        self.latency = latency
+        self.proc = subprocess.Popen([sys.executable, "-m", "bench.standin", "--latency", str(latency)],
+                                     cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline().split()
+        if len(line) != 3 or line[0] != "standin":
+            self.close()
+            raise RuntimeError(f"Slack stand-in did not start: {line!r}")
+        self.port, self.control = int(line[1]), int(line[2])
+        self.url = f"http://127.0.0.1:{self.port}/api/"
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def calls(self, since: int = 0, method: str = "") -> tuple[int, list[dict]]:
+        """(number of calls recorded so far, the calls from index ``since`` [of ``method``])."""
+        url = f"http://127.0.0.1:{self.control}/calls?since={since}&method={method}"
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            doc = json.loads(resp.read())
+        return doc["total"], doc["calls"]
+
+    def total(self) -> int:
+        return self.calls(since=1 << 40)[0]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def __enter__(self) -> StandIn:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--latency", type=float, default=0.1)
+    _serve(parser.parse_args().latency)

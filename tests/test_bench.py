@@ -1,0 +1,114 @@
+"""The benchmark's quick mode runs end to end (so the benchmark code cannot rot) and its JSON
+has every figure with sane numbers. Targets are not asserted here: CI machines are noisy."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "")
+
+
+def _positive(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+def _latency_ok(stat: dict) -> None:
+    assert stat["n"] > 0, stat
+    for key in ("p50_ms", "p99_ms"):
+        assert _positive(stat[key]), stat
+    assert stat["p50_ms"] <= stat["p99_ms"] <= stat["max_ms"] + 1e-9, stat
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "quick.json"
+    env = {**os.environ, "BENCH_POSTGRES_URL": PG_URL}  # '' (no PostgreSQL here) skips that import
+    proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(out)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    doc = json.loads(out.read_text())
+    doc["_stdout"] = proc.stdout
+    return doc
+
+
+def test_quick_run_prints_the_table_and_targets(results):
+    out = results["_stdout"]
+    assert "ack (vs bare Bolt)" in out and "targets:" in out
+    assert ("PASS" in out) or ("MISS" in out)
+    assert results["quick"] is True
+    assert results["machine"]["nproc"] >= 1
+
+
+def test_ack_latency_for_every_kind_and_concurrency_against_the_bare_app(results):
+    ack = results["figures"]["ack"]
+    cells = {(r["kind"], r["concurrency"]) for r in ack["rows"]}
+    levels = {c for _, c in cells}
+    assert len(levels) >= 2
+    assert cells == {(k, c) for k in ("slash_command", "modal_submission", "button_click") for c in levels}
+    for row in ack["rows"]:
+        for app in ("production", "bare"):
+            _latency_ok(row[app])
+            assert row[app]["errors"] == 0, row
+            assert row[app].get("unexpected_bodies", 0) == 0, row
+        assert _positive(row["ratio_p50"]) and _positive(row["ratio_p99"])
+
+
+def test_memory_of_both_servers(results):
+    memory = results["figures"]["ack"]["memory"]
+    assert _positive(memory["production_vmhwm_mb"]) and _positive(memory["bare_vmhwm_mb"])
+    assert _positive(memory["ratio"])
+
+
+def test_filing_reaches_the_reviewer_channel_at_each_rate(results):
+    rows = results["figures"]["filing"]["rows"]
+    assert len(rows) >= 1
+    for row in rows:
+        assert row["lost"] == 0 and row["posted"] == row["filings"] > 0, row
+        _latency_ok(row)
+        assert row["baseline_ms"] == 100.0
+        assert row["submission_errors"] == 0
+        assert _positive(row["slack_calls_per_filing"])
+
+
+def test_check_against_the_engine_in_memory(results):
+    rows = results["figures"]["check"]["rows"]
+    assert rows and all(_positive(r["leads"]) for r in rows)
+    for row in rows:
+        _latency_ok(row["database"])
+        _latency_ok(row["in_memory"])
+        assert _positive(row["ratio_p99"])
+
+
+def test_import_rates(results):
+    imp = results["figures"]["import"]
+    assert imp["sqlite"]["loaded"] == imp["sqlite"]["stored"] == imp["rows"] > 0
+    assert _positive(imp["sqlite"]["leads_per_s"])
+    assert _positive(imp["baseline_csv_read"]["rows_per_s"])
+    pg = imp["postgresql"]
+    if PG_URL:
+        assert pg.get("loaded") == pg.get("stored") == imp["rows"], pg
+        assert _positive(pg["leads_per_s"])
+    else:
+        assert "skipped" in pg or _positive(pg.get("leads_per_s"))
+
+
+def test_app_home_render(results):
+    home = results["figures"]["app_home"]
+    assert home["total_requests_shown"] == home["requests"] > 0
+    _latency_ok(home["home_view"])
+    _latency_ok(home["render_only"])
+
+
+def test_every_target_is_judged(results):
+    names = " ".join(t["name"] for t in results["targets"])
+    for part in ("ack p99", "vs bare", "filing", "check p99", "import SQLite", "App Home"):
+        assert part in names
+    assert all(isinstance(t["pass"], bool) for t in results["targets"])
