@@ -63,11 +63,11 @@ class Deliverer:
 
     # -- claiming ------------------------------------------------------------------
 
-    def claim_batch(self, limit: int, busy_keys: set[str]) -> list[OutboxMessage]:
+    def claim_batch(self, limit: int, busy_keys: set[str], *, homes_early: bool = False) -> list[OutboxMessage]:
         now = self.desk.now()
         claimed = []
         with self.desk.transaction() as session:
-            for row in outbox.claimable(session, now, limit, busy_keys):
+            for row in outbox.claimable(session, now, limit, busy_keys, homes_early=homes_early):
                 if outbox.claim(session, row.id, worker=self.worker_id, now=now, lease=self.lease):
                     session.refresh(row)
                     claimed.append(row)
@@ -170,11 +170,11 @@ class Deliverer:
 
     # -- loops ---------------------------------------------------------------------
 
-    def drain(self, max_rounds: int = 1000) -> int:
-        """Deliver everything due now, in this thread (CLI commands and tests)."""
+    def drain(self, max_rounds: int = 1000, *, homes_early: bool = False) -> int:
+        """Deliver everything due now, in this thread (CLI commands, a stopping server)."""
         sent = 0
         for _ in range(max_rounds):
-            rows = self.claim_batch(50, set())
+            rows = self.claim_batch(50, set(), homes_early=homes_early)
             if not rows:
                 return sent
             for row in rows:

@@ -60,9 +60,13 @@ def enqueue(session: Session, kind: str, *, now: datetime, request_id: int | Non
     session.info["outbox_written"] = True
 
 
+HOME_DEBOUNCE = timedelta(seconds=1)
+
+
 def enqueue_homes(session: Session, users: list[str], *, now: datetime) -> None:
     """Owe App Home publishes. A home renders when it is sent, so a user whose publish is
-    already waiting (not yet claimed) needs no second one: one query finds them."""
+    already waiting (not yet claimed) needs no second one: one query finds them. Publishes
+    wait a moment (HOME_DEBOUNCE) so a burst of changes renders each home once."""
     if not users:
         return
     keys = {f"home:{u}": u for u in users}
@@ -74,14 +78,19 @@ def enqueue_homes(session: Session, users: list[str], *, now: datetime) -> None:
     ))
     session.add_all([
         OutboxMessage(order_key=key, request_id=None, kind=HOME, payload={"user": user}, status=PENDING,
-                      attempts=0, created_at=now, next_attempt_at=now)
+                      attempts=0, created_at=now, next_attempt_at=now + HOME_DEBOUNCE)
         for key, user in keys.items() if key not in waiting
     ])
     session.info["outbox_written"] = True
 
 
-def claimable(session: Session, now: datetime, limit: int, skip_keys: set[str]) -> list[OutboxMessage]:
-    """Rows due now that are first in line for their order key."""
+def claimable(session: Session, now: datetime, limit: int, skip_keys: set[str],
+              *, homes_early: bool = False) -> list[OutboxMessage]:
+    """Rows due now that are first in line for their order key (with ``homes_early``, App
+    Home publishes still in their debounce pause count as due: a stopping worker sends them)."""
+    due = OutboxMessage.next_attempt_at <= now
+    if homes_early:
+        due = due | ((OutboxMessage.kind == HOME) & (OutboxMessage.next_attempt_at <= now + HOME_DEBOUNCE))
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         and_(earlier.order_key == OutboxMessage.order_key, earlier.status == PENDING,
@@ -91,7 +100,7 @@ def claimable(session: Session, now: datetime, limit: int, skip_keys: set[str]) 
         select(OutboxMessage)
         .where(
             OutboxMessage.status == PENDING,
-            OutboxMessage.next_attempt_at <= now,
+            due,
             (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now),
             ~blocked,
         )

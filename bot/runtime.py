@@ -66,7 +66,7 @@ class Runtime:
         self.deliverer.stop()
         # Graceful: whatever is already due goes out before the process ends.
         deadline = time.monotonic() + drain_seconds
-        while time.monotonic() < deadline and self.deliverer.drain(max_rounds=1):
+        while time.monotonic() < deadline and self.deliverer.drain(max_rounds=1, homes_early=True):
             pass
 
     def wsgi(self, extra_routes: dict | None = None):
