@@ -36,6 +36,12 @@ class Desk:
         event.listen(self.db.sessions, "after_commit", self._after_commit)
         event.listen(self.db.sessions, "after_rollback", self._after_rollback)
 
+    def __deepcopy__(self, memo):
+        return self  # one shared service: Bolt copies the context for lazy listeners
+
+    def __copy__(self):
+        return self
+
     @property
     def listeners(self):
         """The pool Bolt listeners run in (made on first use)."""

@@ -60,7 +60,7 @@ def build_app(desk: Desk) -> App:
         client=client,
         signing_secret=settings.slack_signing_secret or None,
         authorize=authorize,
-        process_before_response=False,
+        process_before_response=True,  # acks return from the request thread; work runs lazily
         ignoring_self_events_enabled=False,  # bot messages are skipped by the listeners
         raise_error_for_unhandled_request=False,
         listener_executor=desk.listeners,

@@ -1,5 +1,5 @@
-"""Buttons. Each acks first; decisions and refusals then run in ``bot`` (refusals are
-ephemeral messages sent through the outbox, with an audit row)."""
+"""Buttons. Each acks at once; decisions and refusals then run in ``bot`` after the ack
+(refusals are ephemeral messages sent through the outbox, with an audit row)."""
 
 from __future__ import annotations
 
@@ -15,60 +15,59 @@ from handlers.payload import action_actor, request_id_of
 log = logging.getLogger("credit_bot.handlers")
 
 
+def just_ack(ack):
+    ack()
+
+
 def _target(body: dict) -> int:
     action = (body.get("actions") or [{}])[0]
     return request_id_of(action.get("value")) or 0
 
 
+def _open(client, body: dict, view: dict, what: str) -> None:
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+    except Exception:  # noqa: BLE001 - Slack slow or down; nothing changed
+        log.exception("views.open failed for %s", what)
+
+
 def _decide_now(action: str):
-    def listener(ack, body, context):
-        ack()
+    def decide(body, context):
         transition(context["desk"], _target(body), action, action_actor(body, audit.SURFACE_ACTION))
-    return listener
+    decide.__name__ = f"decide_{action}"  # Bolt tells lazy functions apart by name
+    return decide
 
 
 def _open_modal(action: str, render):
-    def listener(ack, body, client, context):
-        ack()
+    def open_modal(body, client, context):
         actor = action_actor(body, audit.SURFACE_ACTION)
         outcome = check_permission(context["desk"], _target(body), action, actor)
-        if not outcome.ok:
-            return
-        req = outcome.request
-        try:
-            client.views_open(trigger_id=body["trigger_id"], view=render(req))
-        except Exception:  # noqa: BLE001 - Slack slow or down; nothing changed
-            log.exception("views.open failed for %s", action)
-    return listener
+        if outcome.ok:
+            _open(client, body, render(outcome.request), action)
+    open_modal.__name__ = f"open_{action}_modal"
+    return open_modal
 
 
-def ask_contractor(ack, body, client, context):
-    ack()
-    actor = action_actor(body, audit.SURFACE_ACTION)
-    outcome = may_ask(context["desk"], _target(body), actor)
+def ask_contractor(body, client, context):
+    outcome = may_ask(context["desk"], _target(body), action_actor(body, audit.SURFACE_ACTION))
     if outcome.ok:
-        try:
-            client.views_open(trigger_id=body["trigger_id"], view=info_modal(outcome.request.id,
-                                                                              outcome.request.lead_id))
-        except Exception:  # noqa: BLE001
-            log.exception("views.open failed for request_info")
+        _open(client, body, info_modal(outcome.request.id, outcome.request.lead_id), "request_info")
 
 
-def new_request_from_home(ack, body, client):
-    ack()
-    try:
-        client.views_open(trigger_id=body["trigger_id"], view=credit_request_modal(""))
-    except Exception:  # noqa: BLE001
-        log.exception("views.open failed from App Home")
+def new_request_from_home(body, client):
+    _open(client, body, credit_request_modal(""), "the App Home button")
 
 
 def register(app) -> None:
-    app.action(Action.APPROVE_REQUEST)(_decide_now("approve"))
-    app.action(Action.GRANT_EXCEPTION)(_decide_now("grant_exception"))
-    app.action(Action.UPHOLD_DENIAL)(_decide_now("uphold_denial"))
-    app.action(Action.DENY_REQUEST)(_open_modal("deny", lambda r: deny_modal(r.id, r.lead_id)))
-    app.action(Action.REVERSE_REQUEST)(_open_modal("reverse", lambda r: reverse_modal(r.id, r.lead_id)))
-    app.action(Action.REQUEST_EXCEPTION)(_open_modal("request_exception",
-                                                     lambda r: exception_modal(r.id, r.lead_id)))
-    app.action(Action.REQUEST_INFO)(ask_contractor)
-    app.action(Action.OPEN_REQUEST_MODAL)(new_request_from_home)
+    lazy = {
+        Action.APPROVE_REQUEST: _decide_now("approve"),
+        Action.GRANT_EXCEPTION: _decide_now("grant_exception"),
+        Action.UPHOLD_DENIAL: _decide_now("uphold_denial"),
+        Action.DENY_REQUEST: _open_modal("deny", lambda r: deny_modal(r.id, r.lead_id)),
+        Action.REVERSE_REQUEST: _open_modal("reverse", lambda r: reverse_modal(r.id, r.lead_id)),
+        Action.REQUEST_EXCEPTION: _open_modal("request_exception", lambda r: exception_modal(r.id, r.lead_id)),
+        Action.REQUEST_INFO: ask_contractor,
+        Action.OPEN_REQUEST_MODAL: new_request_from_home,
+    }
+    for action_id, work in lazy.items():
+        app.action(action_id)(ack=just_ack, lazy=[work])

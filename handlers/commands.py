@@ -11,13 +11,19 @@ from bot.render.modals import credit_request_modal
 log = logging.getLogger("credit_bot.handlers")
 
 
-def open_credit_request(ack, body, client, context):
-    desk = context["desk"]
-    problem = filing_blocker(desk, body.get("user_id", ""), body.get("channel_id", ""))
+def answer(ack, body, context):
+    """The acknowledgement: an ephemeral "not linked" answer, or an empty ack."""
+    problem = filing_blocker(context["desk"], body.get("user_id", ""), body.get("channel_id", ""))
     if problem:
         ack(text=problem, response_type="ephemeral")
+    else:
+        ack()
+
+
+def open_modal(body, client, context):
+    """After the ack: open the modal (the trigger is valid for 3 seconds)."""
+    if filing_blocker(context["desk"], body.get("user_id", ""), body.get("channel_id", "")):
         return
-    ack()
     view = credit_request_modal(body.get("channel_id", ""), body.get("text", ""))
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -26,4 +32,4 @@ def open_credit_request(ack, body, client, context):
 
 
 def register(app) -> None:
-    app.command(COMMAND)(open_credit_request)
+    app.command(COMMAND)(ack=answer, lazy=[open_modal])

@@ -1,4 +1,5 @@
-"""Events: App Home opened, and contractor replies in their receipt threads."""
+"""Events: App Home opened, and contractor replies in their receipt threads. Both are
+acknowledged at once and handled after the ack."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ from bot.conversation import contractor_replied
 from bot.homes import home_opened
 
 
-def on_home_opened(ack, event, context):
+def just_ack(ack):
     ack()
+
+
+def on_home_opened(event, context):
     if event.get("tab", "home") == "home":
         home_opened(context["desk"], event.get("user", ""))
 
 
-def on_message(ack, body, event, context):
-    ack()
+def on_message(body, event, context):
     if event.get("bot_id") or event.get("subtype") or not event.get("thread_ts"):
         return  # only people's replies in threads matter
     if event.get("thread_ts") == event.get("ts"):
@@ -26,5 +29,5 @@ def on_message(ack, body, event, context):
 
 
 def register(app) -> None:
-    app.event("app_home_opened")(on_home_opened)
-    app.event("message")(on_message)
+    app.event("app_home_opened")(ack=just_ack, lazy=[on_home_opened])
+    app.event("message")(ack=just_ack, lazy=[on_message])

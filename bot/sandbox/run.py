@@ -106,10 +106,11 @@ class Sandbox:
         return f"http://127.0.0.1:{self.app_server.port}"
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Wait until the outbox has nothing pending (every owed Slack call made)."""
+        """Wait until the listeners are done and the outbox has nothing pending."""
         from bot import outbox
 
         deadline = time.monotonic() + timeout
+        self.runtime.desk.listeners.wait_idle(timeout)  # work that runs after Slack's ack
         while time.monotonic() < deadline:
             with self.runtime.desk.read() as session:
                 if outbox.depth(session)[outbox.PENDING] == 0:
