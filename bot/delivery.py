@@ -66,7 +66,7 @@ class Deliverer:
     def claim_batch(self, limit: int, busy_keys: set[str], *, homes_early: bool = False) -> list[OutboxMessage]:
         now = self.desk.now()
         claimed = []
-        with self.desk.transaction() as session:
+        with self.desk.transaction(background=True) as session:
             for row in outbox.claimable(session, now, limit, busy_keys, homes_early=homes_early):
                 if outbox.claim(session, row.id, worker=self.worker_id, now=now, lease=self.lease):
                     session.refresh(row)
@@ -104,7 +104,7 @@ class Deliverer:
             return
         except NETWORK_ERRORS as exc:
             raise Retry(f"network: {exc.__class__.__name__}: {exc}") from None
-        with self.desk.transaction() as session:
+        with self.desk.transaction(background=True) as session:
             if result.apply is not None:
                 result.apply(session)
             self._mark(session, row, outbox.DONE, None)
@@ -142,7 +142,7 @@ class Deliverer:
         self.stats["retried"] += 1
         self.desk.metrics.deliveries.labels(row.kind, "retry").inc()
         now = self.desk.now()
-        with self.desk.transaction() as session:
+        with self.desk.transaction(background=True) as session:
             session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id,
                                                         OutboxMessage.claimed_by == self.worker_id)
                             .values(next_attempt_at=now + timedelta(seconds=after), claimed_until=None,
@@ -154,7 +154,7 @@ class Deliverer:
             self.stats["dead"] += 1
             self.desk.metrics.deliveries.labels(row.kind, "dead").inc()
             log.warning("delivery %s (%s) is dead: %s", row.id, row.kind, error)
-        with self.desk.transaction() as session:
+        with self.desk.transaction(background=True) as session:
             self._mark(session, row, status, error)
 
     def _mark(self, session, row: OutboxMessage, status: str, error: str | None) -> None:

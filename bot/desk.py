@@ -62,8 +62,8 @@ class Desk:
     def _after_rollback(session: Session) -> None:
         session.info.pop("outbox_written", None)
 
-    def transaction(self):
-        return self.db.transaction()
+    def transaction(self, *, background: bool = False):
+        return self.db.transaction(background=background)
 
     def read(self):
         return self.db.read()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -80,6 +81,35 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+class WriterQueue:
+    """This process's SQLite writers take turns; background writers step aside while a
+    foreground writer is waiting, so acknowledgements do not queue behind deliveries."""
+
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._count = threading.Lock()
+        self._foreground_waiting = 0
+
+    @contextmanager
+    def turn(self, background: bool) -> Iterator[None]:
+        if background:
+            while self._foreground_waiting:
+                time.sleep(0.0005)
+            self._lock.acquire()
+        else:
+            with self._count:
+                self._foreground_waiting += 1
+            try:
+                self._lock.acquire()
+            finally:
+                with self._count:
+                    self._foreground_waiting -= 1
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+
 class Database:
     """One engine plus a session factory; ``transaction()`` is one unit of work."""
 
@@ -92,15 +122,18 @@ class Database:
         self.read_sessions = sessionmaker(self.engine.execution_options(read_only=True), expire_on_commit=False)
         # SQLite has one writer at a time. Queueing this process's writers on a lock serves them
         # in turn; left to SQLite's busy handler they poll with growing sleeps and some wait seconds.
-        self._writer = threading.RLock() if _is_sqlite(url) else nullcontext()
+        self._writer = WriterQueue() if _is_sqlite(url) else None
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        with self._writer, self.sessions() as session, session.begin():
+    def transaction(self, *, background: bool = False) -> Iterator[Session]:
+        """One unit of work. ``background`` work (deliveries) lets waiting foreground
+        writers (a person's click or submission) go first on SQLite."""
+        turn = self._writer.turn(background) if self._writer is not None else nullcontext()
+        with turn, self.sessions() as session, session.begin():
             yield session
 
     @contextmanager
