@@ -32,6 +32,8 @@ def configure_logging() -> None:
     root.addHandler(handler)
     root.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # waitress warns on every queued request under load; the queue depth is in /metrics' latencies
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 def warm_up(desk: Desk) -> None:

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -36,15 +37,17 @@ class ServerProcess:
     def __init__(self, settings: Settings, **extra):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # The log goes to a file: a pipe nobody reads would stall the server once it fills.
+        self.log = tempfile.NamedTemporaryFile(prefix="credit-bot-", suffix=".log", delete=False)
         self.proc = subprocess.Popen([sys.executable, "app.py"], env=env_for(settings, PORT=self.port, **extra),
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                     stdout=self.log, stderr=subprocess.STDOUT)
         self._wait_healthy()
 
     def _wait_healthy(self, timeout: float = 20.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise AssertionError(f"server exited: {self.proc.stdout.read().decode()[-2000:]}")
+                raise AssertionError(f"server exited: {open(self.log.name, errors='replace').read()[-2000:]}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1) as resp:
                     if resp.status == 200:
@@ -56,7 +59,14 @@ class ServerProcess:
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
+        self._forget_log()
 
     def terminate(self) -> int:
         self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(30)
+        code = self.proc.wait(30)
+        self._forget_log()
+        return code
+
+    def _forget_log(self) -> None:
+        self.log.close()
+        os.unlink(self.log.name)
