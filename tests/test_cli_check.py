@@ -7,18 +7,16 @@ the command's stdout. A representative subset runs a real ``credit-bot`` process
 from __future__ import annotations
 
 import gc
-import json
 import os
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bot import cli
 from bot.checking import CheckRow, read_check_rows
 from bot.importing import ImportFileError
+from tests.support.cli import Run, cli_in_process
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_VARS = ("POLICY_TIMEZONE", "POLICY_HOLIDAYS", "AUTO_APPROVE", "AUTO_DENY")
@@ -48,21 +46,6 @@ L-WED,C-ROOF,inbound_call,Roofing,2026-07-01T12:00:00,Wed,Lead,123-456-7891,,1 S
 MONDAY = "2026-07-06T09:00:00"  # inside every July window below
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self) -> dict:
-        return json.loads(self.out)
-
-    @property
-    def lines(self) -> list[dict]:
-        return [json.loads(line) for line in self.out.splitlines()]
-
-
 def _env(url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in POLICY_VARS and k != "DATABASE_URL"}
     env.update(DATABASE_URL=url, **extra)
@@ -85,13 +68,7 @@ def desk(database_url, tmp_path, monkeypatch, capsys):
 
         @staticmethod
         def main(*args: str, **env: str) -> Run:
-            with monkeypatch.context() as m:
-                for name, value in env.items():
-                    m.setenv(name, value)
-                capsys.readouterr()
-                code = cli.main(list(args))
-                captured = capsys.readouterr()
-            return Run(code, captured.out, captured.err)
+            return cli_in_process(monkeypatch, capsys, *args, **env)
 
         @staticmethod
         def process(*args: str, **env: str) -> Run:

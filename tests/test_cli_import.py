@@ -10,7 +10,6 @@ import os
 import random
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -19,12 +18,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, text
 
-from bot import cli, importing
+from bot import importing
 from bot.importing import StampMaker, _price, fast_e164
 from policy.phone import normalize_phone
 from storage import bulk
 from storage.db import Database
 from storage.models import Client, ClientUser, Lead
+from tests.support.cli import Run, cli_in_process
 
 POLICY_VARS = ("POLICY_TIMEZONE", "POLICY_HOLIDAYS", "AUTO_APPROVE", "AUTO_DENY")
 
@@ -47,11 +47,6 @@ L-3,C-SOLAR,standard,Solar,2026-07-03T02:00:00Z,Tom,Reed,917-555-0188,,200 Main 
 """
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,13 +77,7 @@ def cli_main(database_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
 
     def call(*args: str, **env: str) -> Run:
-        with monkeypatch.context() as m:
-            for name, value in env.items():
-                m.setenv(name, value)
-            capsys.readouterr()
-            code = cli.main(list(args))
-            captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
+        return cli_in_process(monkeypatch, capsys, *args, **env)
 
     yield call
     gc.collect()  # engines made by main() hold pooled connections until collected
