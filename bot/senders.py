@@ -23,6 +23,10 @@ CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restric
                   "channel_is_archived", "ekm_access_denied", "team_access_not_granted"}
 
 
+# Errors meaning "the message to update is gone" — post it again instead.
+GONE_MESSAGE_ERRORS = {"message_not_found", "cant_update_message"}
+
+
 class ChannelGone(Exception):
     """A permanent failure with no fallback left: the row goes dead."""
 
@@ -42,7 +46,7 @@ def _post(d: Deliverer, channel: str, text: str, blocks: list | None = None, **e
     kwargs = {"channel": channel, "text": text, "unfurl_links": False, "unfurl_media": False, **extra}
     if blocks:
         kwargs["blocks"] = blocks
-    return d.client.chat_postMessage(**kwargs).data
+    return {"posted_to": channel, **d.client.chat_postMessage(**kwargs).data}
 
 
 def _dm(d: Deliverer, user: str, text: str, blocks: list | None = None) -> dict:
@@ -76,8 +80,8 @@ def send_receipt(d: Deliverer, row: OutboxMessage) -> Sent:
             raise
         resp = _dm(d, p["user"], p["text"], p.get("blocks"))
         fallback = f"receipt by DM ({exc})"
-    return Sent(_set_request(row.request_id, contractor_channel_id=resp["channel"], contractor_ts=resp["ts"]),
-                fallback)
+    return Sent(_set_request(row.request_id, contractor_channel_id=resp.get("channel") or resp["posted_to"],
+                             contractor_ts=resp["ts"]), fallback)
 
 
 def send_contractor_reply(d: Deliverer, row: OutboxMessage) -> Sent:
@@ -108,15 +112,20 @@ def _sync(d: Deliverer, row: OutboxMessage, *, render, channel_attr: str, ts_att
     if not channel:
         raise ChannelGone(f"no channel configured for {row.kind}")
     if ts:
-        d.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-        return Sent()
+        try:
+            d.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+            return Sent()
+        except SlackApiError as exc:
+            if exc.response.data.get("error") not in GONE_MESSAGE_ERRORS:
+                raise
+            # Someone deleted the message: post the current state afresh and keep the new one.
     try:
         resp = _post(d, channel, text, blocks)
     except SlackApiError as exc:
         if _is_channel_error(exc):
             raise ChannelGone(f"cannot post in {channel}: {exc.response.data.get('error')}") from None
         raise
-    return Sent(_set_request(req.id, **{channel_attr: resp["channel"], ts_attr: resp["ts"]}))
+    return Sent(_set_request(req.id, **{channel_attr: resp.get("channel") or channel, ts_attr: resp["ts"]}))
 
 
 def send_reviewer_sync(d: Deliverer, row: OutboxMessage) -> Sent:

@@ -167,3 +167,18 @@ def test_modal_submitted_twice_files_once(running, fake_slack):
     assert second.body in (b"", b"{}")  # the same view again just closes
     with running.desk.read() as session:
         assert len(list(session.scalars(select(CreditRequest)))) == 1
+
+
+def test_a_deleted_reviewer_post_is_posted_again(running, fake_slack):
+    file_request(running, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-OK", reason="incorrect_contact",
+                 details="Wrong person.")
+    post = reviewer_post(fake_slack, "L-OK")
+    running.wait_idle()
+    fake_slack.fail("chat.update", status=200, error="message_not_found", times=1)
+    running.slack.block_action("U0REV", "approve_request", button_values(post)["approve_request"], channel=REVIEW,
+                               message_ts=post["ts"])
+    running.wait_idle()
+    reposted = [m for m in fake_slack.messages(REVIEW) if "L-OK" in m["text"] and m["ts"] != post["ts"]]
+    assert len(reposted) == 1 and "Credited" in reposted[0]["text"]
+    with running.desk.read() as session:
+        assert session.scalar(select(CreditRequest)).reviewer_ts == reposted[0]["ts"]
