@@ -11,7 +11,7 @@ def state_value(view: dict, field: str) -> str:
     """The value of input ``field`` (block_id and action_id are the same) in a submitted view."""
     values = (view.get("state") or {}).get("values") or {}
     element = (values.get(field) or {}).get(field) or {}
-    if element.get("type") in ("static_select", "external_select", "radio_buttons"):
+    if "selected_option" in element or element.get("type") in ("static_select", "external_select", "radio_buttons"):
         return ((element.get("selected_option") or {}).get("value")) or ""
     return element.get("value") or ""
 
