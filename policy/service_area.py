@@ -198,7 +198,8 @@ def check_service_area(zip_code: str | None, area: ServiceArea) -> AreaCheck:
     z = normalize_zip(zip_code)
     if not z:
         return AreaCheck(None, "The lead has no zip code", None, None)
-    info = lookup_zip(z)
+    # The zip data set takes a second to load: only county and radius areas need it.
+    info = lookup_zip(z) if area.counties or area.has_radius else None
     radius = area.radius_miles
     dist = distance_miles(area.base_zip, z) if area.has_radius else None
     outside_notes: list[str] = []
