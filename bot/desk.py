@@ -11,7 +11,9 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.observability import Metrics
 from bot.settings import Settings
+from bot.workpool import ListenerPool
 from storage.db import Database
 from storage.models import ACCOUNT_MANAGER, ADMIN, REVIEWER, Staff
 
@@ -29,9 +31,7 @@ class Desk:
         self.tz = self.calendar.tz
         self.clock = clock
         self.wakeup = threading.Event()
-        self._listeners = None
-        from bot.observability import Metrics
-
+        self.listeners = ListenerPool(settings.listener_threads)
         self.metrics = Metrics(self)
         event.listen(self.db.sessions, "after_commit", self._after_commit)
         event.listen(self.db.sessions, "after_rollback", self._after_rollback)
@@ -41,15 +41,6 @@ class Desk:
 
     def __copy__(self):
         return self
-
-    @property
-    def listeners(self):
-        """The pool Bolt listeners run in (made on first use)."""
-        if self._listeners is None:
-            from bot.slack_app import ListenerPool
-
-            self._listeners = ListenerPool(self.settings.listener_threads)
-        return self._listeners
 
     def now(self) -> datetime:
         return self.clock()

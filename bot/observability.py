@@ -9,6 +9,7 @@ import logging
 import re
 import time
 import uuid
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -16,8 +17,10 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
 from bot import outbox
-from bot.desk import Desk
 from storage.models import CreditRequest, SlaNotice
+
+if TYPE_CHECKING:
+    from bot.desk import Desk
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 

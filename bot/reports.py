@@ -58,7 +58,7 @@ FLAG_RULE = (
     f"leads; peers are the other clients with at least {FLAG_MIN_DELIVERED} delivered leads "
     f"(at least {FLAG_MIN_PEERS} needed)."
 )
-DIGEST_AT = time(9, 0)
+DIGEST_AT = time(9, 0)  # daily and weekly digests go out from 9:00 policy time
 
 
 @dataclass(frozen=True)

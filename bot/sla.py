@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import delete, select
@@ -15,13 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from bot import audit, outbox
 from bot.desk import Desk
 from bot.render.text import mention, request_ref, when
-from bot.reports import weekly_digest
+from bot.reports import DIGEST_AT, weekly_digest
 from storage.models import ADMIN, PENDING, CreditRequest, ProcessedEvent, SlaNotice, Staff
 
 log = logging.getLogger("credit_bot.sla")
 
 THRESHOLDS = ((3, "reminder"), (5, "escalation"), (7, "breach"))
-DIGEST_AT = time(9, 0)
 
 
 @dataclass(frozen=True)
