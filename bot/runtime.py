@@ -11,6 +11,7 @@ import time
 
 from waitress import create_server
 
+from bot import outbox
 from bot.delivery import Deliverer
 from bot.desk import Desk, system_clock
 from bot.observability import JsonFormatter
@@ -70,6 +71,19 @@ class Runtime:
         deadline = time.monotonic() + drain_seconds
         while time.monotonic() < deadline and self.deliverer.drain(max_rounds=1, homes_early=True):
             pass
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once listeners that already acked are done and no delivery is pending
+        (tests and the sandbox use it to let the app settle)."""
+        deadline = time.monotonic() + timeout
+        if not self.desk.listeners.wait_idle(timeout):
+            return False
+        while time.monotonic() < deadline:
+            with self.desk.read() as session:
+                if outbox.depth(session)[outbox.PENDING] == 0:
+                    return True
+            time.sleep(0.02)
+        return False
 
     def wsgi(self, extra_routes: dict | None = None):
         return make_wsgi(self.desk, build_app(self.desk), extra_routes)

@@ -18,7 +18,6 @@ import secrets
 import signal
 import sys
 import threading
-import time
 import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,16 +106,7 @@ class Sandbox:
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until the listeners are done and the outbox has nothing pending."""
-        from bot import outbox
-
-        deadline = time.monotonic() + timeout
-        self.runtime.desk.listeners.wait_idle(timeout)  # work that runs after Slack's ack
-        while time.monotonic() < deadline:
-            with self.runtime.desk.read() as session:
-                if outbox.depth(session)[outbox.PENDING] == 0:
-                    return True
-            time.sleep(0.05)
-        return False
+        return self.runtime.wait_idle(timeout)
 
     def stop(self) -> None:
         if self._stopped:

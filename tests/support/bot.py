@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 from waitress import create_server
@@ -61,17 +60,8 @@ class RunningBot:
         self.desk.db.dispose()
 
     def wait_idle(self, timeout: float = 10.0) -> None:
-        """Wait until the outbox has nothing pending."""
-        from bot import outbox
-
-        deadline = time.monotonic() + timeout
-        assert self.desk.listeners.wait_idle(timeout), "listeners still running"
-        while time.monotonic() < deadline:
-            with self.desk.read() as session:
-                if outbox.depth(session)[outbox.PENDING] == 0:
-                    return
-            time.sleep(0.02)
-        raise AssertionError("outbox still has pending deliveries")
+        """Wait until listeners are done and the outbox has nothing pending."""
+        assert self.runtime.wait_idle(timeout), "listeners still running or deliveries still pending"
 
 
 CLIENTS_CSV = """client_id,name,slack_channel_id,slack_user_ids,account_manager_user_id,service_zips,service_counties,base_zip,radius_miles
