@@ -47,10 +47,12 @@ def test_sigkill_after_ack_loses_nothing(seeded, fake_slack):
     fake_slack.up()
     restarted = ServerProcess(seeded)
     try:
-        parent = receipt(fake_slack, "C0ROOF", "L-OK")
-        reviewer_post(fake_slack, "L-OK")
+        # Rows keep the retry times the killed process gave them, and a row it was sending
+        # when killed waits out its 30 s claim: allow for both.
+        parent = receipt(fake_slack, "C0ROOF", "L-OK", timeout=45)
+        reviewer_post(fake_slack, "L-OK", timeout=45)
         fake_slack.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("thread_ts") == parent["ts"],
-                            timeout=40)
+                            timeout=45)
     finally:
         restarted.terminate()
 

@@ -22,9 +22,9 @@ def file_request(bot: RunningBot, fake: FakeSlack, *, user: str, channel: str, l
     return bot.slack.view_submission(user, view, {"lead_id": lead_id, "reason": reason, "details": details})
 
 
-def reviewer_post(fake: FakeSlack, lead_id: str) -> dict:
+def reviewer_post(fake: FakeSlack, lead_id: str, timeout: float = 5.0) -> dict:
     fake.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == REVIEW
-                  and lead_id in c.params.get("text", ""))
+                  and lead_id in c.params.get("text", ""), timeout=timeout)
     return next(m for m in fake.messages(REVIEW) if lead_id in m["text"])
 
 
@@ -37,9 +37,9 @@ def button_values(message: dict) -> dict[str, str]:
     return found
 
 
-def receipt(fake: FakeSlack, channel: str, lead_id: str) -> dict:
+def receipt(fake: FakeSlack, channel: str, lead_id: str, timeout: float = 5.0) -> dict:
     fake.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == channel
-                  and lead_id in c.params.get("text", "") and not c.params.get("thread_ts"))
+                  and lead_id in c.params.get("text", "") and not c.params.get("thread_ts"), timeout=timeout)
     return next(m for m in fake.messages(channel) if lead_id in m["text"])
 
 
