@@ -156,15 +156,15 @@ def settings_env(database_url: str, slack_url: str = "http://127.0.0.1:9/api/") 
 
 
 def settings_for(database_url: str):
-    from bot.settings import Settings
+    from bot.usecases.settings import Settings
 
     return Settings.from_env(settings_env(database_url), dotenv=False)
 
 
 def seed(database_url: str, work: Path, leads_csvs: list[Path]) -> None:
     """Clients, staff and leads, loaded the way operators load them (the import functions)."""
-    from bot.importing import import_clients, import_leads
-    from bot.staffing import grant
+    from bot.usecases.importing import import_clients, import_leads
+    from bot.usecases.staffing import grant
     from storage.db import Database
 
     settings = settings_for(database_url)

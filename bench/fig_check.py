@@ -21,7 +21,7 @@ REQUESTS = (
 
 def _samples(db, n_leads: int, count: int, seed: int):
     """(lead_id, reason, details, requested_at, in-memory facts) for ``count`` random leads."""
-    from bot.facts import lead_facts, priors_for, service_area
+    from bot.usecases.facts import lead_facts, priors_for, service_area
     from storage.models import Client, Lead
 
     rnd = random.Random(seed)
@@ -40,7 +40,7 @@ def _samples(db, n_leads: int, count: int, seed: int):
 
 
 def _one_size(ctx, n: int) -> dict:
-    from bot.checking import check_lead
+    from bot.usecases.checking import check_lead
     from policy.engine import RequestFacts, evaluate
     from storage.db import Database
 

@@ -1,4 +1,4 @@
-"""App Home: ``bot.snapshots.home_view`` (queries + Block Kit) for a contractor whose client
+"""App Home: ``bot.slack.snapshots.home_view`` (queries + Block Kit) for a contractor whose client
 has N credit requests, side by side with ``render_home`` alone on the same data in memory."""
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ def _fill(url: str, n: int) -> None:
 
 
 def run(ctx) -> dict:
-    import bot.snapshots as snapshots
-    from bot.desk import Desk
-    from bot.render.home import render_home
+    import bot.slack.snapshots as snapshots
+    from bot.slack.render.home import render_home
+    from bot.usecases.desk import Desk
 
     n = ctx.sizes.home_requests
     url = ctx.sqlite_url("home.db")

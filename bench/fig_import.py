@@ -1,5 +1,5 @@
 """Import: leads per second for the big CSV into SQLite and into PostgreSQL, through
-``bot.importing.import_leads`` (what ``credit-bot leads import`` runs), each into a fresh
+``bot.usecases.importing.import_leads`` (what ``credit-bot leads import`` runs), each into a fresh
 database that already has the clients. Baseline: only reading the same file with
 ``csv.reader`` (the floor any CSV import pays)."""
 
@@ -24,7 +24,7 @@ def _import(ctx, url: str, csv_path, rows: int) -> dict:
 
     from sqlalchemy import func, select
 
-    from bot.importing import import_clients, import_leads
+    from bot.usecases.importing import import_clients, import_leads
     from storage.db import Database
     from storage.models import Lead
 
@@ -60,7 +60,7 @@ def run(ctx) -> dict:
     # the check figure reuses this database: it already has the clients and the leads; add staff
     from datetime import UTC, datetime
 
-    from bot.staffing import grant
+    from bot.usecases.staffing import grant
     from storage.db import Database
 
     db = Database(url)

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import logging
 
-from bot import audit
-from bot.conversation import may_ask
-from bot.decisions import check_permission, transition
-from bot.ids import Action
-from bot.render.modals import credit_request_modal, deny_modal, exception_modal, info_modal, reverse_modal
+from bot.slack.ids import Action
+from bot.slack.render.modals import (
+    credit_request_modal,
+    deny_modal,
+    exception_modal,
+    info_modal,
+    reverse_modal,
+)
+from bot.usecases import audit
+from bot.usecases.conversation import may_ask
+from bot.usecases.decisions import check_permission, transition
 from handlers.payload import action_actor, request_id_of
 
 log = logging.getLogger("credit_bot.handlers")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.filing import filing_blocker
-from bot.ids import COMMAND
-from bot.render.modals import credit_request_modal
+from bot.slack.ids import COMMAND
+from bot.slack.render.modals import credit_request_modal
+from bot.usecases.filing import filing_blocker
 
 log = logging.getLogger("credit_bot.handlers")
 

@@ -3,8 +3,8 @@ acknowledged at once and handled after the ack."""
 
 from __future__ import annotations
 
-from bot.conversation import contractor_replied
-from bot.homes import home_opened
+from bot.usecases.conversation import contractor_replied
+from bot.usecases.homes import home_opened
 
 
 def just_ack(ack):

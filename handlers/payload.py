@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.decisions import Actor
+from bot.usecases.decisions import Actor
 
 
 def state_value(view: dict, field: str) -> str:

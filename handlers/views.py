@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot import audit
-from bot.conversation import request_info
-from bot.deadline import ACK_BUDGET, within
-from bot.decisions import Actor, tell_late, transition
-from bot.filing import Filing, FilingErrors, file_request, tell_late_outcome
-from bot.ids import Callback, Field
+from bot.slack.acks import ACK_BUDGET, within
+from bot.slack.ids import Callback, Field
+from bot.usecases import audit
+from bot.usecases.conversation import request_info
+from bot.usecases.decisions import Actor, tell_late, transition
+from bot.usecases.filing import Filing, FilingErrors, file_request, tell_late_outcome
 from handlers.payload import metadata, request_id_of, state_value
 
 

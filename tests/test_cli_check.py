@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.checking import CheckRow, read_check_rows
-from bot.importing import ImportFileError
+from bot.usecases.checking import CheckRow, read_check_rows
+from bot.usecases.importing import ImportFileError
 from tests.support.cli import Run, cli_in_process
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 """`credit-bot clients import` / `credit-bot leads import`, run the way an operator runs them.
 
 Every test runs on SQLite and on PostgreSQL (the ``database_url`` fixture). A representative
-few go through a real ``credit-bot`` process; the rest call ``bot.cli.main`` in-process."""
+few go through a real ``credit-bot`` process; the rest call ``bot.entrypoints.cli.main`` in-process."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, text
 
-from bot import importing
-from bot.importing import StampMaker, _price, fast_e164
+from bot.usecases import importing
+from bot.usecases.importing import StampMaker, _price, fast_e164
 from policy.phone import normalize_phone
 from storage import bulk
 from storage.db import Database
@@ -70,7 +70,7 @@ def run_cli(url: str, *args: str, cwd: Path, **env: str) -> Run:
 
 @pytest.fixture
 def cli_main(database_url, tmp_path, monkeypatch, capsys):
-    """``bot.cli.main`` in this process, with DATABASE_URL (and any POLICY_* given) set."""
+    """``bot.entrypoints.cli.main`` in this process, with DATABASE_URL (and any POLICY_* given) set."""
     monkeypatch.chdir(tmp_path)  # no stray .env
     for name in POLICY_VARS:
         monkeypatch.delenv(name, raising=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import cli
+from bot.entrypoints import cli
 from storage.db import Database
 from storage.models import Staff
 

@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.entrypoints.cli import main
 from storage.models import CreditRequest, OutboxMessage
 from tests.support.bot import REVIEW, RunningBot
 from tests.support.flows import button_values, file_request, receipt, reviewer_post

@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.entrypoints.cli import main
 from storage.models import CreditRequest, RequestEvent, RequestMessage
 from tests.support.bot import MANAGERS, REVIEW
 from tests.support.flows import button_values, file_request, opened_view, receipt, reviewer_post

@@ -80,7 +80,7 @@ def _filed_and_posted(settings, fake) -> dict:
 
 
 def _sweep(settings, at: datetime) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "sla-sweep", "--at", at.isoformat()],
+    return subprocess.Popen([sys.executable, "-m", "bot.entrypoints.cli", "sla-sweep", "--at", at.isoformat()],
                             env=env_for(settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

@@ -44,10 +44,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.cli import main
-from bot.desk import Desk
-from bot.render.report import report_blocks
-from bot.reports import ClientLine, build_report, flag_outliers, load_report, percentile, weekly_digest
+from bot.entrypoints.cli import main
+from bot.slack.render.report import report_blocks
+from bot.usecases.desk import Desk
+from bot.usecases.reports import (
+    ClientLine,
+    build_report,
+    flag_outliers,
+    load_report,
+    percentile,
+    weekly_digest,
+)
 from storage.db import Database
 from storage.models import Client, CreditRequest, Lead, OutboxMessage, RequestEvent, SlaNotice
 from tests.support.bot import REVIEW, settings_for
@@ -188,7 +195,7 @@ def test_all_time_and_until_bounds(settings):
 
 def test_time_to_decision_falls_back_to_decided_at_without_events():
     cal = settings_for("sqlite://", "http://x/").calendar
-    from bot.reports import RequestRow
+    from bot.usecases.reports import RequestRow
 
     rows = [RequestRow(1, "L1", "C", "reversed", None, at(6, 29), at(7, 8), False),
             RequestRow(2, "L2", "C", "approved", None, at(7, 2), at(7, 6), True)]

@@ -261,7 +261,7 @@ def test_home_button_and_the_exception_story(sandbox):
 
 def test_cli_sandbox_prints_the_url_and_stops_on_sigterm(tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "sandbox", "--port", "0", "--no-browser",
+    proc = subprocess.Popen([sys.executable, "-m", "bot.entrypoints.cli", "sandbox", "--port", "0", "--no-browser",
                              "--db", str(tmp_path / "cli.db")], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

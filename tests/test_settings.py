@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bot.settings import Settings, SettingsError
+from bot.usecases.settings import Settings, SettingsError
 
 
 def test_defaults():

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot import outbox, sla
-from bot.desk import Desk
+from bot.usecases import outbox, sla
+from bot.usecases.desk import Desk
 from storage.models import OutboxMessage, ProcessedEvent
 
 

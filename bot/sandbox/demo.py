@@ -1,7 +1,7 @@
 """The sandbox's demo workspace: people, channels, clients, leads and staff.
 
 Clients and leads are written as the operators' CSV files and loaded with
-:mod:`bot.importing`; staff roles are granted with :mod:`bot.staffing` — the same code
+:mod:`bot.usecases.importing`; staff roles are granted with :mod:`bot.usecases.staffing` — the same code
 ``credit-bot clients import``, ``leads import`` and ``staff add`` run. Lead receipt
 times are relative to now, so every reporting window that should be open is open.
 """
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import staffing
-from bot.importing import import_clients, import_leads
-from bot.settings import Settings
+from bot.usecases import staffing
+from bot.usecases.importing import import_clients, import_leads
+from bot.usecases.settings import Settings
 from storage.db import Database
 from storage.models import ACCOUNT_MANAGER, ADMIN, REVIEWER
 

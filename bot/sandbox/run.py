@@ -4,7 +4,7 @@ Three local servers run in this process:
 
 - FakeSlack, the stand-in for Slack's Web API, on a free port: every message the bot
   posts, every modal it opens and every App Home it publishes lands in its workspace model;
-- the real app (:class:`bot.runtime.Runtime`, its Bolt app behind waitress, and the outbox
+- the real app (:class:`bot.entrypoints.runtime.Runtime`, its Bolt app behind waitress, and the outbox
   delivery worker) on another free port, with ``SLACK_API_URL`` pointing at FakeSlack;
 - the sandbox page (:mod:`bot.sandbox.web`) on ``--host:--port``, which shows the
   workspace as Slack would and turns each click into a signed Slack request to the app.
@@ -24,11 +24,11 @@ from pathlib import Path
 
 from waitress import create_server, wasyncore
 
-from bot.runtime import Runtime
+from bot.entrypoints.runtime import Runtime
 from bot.sandbox import demo
 from bot.sandbox.signing import SlackSender
 from bot.sandbox.slack_api import FakeSlack
-from bot.settings import Settings
+from bot.usecases.settings import Settings
 
 log = logging.getLogger("credit_bot.sandbox")
 

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
-from bot.ids import COMMAND
 from bot.sandbox import demo
 from bot.sandbox.signing import Reply, new_trigger_id
 from bot.sandbox.slack_api import BOT_USER_ID, SlackError
+from bot.slack.ids import COMMAND
 
 if TYPE_CHECKING:
     from bot.sandbox.run import Sandbox

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from waitress import create_server
 
-from bot.importing import import_clients, import_leads
-from bot.runtime import Runtime
-from bot.settings import Settings
-from bot.staffing import grant
+from bot.entrypoints.runtime import Runtime
+from bot.usecases.importing import import_clients, import_leads
+from bot.usecases.settings import Settings
+from bot.usecases.staffing import grant
 from tests.support.signing import SlackSender
 
 SECRET = "test-signing-secret"

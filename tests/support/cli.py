@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from bot import cli
+from bot.entrypoints import cli
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.ids import Action
-from bot.render.blocks import actions, button, context, divider, header, section
-from bot.render.text import (
+from bot.slack.ids import Action
+from bot.slack.render.blocks import actions, button, context, divider, header, section
+from bot.slack.render.text import (
     OUTCOME_MARK,
     STATUS_EMOJI,
     STATUS_LABEL,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot import audit, outbox
-from bot.decisions import Actor, Outcome, refuse
-from bot.desk import Desk
-from bot.render.blocks import context, section
-from bot.render.text import mention, quote, request_ref
-from bot.staffing import MAY_DECIDE, has_any
+from bot.slack.render.blocks import context, section
+from bot.slack.render.text import mention, quote, request_ref
+from bot.usecases import audit, outbox
+from bot.usecases.decisions import Actor, Outcome, refuse
+from bot.usecases.desk import Desk
+from bot.usecases.staffing import MAY_DECIDE, has_any
 from storage.models import OPEN_STATUSES, CreditRequest, ProcessedEvent, RequestMessage
 
 

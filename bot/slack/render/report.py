@@ -9,9 +9,9 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.render.blocks import context, divider, header, section
-from bot.render.text import clip, escape
-from bot.reports import SLA_LIMIT_DAYS, SLA_TARGET_DAYS, Report
+from bot.slack.render.blocks import context, divider, header, section
+from bot.slack.render.text import clip, escape
+from bot.usecases.reports import SLA_LIMIT_DAYS, SLA_TARGET_DAYS, Report
 from policy.reasons import CATALOG, parse_reason
 from storage.models import ALL_STATUSES, APPROVED, DENIED, EXCEPTION, PENDING, REVERSED
 

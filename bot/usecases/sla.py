@@ -12,10 +12,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from bot import audit, outbox
-from bot.desk import Desk
-from bot.render.text import mention, request_ref, when
-from bot.reports import DIGEST_AT, weekly_digest
+from bot.slack.render.text import mention, request_ref, when
+from bot.usecases import audit, outbox
+from bot.usecases.desk import Desk
+from bot.usecases.reports import DIGEST_AT, weekly_digest
 from storage.models import ADMIN, PENDING, CreditRequest, ProcessedEvent, SlaNotice, Staff
 
 log = logging.getLogger("credit_bot.sla")

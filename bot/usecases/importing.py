@@ -25,7 +25,15 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
-from bot.csvfiles import CsvTable, ImportFileError, ImportReport, RowError, split_ids, split_list, too_long
+from bot.usecases.csvfiles import (
+    CsvTable,
+    ImportFileError,
+    ImportReport,
+    RowError,
+    split_ids,
+    split_list,
+    too_long,
+)
 from policy.phone import normalize_phone
 from policy.service_area import parse_area
 from policy.windows import LeadType, PolicyCalendar

@@ -16,11 +16,11 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
-from bot import outbox
+from bot.usecases import outbox
 from storage.models import CreditRequest, SlaNotice
 
 if TYPE_CHECKING:
-    from bot.desk import Desk
+    from bot.usecases.desk import Desk
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 

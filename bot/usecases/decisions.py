@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot import audit, outbox
-from bot.desk import Desk
-from bot.render.messages import decision_reply
-from bot.render.text import STATUS_LABEL, mention, request_ref, when
-from bot.staffing import MAY_DECIDE, MAY_HANDLE_EXCEPTIONS, has_any
+from bot.slack.render.messages import decision_reply
+from bot.slack.render.text import STATUS_LABEL, mention, request_ref, when
+from bot.usecases import audit, outbox
+from bot.usecases.desk import Desk
+from bot.usecases.staffing import MAY_DECIDE, MAY_HANDLE_EXCEPTIONS, has_any
 from policy.reasons import NON_CREDITABLE, parse_reason
 from storage.models import (
     APPROVED,

@@ -15,8 +15,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.ids import Callback, Field
-from bot.render.text import clip, escape, request_ref
+from bot.slack.ids import Callback, Field
+from bot.slack.render.text import clip, escape, request_ref
 from policy.reasons import CATALOG, CREDITABLE, NON_CREDITABLE
 
 

@@ -29,8 +29,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import outbox
-from bot.desk import Desk
+from bot.usecases import outbox
+from bot.usecases.desk import Desk
 from policy.windows import PolicyCalendar
 from storage.models import (
     ALL_STATUSES,
@@ -256,7 +256,7 @@ def weekly_digest(desk: Desk, at: datetime) -> bool:
     """On Mondays from 9:00 policy time, post the previous ISO week's report (Monday 00:00
     to Monday 00:00, policy time) to the reviewer channel, once per ISO week however many
     replicas try: the ``SlaNotice`` row (request 0, ``weekly:YYYY-Www``) is the guard."""
-    from bot.render.report import report_blocks, report_summary
+    from bot.slack.render.report import report_blocks, report_summary
 
     local = at.astimezone(desk.tz)
     if local.weekday() != 0 or local.time() < DIGEST_AT:

@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
-from bot.desk import Desk
+from bot.usecases.desk import Desk
 
 log = logging.getLogger("credit_bot.slack")
 

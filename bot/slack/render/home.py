@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.views import View
 
-from bot.ids import Action
-from bot.render.blocks import actions, button, context, divider, header, section
-from bot.render.messages import reason_label
-from bot.render.text import STATUS_EMOJI, STATUS_LABEL, escape, mention, request_ref, when
+from bot.slack.ids import Action
+from bot.slack.render.blocks import actions, button, context, divider, header, section
+from bot.slack.render.messages import reason_label
+from bot.slack.render.text import STATUS_EMOJI, STATUS_LABEL, escape, mention, request_ref, when
 
 MAX_ROWS = 40  # Slack allows 100 blocks in a Home view
 

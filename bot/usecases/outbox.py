@@ -1,5 +1,5 @@
 """The transactional outbox: every Slack call the bot owes is a row written in the
-same transaction as the state change that causes it. ``bot.delivery`` sends them."""
+same transaction as the state change that causes it. ``bot.slack.delivery`` sends them."""
 
 from __future__ import annotations
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import staffing
-from bot.checking import UnknownLead, check_lead, read_check_rows
-from bot.importing import ImportFileError, import_clients, import_leads, parse_instant
-from bot.settings import Settings, SettingsError
+from bot.usecases import staffing
+from bot.usecases.checking import UnknownLead, check_lead, read_check_rows
+from bot.usecases.importing import ImportFileError, import_clients, import_leads, parse_instant
+from bot.usecases.settings import Settings, SettingsError
 from policy.engine import UnknownReason
 from storage.db import Database
 from storage.models import ROLES
@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _commands():
-    from bot import cli_ops
+    from bot.entrypoints import cli_ops
 
     return {
         "serve": cli_ops.cmd_serve,

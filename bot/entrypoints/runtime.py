@@ -11,14 +11,14 @@ import time
 
 from waitress import create_server
 
-from bot import outbox
-from bot.delivery import Deliverer
-from bot.desk import Desk, system_clock
-from bot.observability import JsonFormatter
-from bot.server import make_wsgi
-from bot.settings import Settings
-from bot.sla import start_scheduler
-from bot.slack_app import build_app
+from bot.entrypoints.server import make_wsgi
+from bot.slack.bolt_app import build_app
+from bot.slack.delivery import Deliverer
+from bot.slack.observability import JsonFormatter
+from bot.usecases import outbox
+from bot.usecases.desk import Desk, system_clock
+from bot.usecases.settings import Settings
+from bot.usecases.sla import start_scheduler
 
 log = logging.getLogger("credit_bot")
 

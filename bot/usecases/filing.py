@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot import audit, outbox
-from bot.checking import check_stored_lead
-from bot.desk import Desk
-from bot.ids import Field
-from bot.render.messages import check_results, decision_reply, receipt
-from bot.render.text import STATUS_LABEL, escape, request_ref
+from bot.slack.ids import Field
+from bot.slack.render.messages import check_results, decision_reply, receipt
+from bot.slack.render.text import STATUS_LABEL, escape, request_ref
+from bot.usecases import audit, outbox
+from bot.usecases.checking import check_stored_lead
+from bot.usecases.desk import Desk
 from policy.engine import Decision
 from policy.reasons import CREDITABLE, parse_reason
 from storage.models import APPROVED, DENIED, OPEN_STATUSES, PENDING, Client, CreditRequest, Lead

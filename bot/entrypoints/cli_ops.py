@@ -8,16 +8,16 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from bot import audit, sla
-from bot import outbox as ob
-from bot.cli import CliError, moment, open_database
-from bot.delivery import Deliverer
-from bot.desk import Desk
-from bot.importing import parse_instant
-from bot.render.report import report_csv, report_markdown
-from bot.reports import load_report
-from bot.runtime import Runtime, configure_logging
-from bot.settings import Settings
+from bot.entrypoints.cli import CliError, moment, open_database
+from bot.entrypoints.runtime import Runtime, configure_logging
+from bot.slack.delivery import Deliverer
+from bot.slack.render.report import report_csv, report_markdown
+from bot.usecases import audit, sla
+from bot.usecases import outbox as ob
+from bot.usecases.desk import Desk
+from bot.usecases.importing import parse_instant
+from bot.usecases.reports import load_report
+from bot.usecases.settings import Settings
 from policy.windows import PolicyCalendar
 from storage.models import CreditRequest, OutboxMessage
 

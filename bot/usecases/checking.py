@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from bot.csvfiles import CsvTable, ImportReport
-from bot.facts import lead_facts, priors_for, service_area
+from bot.usecases.csvfiles import CsvTable, ImportReport
+from bot.usecases.facts import lead_facts, priors_for, service_area
 from policy.engine import RequestFacts, UnknownReason, Verdict, evaluate
 from policy.reasons import parse_reason
 from policy.windows import PolicyCalendar

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.desk import Desk
+from bot.usecases.desk import Desk
 
 
 def home_opened(desk: Desk, user_id: str) -> None:

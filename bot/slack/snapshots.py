@@ -6,12 +6,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import audit
-from bot.desk import Desk
-from bot.render.home import HomeData, HomeRow, render_home
-from bot.render.messages import exception_message, reviewer_message
-from bot.render.text import mention
-from bot.staffing import MAY_DECIDE, MAY_HANDLE_EXCEPTIONS
+from bot.slack.render.home import HomeData, HomeRow, render_home
+from bot.slack.render.messages import exception_message, reviewer_message
+from bot.slack.render.text import mention
+from bot.usecases import audit
+from bot.usecases.desk import Desk
+from bot.usecases.staffing import MAY_DECIDE, MAY_HANDLE_EXCEPTIONS
 from storage.models import EXCEPTION, PENDING, Client, CreditRequest, Lead
 from storage.queries import clients_for_user, roles_of
 

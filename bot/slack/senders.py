@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
-from bot import outbox, snapshots
+from bot.slack import snapshots
+from bot.usecases import outbox
 from storage.models import CreditRequest, OutboxMessage
 
 if TYPE_CHECKING:
-    from bot.delivery import Deliverer
+    from bot.slack.delivery import Deliverer
 
 # Errors meaning "this channel cannot take the bot's message" — the DM fallback applies.
 CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action",

@@ -22,9 +22,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
-from bot import outbox
-from bot.desk import Desk
-from bot.senders import SENDERS, ChannelGone
+from bot.slack.senders import SENDERS, ChannelGone
+from bot.usecases import outbox
+from bot.usecases.desk import Desk
 from storage.models import OutboxMessage
 
 log = logging.getLogger("credit_bot.delivery")

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot import audit
+from bot.usecases import audit
 from storage.db import Database
 from storage.models import ACCOUNT_MANAGER, ADMIN, REVIEWER, Staff
 from storage.queries import roles_of

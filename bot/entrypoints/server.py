@@ -10,9 +10,9 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
-from bot import outbox
-from bot.desk import Desk
-from bot.observability import instrument
+from bot.slack.observability import instrument
+from bot.usecases import outbox
+from bot.usecases.desk import Desk
 
 log = logging.getLogger("credit_bot.server")
 

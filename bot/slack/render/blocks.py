@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.render.text import clip
+from bot.slack.render.text import clip
 
 
 def header(text: str) -> dict:

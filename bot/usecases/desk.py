@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from bot import outbox
-from bot.observability import Metrics
-from bot.settings import Settings
-from bot.workpool import ListenerPool
+from bot.slack.listeners import ListenerPool
+from bot.slack.observability import Metrics
+from bot.usecases import outbox
+from bot.usecases.settings import Settings
 from storage.db import Database
 from storage.models import ACCOUNT_MANAGER, ADMIN, REVIEWER, Staff
 
