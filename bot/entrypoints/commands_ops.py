@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from bot.entrypoints.cli import CliError, moment, open_database
+from bot.entrypoints.cli_common import CliError, moment, open_database
 from bot.entrypoints.runtime import Runtime, configure_logging
 from bot.slack.delivery import Deliverer
 from bot.slack.render.report import report_csv, report_markdown
