@@ -10,7 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
-from bot.slack.observability import instrument
+from bot.slack.observability import Metrics, instrument
 from bot.usecases import outbox
 from bot.usecases.desk import Desk
 
@@ -25,7 +25,7 @@ def _json(start_response, status: str, body: dict):
     return [data]
 
 
-def make_wsgi(desk: Desk, bolt_app, extra_routes: dict | None = None):
+def make_wsgi(desk: Desk, bolt_app, metrics: Metrics, extra_routes: dict | None = None):
     slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
     routes = dict(extra_routes or {})
 
@@ -41,7 +41,7 @@ def make_wsgi(desk: Desk, bolt_app, extra_routes: dict | None = None):
     routes[("GET", "/healthz")] = healthz
 
     def metrics_page(environ, start_response):
-        data = desk.metrics.render()
+        data = metrics.render()
         start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(data)))])
         return [data]
 
@@ -59,4 +59,4 @@ def make_wsgi(desk: Desk, bolt_app, extra_routes: dict | None = None):
             return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
         return route(environ, start_response)
 
-    return instrument(app, desk.metrics, EVENTS_PATH)
+    return instrument(app, metrics, EVENTS_PATH)
