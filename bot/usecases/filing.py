@@ -184,7 +184,7 @@ def _file(desk: Desk, f: Filing) -> Filed:
                 event = audit.record(
                     session, request_id=req.id, at=now, actor=POLICY_ACTOR, surface=audit.Surface.SYSTEM,
                     action=auto.action, old_status=Status.PENDING, new_status=auto.target,
-                    note=req.deny_reason, data={"deny_reason": req.deny_reason} if req.deny_reason else {})
+                    data={"deny_reason": req.deny_reason} if req.deny_reason else {})
                 session.flush()
                 owe_change(desk, session, req, auto.action, event.id)
             filed.requests.append(req)
