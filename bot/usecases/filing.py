@@ -17,8 +17,8 @@ from bot.usecases import audit, outbox
 from bot.usecases.checking import check_stored_lead
 from bot.usecases.decisions import owe_change
 from bot.usecases.desk import Desk
-from bot.usecases.outcomes import Refusal, refusal_about
 from bot.usecases.people import clients_spoken_for
+from bot.usecases.results import Refusal, refusal_about
 from policy.engine import Decision
 from policy.lifecycle import POLICY_ACTOR, Action, Status
 from policy.reasons import CREDITABLE, parse_reason
