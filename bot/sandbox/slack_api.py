@@ -7,7 +7,38 @@
 
 FakeSlack serves ``POST /api/<method>`` on 127.0.0.1, answers like slack.com, keeps
 a model of the workspace (:mod:`bot.sandbox.slack_state`), records every call and can
-fail, rate-limit, slow down or go down on demand.
+fail, rate-limit, slow down or go down on demand. Where delivery depends on Slack's
+behaviour, it behaves like Slack:
+
+- **Message metadata.** ``chat.postMessage`` and ``chat.update`` take ``metadata``
+  (``{"event_type": ..., "event_payload": {...}}``, an object or its JSON text; anything
+  else is ``invalid_metadata_format``; an update without it keeps the old one).
+  ``conversations.history`` and ``conversations.replies`` return it only with
+  ``include_all_metadata=true``. History is newest first within ``oldest``/``latest``
+  (exclusive unless ``inclusive``), ``limit`` 100 by default (999 at most); replies are
+  oldest first with the parent on every page, ``limit`` (default 1000) counting replies;
+  both page with ``has_more`` and ``response_metadata.next_cursor`` / ``cursor``.
+  :meth:`FakeSlack.all_messages` shows every message, thread replies and metadata included.
+- **Rate limits, on demand.** ``FakeSlack(rate_limits=True)`` or
+  :meth:`~FakeSlack.enforce_rate_limits` turns on token buckets (see
+  :mod:`bot.sandbox.rate_limits`): ``chat.postMessage`` 1 a second per channel with a
+  burst of 3, Tier 3 methods (``chat.update``, history, replies) 50 a minute with a burst
+  of 10, Tier 4 (``views.*``, ``conversations.open``, ``chat.postEphemeral``) 100 a minute
+  with a burst of 20. A call over the limit gets HTTP 429, ``Retry-After: <whole seconds>``
+  and ``{"ok": false, "error": "ratelimited"}`` and changes nothing;
+  :meth:`~FakeSlack.rate_limited_calls` and :meth:`~FakeSlack.rate_limit_stats` count them.
+  ``clock=`` lets a test move the buckets' time by hand.
+- **Unknown outcomes.** :meth:`~FakeSlack.delay` holds calls and lets them take effect
+  ``"before"`` or ``"after"`` the pause, even when the client has timed out or died
+  meanwhile (:meth:`~FakeSlack.wait_for_request` and :attr:`~FakeSlack.in_flight` see
+  calls still held); ``fail(..., take_effect=True)`` posts and still answers an error;
+  :meth:`~FakeSlack.drop_connection` posts and closes the connection without an answer.
+- **Socket Mode.** ``apps.connections.open`` (with an app-level ``xapp-`` token; the bot
+  token is refused with ``not_allowed_token_type``, and the app token is good for nothing
+  else) returns a ``ws://`` URL of :attr:`FakeSlack.socket_mode`, a websocket server that
+  slack_sdk's built-in client (Bolt's ``SocketModeHandler``) connects to: ``hello``,
+  envelopes, recorded acks, dropped connections and ``disconnect`` messages
+  (:mod:`bot.sandbox.socket_mode`).
 """
 
 from __future__ import annotations
