@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -95,6 +96,17 @@ def test_builtin_client_receives_envelopes_and_acks(fake, client):
         assert sm.wait_for_ack(env.envelope_id).payload == {"seen": "interactive", "retry": None}
     assert sm.unacked() == [] and len(sm.envelopes) == 4
     assert [c.method for c in fake.calls] == ["apps.connections.open"]
+
+
+def test_ping_pong_both_ways_keeps_the_connection(fake, client):
+    client.connect()
+    sm = fake.socket_mode
+    sm.wait_for_connections(1)
+    assert sm.ping()  # the client answers the server's pings
+    # the client pings every 0.5 s and drops a connection that has not ponged for 2 s
+    time.sleep(2.5)
+    assert client.current_session.last_ping_pong_time is not None
+    assert sm.connections_opened == 1 and client.is_connected()
 
 
 @pytest.mark.parametrize("abrupt", [False, True], ids=["close_frame", "tcp_cut"])

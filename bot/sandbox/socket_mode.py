@@ -286,6 +286,17 @@ class SocketModeServer:
         with self._lock:
             return list(self._received)
 
+    def ping(self, timeout: float = 5.0) -> bool:
+        """Ping every open connection; True when each answered with a pong within ``timeout``."""
+        waiters = []
+        for conn in self._open():
+            try:
+                waiters.append(conn.ws.ping())
+            except (ConnectionClosed, OSError):
+                return False
+        deadline = time.monotonic() + timeout
+        return bool(waiters) and all(w.wait(max(0.0, deadline - time.monotonic())) for w in waiters)
+
     # ---------------------------------------------------------- going away
     def drop(self, *, abrupt: bool = False, code: int = 1001, reason: str = "going away") -> int:
         """Close every open connection from the server side; returns how many.
