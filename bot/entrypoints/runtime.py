@@ -112,7 +112,7 @@ class Runtime:
         ``options`` go to ``SocketModeHandler`` (e.g. ``ping_interval``). Close it with ``.close()``."""
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        handler = SocketModeHandler(bolt or build_app(self.desk), self.settings.slack_app_token, **options)
+        handler = SocketModeHandler(bolt or self.bolt(), self.settings.slack_app_token, **options)
         handler.connect()
         return handler
 
