@@ -22,7 +22,7 @@ EXCEPTION_HANDLERS = {Role.ACCOUNT_MANAGER, Role.ADMIN}
 
 def case(desk: Desk, request_id: int) -> Case | None:
     with desk.read() as session:
-        return load_case(session, request_id)
+        return load_case(session, request_id, calendar=desk.calendar, at=desk.now())
 
 
 def admins(desk: Desk) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -55,6 +56,19 @@ def _count(env: dict, name: str, default: int) -> int:
     return int(raw)
 
 
+def _webhook(env: dict) -> dict:
+    url = (env.get("CREDIT_WEBHOOK_URL") or "").strip()
+    secret = (env.get("CREDIT_WEBHOOK_SECRET") or "").strip()
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError("CREDIT_WEBHOOK_URL must be an http:// or https:// URL")
+    if not secret:
+        raise SettingsError("CREDIT_WEBHOOK_SECRET is required with CREDIT_WEBHOOK_URL (receivers check the signature)")
+    return {"credit_webhook_url": url, "credit_webhook_secret": secret}
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -87,6 +101,8 @@ class Settings:
     sla_scheduler: bool = True
     log_level: str = "INFO"
     home_debounce_seconds: float = 1.0  # a burst of changes publishes each App Home once
+    credit_webhook_url: str = ""  # every ledger entry is POSTed here, signed with the secret
+    credit_webhook_secret: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: dict | None = None, *, dotenv: bool = True) -> Settings:
@@ -120,6 +136,7 @@ class Settings:
             sla_scheduler=_flag(env, "SLA_SCHEDULER", True),
             log_level=_log_level(env),
             home_debounce_seconds=_seconds(env, "HOME_DEBOUNCE_SECONDS", 1.0, zero_ok=True),
+            **_webhook(env),
         )
         settings.calendar  # noqa: B018 - fail early on a bad time zone or calendar
         return settings

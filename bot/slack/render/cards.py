@@ -73,7 +73,12 @@ def _summary_text(case: Case) -> str:
             f"{status_label(req.status)}{who}")
 
 
-def reviewer_card(case: Case, tz: ZoneInfo, evidence_files: list[dict] | None = None) -> tuple[str, list[dict]]:
+def cap_line(case: Case) -> str:
+    usage, percent = case.cap
+    return f"Monthly cap: {usage.words(percent)}"
+
+
+def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
     req, lead = case.request, case.lead
     ref = request_ref(req.id)
     lead_line = "-"
@@ -98,8 +103,10 @@ def reviewer_card(case: Case, tz: ZoneInfo, evidence_files: list[dict] | None = 
     hints = (req.evidence or {}).get("wording_hints") or []
     if hints:
         blocks.append(context("Wording reads like: " + ", ".join(reason_with_code(h) for h in hints)))
-    if evidence_files:
-        blocks.append(section("*Evidence files*\n" + "\n".join(_file_line(f) for f in evidence_files)))
+    if case.files:
+        blocks.append(section("*Evidence files*\n" + "\n".join(_file_line(f) for f in case.files)))
+    if case.cap is not None:
+        blocks.append(context(":bar_chart: " + cap_line(case)))
     blocks += [divider(), section(_status(case, tz))]
     if case.status == Status.PENDING and req.claimed_by:
         blocks.append(context(f":eyes: Claimed by {mention(req.claimed_by)} · {when(req.claimed_at, tz)}"))
@@ -112,9 +119,9 @@ def reviewer_card(case: Case, tz: ZoneInfo, evidence_files: list[dict] | None = 
     return _summary_text(case), blocks
 
 
-def _file_line(f: dict) -> str:
-    name = escape(clip(str(f.get("name") or "file"), 200))
-    link = str(f.get("permalink") or "")
+def _file_line(f) -> str:
+    name = escape(clip(str(f.name or "file"), 200))
+    link = str(f.permalink or "")
     if link.startswith("https://") and not any(c in link for c in "<>| "):
         return f"• <{link}|{name}>"
     return f"• {name}"
@@ -143,6 +150,7 @@ def exception_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
         section(f"*Reviewer's note*\n{quote(denial.note) if denial and denial.note and denial.action == Action.DENY else '_(none)_'}"),
         section(f"*Contractor's original details*\n{quote(req.details, 1000)}"),
         section(f"*Contractor's exception note*\n{quote(asked.note if asked else req.exception_note, 1000)}"),
+        *([context(":bar_chart: " + cap_line(case))] if case.cap is not None else []),
         divider(),
         section(_status(case, tz)),
         section(timeline(case, tz)),
