@@ -15,8 +15,22 @@ def state_value(view: dict, field: str) -> str:
     element = (values.get(field) or {}).get(field) or {}
     if "selected_option" in element or element.get("type") in ("static_select", "external_select", "radio_buttons"):
         return ((element.get("selected_option") or {}).get("value")) or ""
-    value = element.get("value")
-    return value if isinstance(value, str) else ""
+    return clean_text(element.get("value"))
+
+
+def clean_text(value) -> str:
+    """Text people typed, safe to store: a string, without NUL bytes or lone surrogates."""
+    if not isinstance(value, str):
+        return ""
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def state_files(view: dict, field: str) -> list:
+    """The Slack file objects of a file input in a submitted view."""
+    values = (view.get("state") or {}).get("values") or {}
+    element = (values.get(field) or {}).get(field) or {}
+    files = element.get("files")
+    return files if isinstance(files, list) else []
 
 
 def metadata(view: dict, key: str) -> str:

@@ -31,6 +31,7 @@ DEFAULT_HOLIDAYS = "US"
 MAX_TEXT = 3000  # details, notes, questions
 MAX_LEAD_ID = 64
 MAX_LEADS_PER_FILING = 20
+MAX_EVIDENCE_FILES = 5
 
 
 def sla_range() -> str:

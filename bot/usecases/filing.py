@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.usecases import audit, ledger, outbox
+from bot.usecases import audit, evidence, ledger, outbox
 from bot.usecases.checking import check_stored_lead
 from bot.usecases.decisions import owe_change
 from bot.usecases.desk import Desk
+from bot.usecases.evidence import EvidenceFile
 from bot.usecases.facts import client_terms
 from bot.usecases.people import clients_spoken_for
 from bot.usecases.results import Refusal, refusal_about
@@ -41,6 +42,7 @@ class Filing:
     reason: str
     details: str
     view_id: str | None = None
+    files: tuple[EvidenceFile, ...] = ()  # evidence from the modal's file input, for every request filed
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,8 @@ def _file(desk: Desk, f: Filing) -> Filed:
             audit.record(session, request_id=req.id, at=now, actor=f.user_id, surface=audit.Surface.VIEW,
                          action=Action.FILE, old_status=None, new_status=Status.PENDING,
                          data={"lead_id": lead.lead_id, "reason": req.reason, "verdict": req.verdict})
+            evidence.attach(session, req, f.files, user=f.user_id, at=now, source=evidence.MODAL,
+                            surface=audit.Surface.VIEW)
             outbox.enqueue(session, outbox.RECEIPT_SYNC, now=now, request_id=req.id)
             outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, checks=True)
             auto = _automatic(verdict.verdict, s, decides_alone[lead.client_id])
