@@ -9,8 +9,18 @@ from zoneinfo import ZoneInfo
 from bot.slack.ids import BUTTON, card_block, exception_block
 from bot.slack.render.blocks import actions, button, context, divider, header, section
 from bot.slack.render.contractor import findings_lines
-from bot.slack.render.text import clip, escape, lead_ref, mention, quote, request_ref, status_label, when
-from bot.slack.render.words import done_by, reason_label, reason_with_code, status_line
+from bot.slack.render.text import (
+    clip,
+    escape,
+    inert,
+    lead_ref,
+    mention,
+    quote,
+    request_ref,
+    status_label,
+    when,
+)
+from bot.slack.render.words import done_by, lower_first, reason_label, reason_with_code, status_line
 from bot.usecases.cases import Case, Step
 from policy.lifecycle import Action, Party, Status, offered
 from policy.terms import SLA_LIMIT_DAYS, sla_range
@@ -68,7 +78,7 @@ def _status(case: Case, tz: ZoneInfo) -> str:
 def _summary_text(case: Case) -> str:
     req = case.request
     last = case.last()
-    who = f" — {done_by(last.action, last.actor).lower()}" if last else ""
+    who = f" — {lower_first(done_by(last.action, last.actor))}" if last else ""
     return (f"{request_ref(req.id)}: credit request for lead {lead_ref(req.lead_id)} ({reason_label(req.reason)}) — "
             f"{status_label(req.status)}{who}")
 
@@ -87,7 +97,7 @@ def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
                      f"{escape(lead.first_name)} {escape(lead.last_name)} · {escape(lead.phone)} · "
                      f"{escape(lead.email)} · {escape(lead.zip)}")
     blocks = [
-        header(f"{ref} · lead {clip(req.lead_id, 100)}"),
+        header(f"{ref} · lead {inert(clip(req.lead_id, 100))}"),
         section("", fields=[
             f"*Client*\n{escape(case.client_name)}",
             f"*Contractor*\n{mention(req.requested_by)}",
