@@ -1,0 +1,291 @@
+"""The wording rules about the deal: the job lost, changed plans, shopping, money, timing.
+
+Syntax in ``wording_match``; the rules about the lead itself are in ``wording_rules_lead``.
+
+Each entry is (contexts that cancel every rule of the reason, rules). A rule
+starting with ``=`` ignores a negation before it (it carries its own); ``@NAME``
+adds a cancelling context (``wording_groups.CONTEXTS``) for that rule alone and
+``+NAME`` a context the sentence must have.
+"""
+
+from __future__ import annotations
+
+from .reasons import Reason
+from .wording_rules_lead import LEAD_RULES
+
+_DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    Reason.DID_NOT_WIN_JOB: (
+        ("SOLICIT", "TESTING"),
+        (
+            "{hire|retain|engage|book|contract|contract with|sign with|sign on with|sign up with|go with|"
+            "go ahead with|use !by|pick !up|choose|select|settle on|decide on|opt for|go for|land on|"
+            "switch to|move forward with|move ahead with|proceed with|stick with|end up with|end up using|"
+            "end up hiring|decide to go with|decide to use|decide to hire|award|commit to|work with|stay with|"
+            "accept|take} <OTHER_PARTY>",
+            "{hire|sign|commit|contract|book|choose|pick|select|find|go|decide|settle|work|stay|stick|switch|"
+            "end up|move forward|proceed} ~4 with <OTHER_SUBJ>",
+            "{take|accept|sign|choose|pick|select} {the|that|their|another|the other|a|a different|a cheaper|"
+            "a lower|the lower|the cheaper|the lowest|someone else's|a competitor's} {bid|offer|quote|estimate|"
+            "proposal|deal|contract}",
+            "have <OTHER_PARTY> ~1 {do|put|install|fix|handle|replace|take care|build|paint|come|redo}",
+            "hire ~1 {<RELATIVE>|someone|somebody|a|an|another|their|his|her|out|already|instead}",
+            "already ~1 {hire|sign}",
+            "{have|get} {a|their own|his own|her own|own|their|his|her} {guy|contractor|roofer|plumber|company|"
+            "person|electrician|installer|handyman|builder|crew} {they|he|she|who|that} {use|like|trust|know|"
+            "always|already|be}",
+            "already {have|get} {someone|somebody|a guy|another company|a contractor|another contractor|"
+            "another guy} {out|come out|over|in|coming}",
+            "{already|have} {have|get|find} {a|their|his|her|own|another|someone|somebody} ~2 "
+            "{<FIRM>|<RELATIVE>|someone|somebody}",
+            "{have|get|find} {a|their|his|her|someone|somebody|another} ~2 <FIRM> "
+            "{lined up|line up|already|in place|booked|scheduled|hired|coming}",
+            "find {someone|somebody|some one|another|a different|a cheaper|a local|their own|his own|"
+            "her own|a new|the other|a guy|a cheaper guy|a company|a contractor}",
+            "<JOB> {go|be give|be award|be hand|get award|get give} to <TAKER>",
+            "{give|award|hand} {the|this|that|their}? {job|work|contract|project|bid|it} to !{us|me|our} "
+            "<TAKER>?",
+            "<OTHER_SUBJ> ~1 {get|win|land|take|snag|grab|be award} {the|this|that}? {job|contract|work|"
+            "project|bid|deal|it}",
+            "<OTHER_SUBJ> ~1 {beat|underbid|undercut|outbid|lowball|underprice|beat out} {us|me|our}",
+            "{be|get} {outbid|underbid|undercut|lowballed|beat|beaten|beat out}",
+            "lose {the|this|that} {job|bid|contract|project|work|deal|sale|one|customer}",
+            "lose {it|out|this|that}? to",
+            "lose out",
+            "=<NOT> {win|get|land|close|book|secure} {the|this|that|a}? {job|bid|contract|project|work|sale|deal}",
+            "={be|get} not {select|choose|chosen|pick !up|hire|award|the one}",
+            "=<NOT> {pick|choose|select|hire|use|go with|want} us",
+            "{someone|somebody|some one} else ~3 {do|complete|finish|install|replace|fix|handle|repair|"
+            "take care of}",
+            "{<RELATIVE>|<OTHER_SUBJ>} ~3 {do|handle|take care of|install|fix|replace|repair|complete|finish}"
+            " {it|the job|the work|the project|the roof|the install|this job|this one}",
+            "{already|be|have|get} ~3 {do|complete|finish|replace|install|fix|repair|take care of} by "
+            "!{us|me|our}",
+            "<JOB> {be|get|have be}? ~1 {sell|do|complete|take|win|award|give|handle|install|land} {by|to} "
+            "{<OTHER_PARTY>|<OTHER_SUBJ>}",
+            "already {have|get} {it|the work|the job|the roof|everything|that} {do|fix|replace|install|"
+            "complete|take care of|handle}",
+            "have <OTHER_PARTY> {do|come|install|fix|handle|take care}",
+            "{go|take|take their business|take the job} {elsewhere|another way|another direction|another route|"
+            "a different direction|a different route|a different way|in another direction|"
+            "in a different direction}",
+            "{pass on|turn down|decline|reject|refuse|pass} {our|the|my} {bid|quote|estimate|proposal|offer|"
+            "price}",
+            "sign ~3 {contract|agreement|deal|paperwork} with !{us|me}",
+        ),
+    ),
+    Reason.HOMEOWNER_CHANGED_MIND: (
+        (),
+        (
+            "change {his|her|their|there|my|our|its|the|a}? {mind|minds}",
+            "change of {heart|plan|plans|mind}",
+            "{plan|plans} {have|be}? change",
+            "change {his|her|their|there}? {plan|plans|course}",
+            "no longer {interested|want|need|do|pursue|go|move|plan|look|consider|proceed|require|think}",
+            "not interested @INCORRECT",
+            "{lose|lost} interest",
+            "={do|be|will} not {want|need} ~5 {any more|after all|no more|at all|now}",
+            "{now|decide|realize|turn out} ~3 not {need|want}",
+            "not want to {proceed|move forward|go forward|go ahead|continue|do it|do the|move ahead|pursue}",
+            "decide {not to|against|not|to not}",
+            "decide to ~2 {keep|sell|move|repair|patch|fix|do it|leave|stay|hold on|skip}",
+            "{back|pull|drop|bow|opt|bail|chicken} out",
+            "bail on",
+            "walk away",
+            "{cold feet|second thoughts|reconsider|rethink|on second thought|think better of}",
+            "{cancel|call off|scrap|drop|abandon|shelve|nix|kill|axe|ditch|pull the plug on} "
+            "{the|this|that|their|his|her|our|my|a|an}? ~1 <PROJECT>",
+            "call {it|the whole thing|everything|the project|the job|the work} off",
+            "cancel !{number|phone|line|account|card}",
+            "={not|no longer|never} ~1 {move|go|proceed} ~1 {forward|ahead}",
+            "=not {do|pursue|proceed with|go ahead with|go through with} {the|this|that|their|it}? ~1 "
+            "{project|remodel|renovation|addition|bathroom|kitchen}",
+            "=not {do|pursue} {it|the work|the job} {any more|after all|at all|now}",
+            "={not|no longer} pursue",
+            "never mind",
+            "forget {it|about it|the whole thing}",
+            "{husband|wife|spouse|partner|landlord|hoa|kids} ~3 {say no|veto|not want|against|not on board|"
+            "will not let|not agree|object}",
+            "say no to {the|it|this|that|their|our}",
+            "{do|fix|handle|repair|install|patch|take care of|tackle} {it|the work|the job|this|that|the project|"
+            "the repair|everything}? {themselves|himself|herself|ourselves|yourself|personally|on their own|"
+            "on his own|on her own|by themselves|by himself|by herself}",
+            "do it yourself",
+            "{withdraw|retract|rescind|revoke|pull} {the|their|his|her|this}? ~1 {request|project|job|order|"
+            "application|inquiry}",
+            "not worth {it|the money|the cost|do|fix|replace|the investment}",
+            "=decide ~4 not {do|proceed|go|move|continue|bother}",
+            "no {thanks|thank you}",
+            "{keep|hold onto|hold on to|stick with|stay with} {the|their|his|her} {old|current|existing|"
+            "original}",
+            "{leave|keep} {it|the|their|his|her|everything} ~2 {as is|as it is|alone|the way it is|how it is|"
+            "like it is}",
+            "{stay|remain} {the way it is|as is|as it is|how it is|like it is}",
+            "={not|never} {go to|plan to|want to} {do|proceed|move forward|go ahead|go through with} {it|the project|"
+            "the work|the job|anything|this|that} !{until|till|before|yet|now|right now|this}",
+            "instead of {replace|fix|do|a new|redo|getting}",
+            "={do|be|will} not {want|need} {it|the work|the job|the project|the service|a new|any work|"
+            "anything|that} @INCORRECT",
+        ),
+    ),
+    Reason.HOMEOWNER_SHOPPING: (
+        ("TESTING", "SOLICIT"),
+        (
+            "{just|only|price|comparison|still|out}? shopping !{mall|center|cart|list|plaza}",
+            "shopper",
+            "{price|comparison} {shop|check|comparison|compare}",
+            "{get|gather|collect|compare|obtain|line up|want|look for|seek|take|receive|have|review|line} ~3 "
+            "{quotes|estimates|bids|prices|proposals}",
+            "{other|several|multiple|more|few|three|two|four|five|some|many|different|competing|additional|"
+            "couple|#} ~1 {contractor|company|roofer|guy|people|pro|installer|bidder} {come|out|to bid|"
+            "to quote|bid|quote|lined up|scheduled|set up|look|lined}",
+            "{talk to|interview|meet with|call|contact|reach out to|get|compare|gather|collect|check with} ~1 "
+            "{several|multiple|other|a few|few|three|some|many|different|two|four|five|#|all the|"
+            "a bunch of} ~1 {contractor|company|roofer|guy|pro|installer|bids|quotes|estimates|prices|option}",
+            "{compare} ~2 {price|prices|pricing|quotes|quote|estimates|estimate|bids|bid|contractor|company|"
+            "option|number|offer|us|our}",
+            "{to compare|for comparison|for comparing|for a comparison|comparison purposes}",
+            "{just|only|simply|merely|mostly|basically} {want|look for|after|need|ask for|curious|wonder|get|"
+            "gather|collect|do|see|check|request} ~3 {price|pricing|prices|quote|quotes|estimate|estimates|"
+            "ballpark|figure|idea|info|information|research|a number|a rough number|cost}",
+            "just {look|browse|curious|research|kick|fish} !for",
+            "{just|only|still} compare",
+            "{to|can|could|and|so} compare $",
+            "{tire kicker|kick the tires|kick tires|tirekicker}",
+            "{look|shop} around",
+            "{explore|weigh|consider|look at|review|evaluate} ~2 {option|options}",
+            "see what {be|s} out there",
+            "{want|curious|wonder|like} to? {know|see|find out|check} {how much|what ~3 cost|the price|pricing|"
+            "price|what ~2 charge}",
+            "curious ~3 {price|cost|pricing}",
+            "{idea|sense} of {cost|price|pricing|what}",
+            "{fish|fishing} for",
+            "{second|third|another} {opinion|quote|estimate|bid}",
+            "{look for|want|find|get|shop for|seek|after|hunt for|search for} ~2 {lowest|cheapest|best|better|"
+            "cheaper|lower} ~1 {price|deal|quote|bid|offer|estimate|rate|number}",
+            "not {serious|a serious buyer|really serious}",
+            "{research} ~2 {price|prices|pricing|cost|option|contractor|company}",
+            "{gather|collect} {info|information|ideas|numbers|data}",
+            "{price|pricing} {only|info}",
+            "still {decide|compare|weigh|look}",
+            "{negotiate|leverage|bargain|haggle}",
+            "use {our|the|my} {quote|price|estimate|bid|number|pricing} {to|as|against|with}",
+            "{look at|check out|consider|vet|speak with|meet with} ~1 {several|multiple|other|a few|few|some|"
+            "many|different|couple|a couple|#|two|three} ~1 {contractor|company|roofer|option|installer|guy|"
+            "bids|quotes|estimates}",
+            "have {a|an}? ~1 {quote|estimate|bid} from",
+        ),
+    ),
+    Reason.AFFORDABILITY: (
+        ("SOLICIT",),
+        (
+            "{can not|could not|unable to|not able to|not|will not be able to|can barely|could barely|never} "
+            "~1 afford",
+            "=%(?:un)?afford\\w*",
+            "too {expensive|pricey|costly|rich|steep|high priced}",
+            "<PRICE> ~3 too {much|high|steep|big|expensive|pricey|rich}",
+            "{more|higher|over|above|beyond|exceed} than? ~1 {they|he|she|their|his|her|the homeowner|"
+            "homeowner|the customer|customer} ~2 {want|expect|can|could|be willing|plan|budget|have|afford|"
+            "think}",
+            "more than {the insurance|insurance} ~2 {cover|pay}",
+            "{out of|beyond|outside|above} {their|his|her|the}? {price range|range|budget|league|reach|means}",
+            "<PRICE_NOUN> {be}? ~1 {outrageous|ridiculous|crazy|insane|absurd|high|steep|expensive|pricey|"
+            "astronomical|out of line|way off|a lot|more than|higher than|too}",
+            "{bank|lender|finance company|credit union|financing company} ~3 {turn ~1 down|deny|decline|reject|"
+            "refuse|say no}",
+            "{price|pricing|cost} range",
+            "{over|above|outside|beyond|exceed|blow|not in|not within|out of|bust|break} ~2 budget",
+            "{their|his|her|homeowner|customer|no|tight|limited|small|low|fixed} budget",
+            "{no|not enough|not have|lack|short on|low on|tight on|out of|without|run out of|strapped for|"
+            "no extra} ~1 {money|funds|fund|cash|budget|income}",
+            "money {be}? ~1 {tight|short|an issue|a problem|the issue|the problem|issue|problem}",
+            "{be|totally|flat|pretty} broke",
+            "=%financ\\w*",
+            "{loan|credit|financing|application|approval|mortgage|heloc} ~3 {deny|decline|reject|fall through|"
+            "fell through|turn down|not approved|fail|bounce}",
+            "{deny|decline|reject|turn down|refuse} ~3 {loan|credit|financing|mortgage}",
+            "={not|never|fail to} {get}? ~1 {approve|qualify|prequalify|pre qualify}",
+            "{not|never} {get|qualify for|obtain|secure} ~1 {loan|credit|approval}",
+            "{bad|poor|low|terrible|horrible|shot} credit",
+            "credit {score|check|rating|history|report|issue|problem}",
+            "credit ~3 {not good|bad|poor|low|too low|an issue|not great}",
+            "{payment plan|monthly payments|monthly payment}",
+            "balk",
+            "sticker shock",
+            "{shock|surprise} ~3 {price|cost|quote|estimate}",
+            "{can not|could not|unable to|not able to|can barely} {pay|swing|justify|come up with|"
+            "cover the|foot the|spend}",
+            "{not willing|unwilling|not want|refuse} to {spend|pay|put}",
+            "{fixed income|laid off|out of work|hardship|unemployed|on disability}",
+            "lose {his|her|their} job",
+            "{save|saving} up",
+            "{think|expect|hope|want|look|ask} ~4 {cheaper|less expensive|lower price|discount|half}",
+            "insurance ~2 {not|deny|refuse} ~1 {pay|cover|approve}",
+            "claim ~2 {deny|reject}",
+            "{because of|due to|over} {the|our}? {price|cost|money|budget|pricing}",
+            "{loan|financing|credit|application|approval|mortgage} ~2 not {go through|approve|work out|"
+            "come through}",
+            "{could|can|would|want|hope|expect|think|look} ~4 {cheaper|cheap|for less|less money}",
+            "{price|cost|money} ~2 {an issue|a problem|the issue|the problem|issue|a concern|concern|"
+            "deal breaker}",
+        ),
+    ),
+    Reason.NOT_READY: (
+        (),
+        (
+            "=not ~1 ready",
+            "={not|be not}? {until|till} {after}? ~2 <WAIT_ON>",
+            "=after {the}? ~1 <TIME>",
+            "={want|decide|going|plan|prefer|rather|need|like|have|will|go} to wait",
+            "=wait ~2 {until|till|for|on} ~3 <WAIT_ON>",
+            "=wait <COUNT> ~1 <PERIOD>",
+            "=next {year|spring|summer|fall|autumn|winter|month|season|quarter}",
+            "=^twice ^time ^once ^again ^lead ^leads in {about|another|the next|the coming}? <COUNT>? ~1 "
+            "{month|year}",
+            "=in {the}? {spring|summer|fall|autumn|winter|new year|coming months|next few months}",
+            "={do|start|project|plan|maybe|possibly|sometime|someday|look} ~3 in the {near}? future",
+            "={in|by|around|until|till|after} {early|late|mid}? <MONTH>",
+            "={month|year|a while|way|ways|week} {away|out|off|from now|down the road}",
+            "={down the road|down the line|someday|some day|eventually|later this year|later in the year|"
+            "later on|maybe later|at some point|sometime|some time next|one of these days|not for a while|"
+            "not for another|future project|future plans|future job|long term|longterm}",
+            "=not {right now|anytime soon|any time soon|this year|for a while|for another|for now|until|yet}",
+            "={just|only|still|early|in the} ~1 plan",
+            "=plan {stage|phase|process|ahead}",
+            "={just|still|only} {think|consider|dream|toy} ~2 {about|with}",
+            "={hold|holding} off",
+            "=put ~3 off",
+            "=push ~3 {back|out|to}",
+            "={project|job|work|it|everything|plan|plans|remodel|renovation|roof|thing} ~2 on hold",
+            "=put {it|the|this|everything|thing|their|his|her|plans|project} ~2 on hold",
+            "={postpone|delay|defer|table|shelve} {the|this|their|it|project|work|job|everything|plans|start|"
+            "until|till|to|for}",
+            "={no|not in a|not in any|in no} {rush|hurry}",
+            "={no|not a|without a} {timeline|timeframe|time frame|start date|set date|definite}",
+            "=tax {refund|return|season|time|money|check}",
+            "={once|when} {they|he|she|we|the homeowner|homeowner|their|the|it} ~2 {sell|close|move|get|retire|"
+            "warm|come|approve|pay|receive|settle|finish|save}",
+            "={check|call|follow|circle|reach|touch} ~2 {back|up|out} ~2 {later|in|next|after|around|once|when}",
+            "=still under construction",
+            "={want|plan|prefer|rather|like|go|going} to {do|start|get|schedule|begin} ~3 later",
+            "=plan {for|on} ~2 <TIME>",
+            "={need|want|have|has|got|plan} to {sell|close|move|finish|save|wait|get paid|refinance} ~4 first",
+            "=not {start|begin|do|ready|happen} ~2 {anytime soon|any time soon|soon|this year|for a while|until|"
+            "right away|yet|now|immediately}",
+            "=when {they|he|she|homeowner|the homeowner|customer|we} {be|are|get|feel} ready",
+            "=wait to {close|sell|move|save|get paid|finish|retire|buy|start|see}",
+            "={timeline|timeframe|time frame|start date} ~3 {month|year|week}",
+            "=# {to}? # {month|year}",
+            "={back burner|backburner}",
+        ),
+    ),
+}
+
+# In this order, hints that start at the same word are listed.
+_ORDER = (
+    Reason.DID_NOT_WIN_JOB, Reason.HOMEOWNER_CHANGED_MIND, Reason.HOMEOWNER_SHOPPING, Reason.AFFORDABILITY,
+    Reason.OTHER_LEAD_SOURCE, Reason.ALREADY_IN_CRM, Reason.NOT_READY, Reason.UNRESPONSIVE,
+    Reason.INVALID_ADDRESS, Reason.CATEGORY_APPROPRIATE,
+)  # fmt: skip
+RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    reason: {**_DEAL_RULES, **LEAD_RULES}[reason] for reason in _ORDER
+}
