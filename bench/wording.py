@@ -1,0 +1,130 @@
+"""``python -m bench.wording [--split tune|holdout|all] [--misses]``
+
+Scores the wording check (``policy.wording.non_creditable_hints``) on the labelled
+corpus ``tests/policy/wording_corpus.tsv`` (columns: label, split, text; label is a
+non-creditable reason code or ``none`` for a plain description of a creditable claim)
+and times it per call.
+
+Figures, per split:
+
+* flagged recall: reason rows that get any hint (the request is kept from auto-approval);
+* flagged precision: of the rows that get a hint, those that are reason rows
+  (a ``none`` row with a hint is a plain description wrongly held back);
+* per reason: recall (rows of that reason whose hints include it) and precision
+  (rows hinted with that reason whose label is that reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "policy" / "wording_corpus.tsv"
+
+
+def load(path: Path = CORPUS) -> list[tuple[str, str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [(r["label"], r["split"], r["text"]) for r in csv.DictReader(f, delimiter="\t")]
+
+
+def score(rows, hints_of) -> dict:
+    tp = fp = fn = tn = 0
+    per_tp: Counter[str] = Counter()
+    per_pred: Counter[str] = Counter()
+    per_gold: Counter[str] = Counter()
+    misses = []
+    for label, _, text in rows:
+        codes = [str(reason) for reason, _ in hints_of(text)]
+        for code in codes:
+            per_pred[code] += 1
+            per_tp[code] += code == label
+        if label == "none":
+            tn += not codes
+            fp += bool(codes)
+            if codes:
+                misses.append(("FALSE FLAG", label, text, codes))
+        else:
+            per_gold[label] += 1
+            tp += bool(codes)
+            fn += not codes
+            if label not in codes:
+                misses.append(("MISSED" if not codes else "OTHER REASON", label, text, codes))
+    per_reason = {
+        code: (
+            per_tp[code] / per_gold[code] if per_gold[code] else 0.0,
+            per_tp[code] / per_pred[code] if per_pred[code] else 1.0,
+            per_gold[code],
+        )
+        for code in sorted(per_gold)
+    }
+    return {
+        "rows": len(rows),
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "false_flags": fp,
+        "missed": fn,
+        "per_reason": per_reason,
+        "misses": misses,
+    }
+
+
+def timing(texts, fn, rounds: int = 20) -> dict:
+    samples = []
+    for _ in range(rounds):
+        for text in texts:
+            t0 = time.perf_counter()
+            fn(text)
+            samples.append(time.perf_counter() - t0)
+    samples.sort()
+    return {
+        "calls": len(samples),
+        "p50_us": samples[len(samples) // 2] * 1e6,
+        "p99_us": samples[int(len(samples) * 0.99)] * 1e6,
+        "max_us": samples[-1] * 1e6,
+        "mean_us": statistics.fmean(samples) * 1e6,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.wording")
+    parser.add_argument("--split", choices=("tune", "holdout", "all"), default="all")
+    parser.add_argument("--misses", action="store_true", help="list every row not classified exactly")
+    args = parser.parse_args(argv)
+
+    t0 = time.perf_counter()
+    from policy.wording import non_creditable_hints
+
+    import_ms = (time.perf_counter() - t0) * 1e3
+    rows = load()
+    splits = ("tune", "holdout") if args.split == "all" else (args.split,)
+    print(f"corpus: {len(rows)} rows ({CORPUS.name}); import policy.wording: {import_ms:.1f} ms")
+    for split in splits:
+        part = [row for row in rows if row[1] == split]
+        s = score(part, non_creditable_hints)
+        counts = Counter(label for label, _, _ in part)
+        print(
+            f"\n[{split}] {s['rows']} rows ({s['rows'] - counts['none']} reason, {counts['none']} none): "
+            f"flagged recall {s['recall']:.3f}, flagged precision {s['precision']:.3f} "
+            f"({s['missed']} missed, {s['false_flags']} plain descriptions flagged)"
+        )
+        print(f"  {'reason':24} {'rows':>5} {'recall':>7} {'precision':>9}")
+        for code, (recall, precision, n) in s["per_reason"].items():
+            print(f"  {code:24} {n:5d} {recall:7.3f} {precision:9.3f}")
+        if args.misses:
+            for kind, label, text, codes in s["misses"]:
+                print(f"  {kind:12} {label:22} {text!r} -> {codes}")
+    t = timing([text for _, _, text in rows], non_creditable_hints)
+    print(
+        f"\ntiming over {t['calls']} calls: p50 {t['p50_us']:.0f} us, p99 {t['p99_us']:.0f} us, "
+        f"max {t['max_us']:.0f} us, mean {t['mean_us']:.0f} us"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
