@@ -60,8 +60,10 @@ GROUPS: dict[str, str] = {
         "plan|plans|contract|deal|it|everything|whole thing|whole project|idea|kitchen|bathroom|roof|"
         "windows|addition|reno"
     ),
-    "PRICE": "price|pricing|cost|quote|estimate|bid|total|payment|deposit|down payment|figure|number|it",
-    "PRICE_NOUN": "price|pricing|cost|quote|estimate|bid|proposal|our price|our quote|our estimate",
+    "PRICE": "price|prices|pricing|cost|costs|quote|quotes|estimate|estimates|bid|bids|total|payment|deposit|"
+    "down payment|figure|number|it|deductible|monthly payment|payments|rate|interest rate",
+    "PRICE_NOUN": "price|prices|pricing|cost|costs|quote|quotes|estimate|estimates|bid|bids|proposal|"
+    "our price|our quote|our estimate",
     # -- lead sources ----------------------------------------------------------------------------
     "BRAND": _words(
         "home advisor|angi|angi leads|angi list|thumbtack|networx|craftjack|craft jack|houzz|yelp|"

@@ -70,7 +70,7 @@ LEMMAS = _table(
     used uses using=use; built builds building=build; laid lays laying=lay; redid redone=redo;
     met meets meeting=meet; withdrew withdrawn=withdraw; undertook=undertake; fed=feed; dealt=deal; meant=mean; hit=hit; shut=shut; set=set; cancelled canceled cancelling canceling cancels=cancel;
     shopping=shopping; shopper shoppers=shopper; quotes=quotes; estimates=estimates; bids=bids;
-    prices=prices; others=other; guys=guy; gutters=gutter; this=this; his=his; hers=hers;
+    prices=prices; numbers=numbers; others=other; guys=guy; gutters=gutter; this=this; his=his; hers=hers;
     yes=yes; plus=plus; less=less; bus=bus; gas=gas; news=news; always=always; various=various;
     previous=previous; serious=serious; status=status; series=series; does=do; ones=one;
     spring=spring; thing=thing; things=thing; nothing=nothing; something=something;

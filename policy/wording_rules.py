@@ -1,6 +1,7 @@
-"""The wording rules about the deal: the job lost, changed plans, shopping, money, timing.
+"""The wording rules about the deal: the job lost, changed plans, shopping.
 
-Syntax in ``wording_match``; the rules about the lead itself are in ``wording_rules_lead``.
+Syntax in ``wording_match``; money and timing are in ``wording_rules_money_time``, the
+rules about the lead itself in ``wording_rules_lead``.
 
 Each entry is (contexts that cancel every rule of the reason, rules). A rule
 starting with ``=`` ignores a negation before it (it carries its own); ``@NAME``
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from .reasons import Reason
 from .wording_rules_lead import LEAD_RULES
+from .wording_rules_money_time import MONEY_TIME_RULES
 
 _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Reason.DID_NOT_WIN_JOB: (
@@ -41,7 +43,9 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{lined up|line up|already|in place|booked|scheduled|hired|coming}",
             "find {someone|somebody|some one|another|a different|a cheaper|a local|their own|his own|"
             "her own|a new|the other|a guy|a cheaper guy|a company|a contractor}",
-            "<JOB> {go|be give|be award|be hand|get award|get give} to <TAKER>",
+            "{job|work|project|contract|bid|deal|sale|install|installation|this one|that one} {go|be give|be award|"
+            "be hand|get award|get give} to <TAKER>",
+            "it {go|be give|be award|be hand|get award|get give} to <OTHER_SUBJ>",
             "{give|award|hand} {the|this|that|their}? {job|work|contract|project|bid|it} to !{us|me|our} "
             "<TAKER>?",
             "<OTHER_SUBJ> ~1 {get|win|land|take|snag|grab|be award} {the|this|that}? {job|contract|work|"
@@ -71,6 +75,13 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{pass on|turn down|decline|reject|refuse|pass} {our|the|my} {bid|quote|estimate|proposal|offer|"
             "price}",
             "sign ~3 {contract|agreement|deal|paperwork} with !{us|me}",
+            "sign {with|on with|up with} !{us|me|our|you|your}",
+            "{have|has} {their own|his own|her own|own} <FIRM>",
+            "{under|cover by|covered under|through their|through the} ~1 warranty",
+            "<NOT> {be|get} {select|chosen|choose|pick|hire|award}",
+            "{do|get ~2 do|have ~2 do|go|take ~1|look} elsewhere",
+            "{insurance|insurance company|hoa|landlord|builder} ~2 {assign|choose|pick|send|use|have} ~2 {their|a|its} "
+            "~1 <FIRM>",
         ),
     ),
     Reason.HOMEOWNER_CHANGED_MIND: (
@@ -80,7 +91,11 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "change of {heart|plan|plans|mind}",
             "{plan|plans} {have|be}? change",
             "change {his|her|their|there}? {plan|plans|course}",
-            "no longer {interested|want|need|do|pursue|go|move|plan|look|consider|proceed|require|think}",
+            "no longer {interested|want|need|do|pursue|go|move|plan|look|consider|proceed|require|think|wish|"
+            "desire|intend|in need|seek}",
+            "{put|spend|use} {the|that|their|his|her} money {toward|towards|on|for|into} ~2 {something else|else|"
+            "other}",
+            "{project|job|deal|work|it|everything|install|remodel|renovation} be ~1 off $",
             "not interested @INCORRECT",
             "{lose|lost} interest",
             "={do|be|will} not {want|need} ~5 {any more|after all|no more|at all|now}",
@@ -102,6 +117,8 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "=not {do|pursue} {it|the work|the job} {any more|after all|at all|now}",
             "={not|no longer} pursue",
             "never mind",
+            "live with it",
+            "{opt|choose|elect|decide} not to",
             "forget {it|about it|the whole thing}",
             "{husband|wife|spouse|partner|landlord|hoa|kids} ~3 {say no|veto|not want|against|not on board|"
             "will not let|not agree|object}",
@@ -173,109 +190,9 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "many|different|couple|a couple|#|two|three} ~1 {contractor|company|roofer|option|installer|guy|"
             "bids|quotes|estimates}",
             "have {a|an}? ~1 {quote|estimate|bid} from",
-        ),
-    ),
-    Reason.AFFORDABILITY: (
-        ("SOLICIT",),
-        (
-            "{can not|could not|unable to|not able to|not|will not be able to|can barely|could barely|never} "
-            "~1 afford",
-            "=%(?:un)?afford\\w*",
-            "too {expensive|pricey|costly|rich|steep|high priced}",
-            "<PRICE> ~3 too {much|high|steep|big|expensive|pricey|rich}",
-            "{more|higher|over|above|beyond|exceed} than? ~1 {they|he|she|their|his|her|the homeowner|"
-            "homeowner|the customer|customer} ~2 {want|expect|can|could|be willing|plan|budget|have|afford|"
-            "think}",
-            "more than {the insurance|insurance} ~2 {cover|pay}",
-            "{out of|beyond|outside|above} {their|his|her|the}? {price range|range|budget|league|reach|means}",
-            "<PRICE_NOUN> {be}? ~1 {outrageous|ridiculous|crazy|insane|absurd|high|steep|expensive|pricey|"
-            "astronomical|out of line|way off|a lot|more than|higher than|too}",
-            "{bank|lender|finance company|credit union|financing company} ~3 {turn ~1 down|deny|decline|reject|"
-            "refuse|say no}",
-            "{price|pricing|cost} range",
-            "{over|above|outside|beyond|exceed|blow|not in|not within|out of|bust|break} ~2 budget",
-            "{their|his|her|homeowner|customer|no|tight|limited|small|low|fixed} budget",
-            "{no|not enough|not have|lack|short on|low on|tight on|out of|without|run out of|strapped for|"
-            "no extra} ~1 {money|funds|fund|cash|budget|income}",
-            "money {be}? ~1 {tight|short|an issue|a problem|the issue|the problem|issue|problem}",
-            "{be|totally|flat|pretty} broke",
-            "=%financ\\w*",
-            "{loan|credit|financing|application|approval|mortgage|heloc} ~3 {deny|decline|reject|fall through|"
-            "fell through|turn down|not approved|fail|bounce}",
-            "{deny|decline|reject|turn down|refuse} ~3 {loan|credit|financing|mortgage}",
-            "={not|never|fail to} {get}? ~1 {approve|qualify|prequalify|pre qualify}",
-            "{not|never} {get|qualify for|obtain|secure} ~1 {loan|credit|approval}",
-            "{bad|poor|low|terrible|horrible|shot} credit",
-            "credit {score|check|rating|history|report|issue|problem}",
-            "credit ~3 {not good|bad|poor|low|too low|an issue|not great}",
-            "{payment plan|monthly payments|monthly payment}",
-            "balk",
-            "sticker shock",
-            "{shock|surprise} ~3 {price|cost|quote|estimate}",
-            "{can not|could not|unable to|not able to|can barely} {pay|swing|justify|come up with|"
-            "cover the|foot the|spend}",
-            "{not willing|unwilling|not want|refuse} to {spend|pay|put}",
-            "{fixed income|laid off|out of work|hardship|unemployed|on disability}",
-            "lose {his|her|their} job",
-            "{save|saving} up",
-            "{think|expect|hope|want|look|ask} ~4 {cheaper|less expensive|lower price|discount|half}",
-            "insurance ~2 {not|deny|refuse} ~1 {pay|cover|approve}",
-            "claim ~2 {deny|reject}",
-            "{because of|due to|over} {the|our}? {price|cost|money|budget|pricing}",
-            "{loan|financing|credit|application|approval|mortgage} ~2 not {go through|approve|work out|"
-            "come through}",
-            "{could|can|would|want|hope|expect|think|look} ~4 {cheaper|cheap|for less|less money}",
-            "{price|cost|money} ~2 {an issue|a problem|the issue|the problem|issue|a concern|concern|"
-            "deal breaker}",
-        ),
-    ),
-    Reason.NOT_READY: (
-        (),
-        (
-            "=not ~1 ready",
-            "={not|be not}? {until|till} {after}? ~2 <WAIT_ON>",
-            "=after {the}? ~1 <TIME>",
-            "={want|decide|going|plan|prefer|rather|need|like|have|will|go} to wait",
-            "=wait ~2 {until|till|for|on} ~3 <WAIT_ON>",
-            "=wait <COUNT> ~1 <PERIOD>",
-            "=next {year|spring|summer|fall|autumn|winter|month|season|quarter}",
-            "=^twice ^time ^once ^again ^lead ^leads in {about|another|the next|the coming}? <COUNT>? ~1 "
-            "{month|year}",
-            "=in {the}? {spring|summer|fall|autumn|winter|new year|coming months|next few months}",
-            "={do|start|project|plan|maybe|possibly|sometime|someday|look} ~3 in the {near}? future",
-            "={in|by|around|until|till|after} {early|late|mid}? <MONTH>",
-            "={month|year|a while|way|ways|week} {away|out|off|from now|down the road}",
-            "={down the road|down the line|someday|some day|eventually|later this year|later in the year|"
-            "later on|maybe later|at some point|sometime|some time next|one of these days|not for a while|"
-            "not for another|future project|future plans|future job|long term|longterm}",
-            "=not {right now|anytime soon|any time soon|this year|for a while|for another|for now|until|yet}",
-            "={just|only|still|early|in the} ~1 plan",
-            "=plan {stage|phase|process|ahead}",
-            "={just|still|only} {think|consider|dream|toy} ~2 {about|with}",
-            "={hold|holding} off",
-            "=put ~3 off",
-            "=push ~3 {back|out|to}",
-            "={project|job|work|it|everything|plan|plans|remodel|renovation|roof|thing} ~2 on hold",
-            "=put {it|the|this|everything|thing|their|his|her|plans|project} ~2 on hold",
-            "={postpone|delay|defer|table|shelve} {the|this|their|it|project|work|job|everything|plans|start|"
-            "until|till|to|for}",
-            "={no|not in a|not in any|in no} {rush|hurry}",
-            "={no|not a|without a} {timeline|timeframe|time frame|start date|set date|definite}",
-            "=tax {refund|return|season|time|money|check}",
-            "={once|when} {they|he|she|we|the homeowner|homeowner|their|the|it} ~2 {sell|close|move|get|retire|"
-            "warm|come|approve|pay|receive|settle|finish|save}",
-            "={check|call|follow|circle|reach|touch} ~2 {back|up|out} ~2 {later|in|next|after|around|once|when}",
-            "=still under construction",
-            "={want|plan|prefer|rather|like|go|going} to {do|start|get|schedule|begin} ~3 later",
-            "=plan {for|on} ~2 <TIME>",
-            "={need|want|have|has|got|plan} to {sell|close|move|finish|save|wait|get paid|refinance} ~4 first",
-            "=not {start|begin|do|ready|happen} ~2 {anytime soon|any time soon|soon|this year|for a while|until|"
-            "right away|yet|now|immediately}",
-            "=when {they|he|she|homeowner|the homeowner|customer|we} {be|are|get|feel} ready",
-            "=wait to {close|sell|move|save|get paid|finish|retire|buy|start|see}",
-            "={timeline|timeframe|time frame|start date} ~3 {month|year|week}",
-            "=# {to}? # {month|year}",
-            "={back burner|backburner}",
+            "{match|beat} ~2 {quote|price|bid|estimate|offer|quotes|prices|bids}",
+            "{interview|vet} ~1 {contractor|company|roofer|installer}",
+            "{get|collect|gather} {numbers|pricing|figures|ballparks}",
         ),
     ),
 }
@@ -287,5 +204,5 @@ _ORDER = (
     Reason.INVALID_ADDRESS, Reason.CATEGORY_APPROPRIATE,
 )  # fmt: skip
 RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    reason: {**_DEAL_RULES, **LEAD_RULES}[reason] for reason in _ORDER
+    reason: {**_DEAL_RULES, **MONEY_TIME_RULES, **LEAD_RULES}[reason] for reason in _ORDER
 }

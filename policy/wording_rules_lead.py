@@ -86,9 +86,15 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "have {an|a} {open|active|existing|ongoing|current|pending} {job|project|ticket|order|estimate|"
             "account|file} with us",
             "already have {an|a} {estimate|appointment|visit|meeting|consultation|job} ~2 {with|schedule|set}",
+            "already {schedule|book|set up|set} ~3 with {this|the|them|him|her|that}",
+            "already {quote|estimate|bid|price|service|inspect} ~3 {before|previously|last|ago|in the past} "
+            "@FROMYOU",
             "already {know|meet} {with}? {this|the|them|him|her|that}",
             "{we|i} ~1 already {work|deal|do business|do work} {with|for}",
             "{be|have be} with us {for|since}",
+            "{know|known} {this|the|them|him|her|that} ~2 {for years|a long time|forever|for a while}",
+            "{service|maintenance} {contract|agreement|plan} with {them|him|her|this|us}",
+            "{on|in} our {maintenance|service|membership|annual} {plan|program|agreement|list|contract}",
             "already have {this|the|that|her|his|their|him|them} ~1 {customer|homeowner|client|person|info|"
             "information|contact|details|number|name|guy|lady|family} @FROMYOU",
         ),
@@ -108,16 +114,16 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "=stop {answer|respond|reply|return|pick up|call back|get back|text back}",
             "={stop|not|never|refuse to} {take|accept} ~2 <CONTACT>",
             "={not|never} {get|receive|have} ~2 {response|reply|answer|call back|return call|word}",
-            "{nobody|no one|none} {ever}? {answer|pick up|respond|reply|call back|get back|return|be home|"
+            "{nobody|no one|none} {ever|be|will|ever be}? {answer|pick up|respond|reply|call back|get back|return|be home|"
             "show up|come to the door} @DEADLINE",
             "{unresponsive|non responsive|nonresponsive|not responsive}",
-            "leave ~3 {voicemail|message|voice message|word|note}",
+            "leave ~3 {voicemail|message|voice message|word|note} @INCORRECT",
             "{go|send|straight|direct|right|roll|forward} ~2 to {a|the}? {voicemail|voice message|message}",
             "{voicemail|mailbox|voice mailbox|inbox} ~3 full",
             "{ghost|go silent|go dark|go quiet|go cold|go mia|radio silence|crickets}",
             "=" + _CANT + " !be ~1 {reach|contact|get ahold of|get a hold of|get hold of|get in touch with|"
             "get in contact with|get through to|connect with|talk to|speak to|speak with|talk with|catch|"
-            "get a response|get an answer} {<PERSON>|$} @DEADNUMBER",
+            "get a response|get an answer|make contact} {<PERSON>|$} @DEADNUMBER",
             "{try|attempt} ~4 to {reach|contact|get ahold of|get a hold of|get in touch with|get hold of} "
             "<PERSON>",
             "{try|call|text|reach out|attempt|message|email} ~4 {nothing !but|to no avail|without success|"
@@ -135,6 +141,13 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{pick up|answer|respond|talk|speak} ~2 once {and|then|but}",
             "=never again",
             "hear nothing",
+            "{unanswered|unreturned}",
+            "phone tag",
+            "keep get {voicemail|vm|the voicemail|an answering machine|the machine}",
+            "call ~2 back {and|but} never {do|call|follow|get back}",
+            "{homeowner|customer|client|he|she|they|owner} {be|have be} {unreachable|impossible to reach|hard to reach}",
+            "{voicemail|voice mail|voice message|answering machine} {every time|each time|all the time|always|only}",
+            "always {voicemail|go to voicemail}",
             "be {still}? wait {on|for} ~3 {call back|response|reply|answer|him|her|them|the homeowner|to hear}",
         ),
     ),
@@ -151,7 +164,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "inaccurate|not legit|no house|no home|not a residence|a mall|a hospital|a restaurant|"
             "a highway|the ocean|a bank|a post office|an empty|not match any|not match a real|no real|"
             "shopping mall|shopping center|mall|plaza|strip mall|hotel|motel|storage unit|empty building|"
-            "warehouse|vacant building|business address}",
+            "warehouse|vacant building|business address|storage facility}",
             "{wrong|fake|incorrect|invalid|bad} ~3 {street|street name|house number|street number}",
             "{wrong|bad|fake|invalid|incorrect|bogus|false|made up|fictitious|nonexistent|non existent|phony|"
             "unreal|incomplete|partial|not a real|not a valid|inaccurate|garbage|junk|nonsense} ~1 <ADDR>",
@@ -196,6 +209,10 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "only {do|offer|provide|handle|install|service|work on|specialize in|deal with|take|work with|"
             "serve} ~1 <TRADE>",
             "{residential|commercial|new construction|installs|replacements} only",
+            "=not license {for|to|in}",
+            "=not have the {equipment|tools|crew|manpower|license|people} {for|to}",
+            "=stop {do|offer|install|provide} ~1 <TRADE>",
+            "<NOT> {work with|deal with|accept|take} {insurance|insurance companies|insurance claims|insurance jobs}",
             "{outside|out of|beyond|not in|not within|not part of} {our|my|of our} {scope|specialty|"
             "expertise|line of work|wheelhouse|trade|skill set|skillset|lane|area of expertise|scope of work|"
             "services|offering|offerings}",
