@@ -14,7 +14,8 @@ A rule may be cancelled in two ways:
 * negation: a "not", "never", "no" or "nor" among the three words before the match,
   inside the same clause ("did not change their mind", "never hired anyone else"),
   cancels it. Rules that carry their own negation ("not ready", "not until spring",
-  "didn't win the job") are exempt and marked ``=``.
+  "didn't win the job") are exempt and marked ``=``; a "not that", "not because" or
+  "not about" earlier in the clause cancels any rule ("it's not that they aren't ready").
 * context: the sentence reads as one of the creditable claims the wording of a
   non-creditable reason can turn up in, named after ``@`` on the rule: a
   solicitation or a test submission ("a lead company trying to sell us leads"),
@@ -34,7 +35,7 @@ import re
 from functools import lru_cache
 
 from .reasons import Reason
-from .wording_groups import CONTEXTS
+from .wording_groups import CONTEXTS, TEXT_WIDE
 from .wording_lexicon import norm_word
 from .wording_match import Rule, RuleSet, ident, split_alternatives
 from .wording_rules import RULES
@@ -63,6 +64,8 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 _NEGATORS = frozenset({"not", "never", "no", "nor"})
+_DENIALS = frozenset({"that", "because", "about"})
+_HARD_STOPS = frozenset({"|", ",", "but"})
 _SAYS = frozenset(norm_word("said") + norm_word("told"))
 _CLAUSE_STOPS = frozenset(
     {"|", ",", "and", "but", "so", "because", "then", "or", "since", "though", "although", "however", "while"}
@@ -96,6 +99,17 @@ def _negated(lemmas: list[str], index: int) -> bool:
         if lemmas[k] in _CLAUSE_STOPS:
             return False
         if lemmas[k] in _NEGATORS and not (k and lemmas[k - 1] in _SAYS):  # "said no because of ..."
+            return True
+    return False
+
+
+def _denied(lemmas: list[str], index: int) -> bool:
+    """A "not that", "not because" or "not about" earlier in the clause: "it's not that
+    they aren't ready", even for rules that carry their own negation."""
+    for k in range(index - 1, max(index - 7, 0), -1):
+        if lemmas[k] in _HARD_STOPS:
+            return False
+        if lemmas[k] in _DENIALS and lemmas[k - 1] == "not":
             return True
     return False
 
@@ -137,16 +151,22 @@ def non_creditable_hints(details: str) -> list[tuple[Reason, str]]:
             if rule.reason in found:
                 continue
             end = _longest(rule.match, lemmas, i)
-            if end <= here.get(rule.reason, i) or (rule.negatable and _negated(lemmas, i)):
+            if (
+                end <= here.get(rule.reason, i)
+                or (rule.negatable and _negated(lemmas, i))
+                or _denied(lemmas, i)
+            ):
                 continue
             if rule.unless or rule.requires:
-                lo = _sentence_start(lemmas, i)
+                sentence = _sentence_start(lemmas, i)
                 for name in rule.unless + rule.requires:
+                    lo = 0 if name in TEXT_WIDE else sentence
                     if (name, lo) not in contexts:
-                        contexts[(name, lo)] = _in_context(name, lemmas, lo, _sentence_end(lemmas, i))
-                if any(contexts[(name, lo)] for name in rule.unless):
+                        hi = len(lemmas) if name in TEXT_WIDE else _sentence_end(lemmas, i)
+                        contexts[(name, lo)] = _in_context(name, lemmas, lo, hi)
+                if any(contexts[(name, 0 if name in TEXT_WIDE else sentence)] for name in rule.unless):
                     continue
-                if not all(contexts[(name, lo)] for name in rule.requires):
+                if not all(contexts[(name, 0 if name in TEXT_WIDE else sentence)] for name in rule.requires):
                     continue
             here[rule.reason] = end
         found.update((reason, (i, end)) for reason, end in here.items())

@@ -149,6 +149,11 @@ GROUPS: dict[str, str] = {
     "physical address|addy|location|house number|street number|address number|street name",
 }
 
+# Contexts are looked for in the sentence of the match, these ones in the whole text: a
+# number said to be dead anywhere explains "can't reach him"; a wrong person anywhere
+# explains "not interested" and a message left with them.
+TEXT_WIDE = frozenset({"DEADNUMBER", "INCORRECT"})
+
 CONTEXTS: dict[str, str] = {
     "SOLICIT": _words(
         "{try|want|attempt|look|offer|hope} to sell|sell {us|me|you|our company}|"

@@ -49,7 +49,18 @@ REWRITES = _table(
     finacing financeing=financing; aford=afford; budjet=budget; qoute qoutes=quote;
     co=company; cos=companies; ppl=people; hubby=husband; b4=before; db=database;
     homeadvisor=home advisor; angies=angi; angie's=angi; thumbtack's=thumbtack;
-    themself themselfs=themselves; diy=do it yourself; &=and
+    themself themselfs=themselves; diy=do it yourself; &=and;
+    homeowenr homowner homeonwer homewoner hmeowner homeowener homeowne=homeowner;
+    custumer costomer cusotmer custoemr=customer; compnay comapny compay compamy=company;
+    contractr contracor contarctor=contractor; competator compitetor competior=competitor;
+    recived receved=received; adres addrss=address; voicmail voicemal vociemail=voicemail;
+    anser awnser=answer; ansered awnsered=answered; responed=responded; fianancing=financing;
+    affored=afford; intersted interseted=interested; buget=budget; allready alredy alrady=already;
+    anther anohter annother=another; diffrent differnt diferent=different; becuase becasue bcuz=because;
+    unitl=until; canceld cancled cancleled=cancelled; chanegd=changed; decieded desided decidd=decided;
+    quoute=quote; estimte estamate=estimate; shedule schedual=schedule; appointmnet apointment=appointment;
+    buisness bussiness busness=business; disconected disconnectd=disconnected; servcie sevice=service;
+    exisiting exsisting=existing; previos pervious=previous; wnated=wanted; becaus=because
     """
 )
 
@@ -123,7 +134,7 @@ def norm_word(token: str) -> tuple[str, ...]:
     elif token.endswith("n't"):
         words = [token[:-3], "not"]
     elif token.endswith("'s"):
-        words = [token[:-2]]
+        words = REWRITES.get(token[:-2], token[:-2]).split()
     elif "'" in token:
         head, _, tail = token.partition("'")
         words = [head, {"re": "are", "ve": "have", "ll": "will", "d": "would", "m": "am"}.get(tail, tail)]

@@ -77,6 +77,10 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "sign ~3 {contract|agreement|deal|paperwork} with !{us|me}",
             "sign {with|on with|up with} !{us|me|our|you|your}",
             "{have|has} {their own|his own|her own|own} <FIRM>",
+            "{job|work|project|contract} {be}? ~1 {take|gone|fill|award|give away|book up}",
+            "get {a|an|another|the other|their|his|her}? <OTHER_ADJ> ~1 <FIRM> !{voicemail|answer|recording|"
+            "machine|message|fax|line|number|phone}",
+            "<OTHER_SUBJ> ~2 be ~1 {there|on site|on the job|doing it|working on it|out there}",
             "{under|cover by|covered under|through their|through the} ~1 warranty",
             "<NOT> {be|get} {select|chosen|choose|pick|hire|award}",
             "{do|get ~2 do|have ~2 do|go|take ~1|look} elsewhere",

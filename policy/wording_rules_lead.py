@@ -92,6 +92,9 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "already {know|meet} {with}? {this|the|them|him|her|that}",
             "{we|i} ~1 already {work|deal|do business|do work} {with|for}",
             "{be|have be} with us {for|since}",
+            "already {use|call|hire} us",
+            "{have|has} {a|an} {relationship|history|existing relationship|business relationship|long history} with",
+            "{be|have be} {a|our} ~1 {client|customer} {since|for}",
             "{know|known} {this|the|them|him|her|that} ~2 {for years|a long time|forever|for a while}",
             "{service|maintenance} {contract|agreement|plan} with {them|him|her|this|us}",
             "{on|in} our {maintenance|service|membership|annual} {plan|program|agreement|list|contract}",
@@ -104,6 +107,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "no {answer|response|reply|call back|return call|word|show|pick up} @DEADLINE",
             "no luck {~2 reach|~2 get|~2 contact|$|so far} @DEADNUMBER",
+            "no way to {reach|contact|get ahold of|get a hold of|get in touch with} @DEADNUMBER",
             "={not|never} show {for|to|at} {the|our}? {appointment|estimate|meeting|visit|consult|consultation|"
             "inspection}",
             "no contact !{info|information|details|number|name|phone|email|person}",
@@ -164,14 +168,16 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "inaccurate|not legit|no house|no home|not a residence|a mall|a hospital|a restaurant|"
             "a highway|the ocean|a bank|a post office|an empty|not match any|not match a real|no real|"
             "shopping mall|shopping center|mall|plaza|strip mall|hotel|motel|storage unit|empty building|"
-            "warehouse|vacant building|business address|storage facility}",
+            "warehouse|vacant building|business address|storage facility|not match anything}",
             "{wrong|fake|incorrect|invalid|bad} ~3 {street|street name|house number|street number}",
             "{wrong|bad|fake|invalid|incorrect|bogus|false|made up|fictitious|nonexistent|non existent|phony|"
             "unreal|incomplete|partial|not a real|not a valid|inaccurate|garbage|junk|nonsense} ~1 <ADDR>",
             "{no such|nonexistent|non existent} {street|address|house|road|place|avenue|building|property|"
             "home|lot|location|town|number on}",
-            "there be no #? ~3 {st|street|ave|avenue|rd|road|lane|ln|dr|drive|blvd|boulevard|way|ct|court|pl|"
-            "place|circle|terrace|pkwy|parkway|hwy|highway|house|home|building|residence|property}",
+            "there be no # ~3 {st|street|ave|avenue|rd|road|lane|ln|dr|drive|blvd|boulevard|way|ct|court|pl|"
+            "place|circle|terrace|pkwy|parkway|hwy|highway}",
+            "there be no ~1 {street|road|avenue|house|home|building|residence|property|such street|"
+            "such address|such place}",
             "{street|road|house|property|home|building|lot|avenue|residence|dwelling|subdivision} ~2 "
             "{not exist|be not real|not real|be fake|be made up|be bogus|be vacant|vacant|be empty|"
             "be abandoned|abandoned|condemned|demolished|torn down|not there}",
@@ -209,6 +215,9 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "only {do|offer|provide|handle|install|service|work on|specialize in|deal with|take|work with|"
             "serve} ~1 <TRADE>",
             "{residential|commercial|new construction|installs|replacements} only",
+            "=only {install|repair|replace|service|do installs|do repairs|do new} {$|not}",
+            "=<NOT> {repair|fix|install|service|do repairs} $",
+            "{we be|we do} {only|strictly|just}? {residential|commercial}",
             "=not license {for|to|in}",
             "=not have the {equipment|tools|crew|manpower|license|people} {for|to}",
             "=stop {do|offer|install|provide} ~1 <TRADE>",

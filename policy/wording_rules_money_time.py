@@ -43,6 +43,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{not|never} {get|qualify for|obtain|secure} ~1 {loan|credit|approval}",
             "{bad|poor|low|terrible|horrible|shot} credit",
             "credit {score|check|rating|history|report|issue|problem}",
+            "credit {check|score|application}? ~1 not {pass|go through|approve|work out|clear}",
             "credit {score|rating|history|report}? {be} ~1 {not good|bad|poor|low|too low|an issue|not great|"
             "terrible|shot|not good enough|a problem}",
             "{payment plan|monthly payments|monthly payment}",
@@ -109,7 +110,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "={plan|want|hope|looking|going|intend|schedule|wait|until|till|after} ~5 %20\\d\\d",
             "={need|want|ask for|ask} {more|some|a little|a bit more} time",
             "=not {start|begin|do|ready|happen} ~2 {anytime soon|any time soon|soon|this year|for a while|until|"
-            "right away|yet|now|immediately}",
+            "right away|yet|now|immediately|for another|for a|for months|for years|for some time|for at least}",
             "=when {they|he|she|homeowner|the homeowner|customer|we} {be|are|get|feel} ready",
             "=wait to {close|sell|move|save|get paid|finish|retire|buy|start|see}",
             "={timeline|timeframe|time frame|start date} ~3 {month|year|week}",
