@@ -36,8 +36,9 @@ from functools import lru_cache
 
 from .reasons import Reason
 from .wording_groups import CONTEXTS, TEXT_WIDE
+from .wording_index import Rule, RuleSet
 from .wording_lexicon import norm_word
-from .wording_match import Rule, RuleSet, ident, split_alternatives
+from .wording_match import ident, split_alternatives
 from .wording_rules import RULES
 
 
@@ -129,10 +130,12 @@ def _longest(match, lemmas: list[str], i: int) -> int:
 def _in_context(name: str, lemmas: list[str], lo: int, hi: int) -> bool:
     ruleset = _CONTEXTS[name]
     sentence = lemmas[lo:hi]
+    words = set(sentence)
     return any(
         rule.match(sentence, i, ident) is not None
         for i in range(len(sentence))
         for rule in ruleset.at(sentence[i])
+        if not any(need.isdisjoint(words) for need in rule.compile())
     )
 
 
@@ -145,33 +148,42 @@ def non_creditable_hints(details: str) -> list[tuple[Reason, str]]:
     lemmas, starts, ends = _tokens(original.translate(_APOSTROPHES))
     found: dict[Reason, tuple[int, int]] = {}
     contexts: dict[tuple[str, int], bool] = {}
+    words = set(lemmas)
     for i, lemma in enumerate(lemmas):
         here: dict[Reason, int] = {}  # the longest phrase of each reason starting at word i
         for rule in _RULESET.at(lemma):
             if rule.reason in found:
                 continue
-            end = _longest(rule.match, lemmas, i)
-            if (
-                end <= here.get(rule.reason, i)
-                or (rule.negatable and _negated(lemmas, i))
-                or _denied(lemmas, i)
-            ):
-                continue
-            if rule.unless or rule.requires:
-                sentence = _sentence_start(lemmas, i)
-                for name in rule.unless + rule.requires:
-                    lo = 0 if name in TEXT_WIDE else sentence
-                    if (name, lo) not in contexts:
-                        hi = len(lemmas) if name in TEXT_WIDE else _sentence_end(lemmas, i)
-                        contexts[(name, lo)] = _in_context(name, lemmas, lo, hi)
-                if any(contexts[(name, 0 if name in TEXT_WIDE else sentence)] for name in rule.unless):
-                    continue
-                if not all(contexts[(name, 0 if name in TEXT_WIDE else sentence)] for name in rule.requires):
-                    continue
-            here[rule.reason] = end
-        found.update((reason, (i, end)) for reason, end in here.items())
+            for need in rule.needs if rule.needs is not None else rule.compile():
+                if need.isdisjoint(words):
+                    break
+            else:
+                end = _longest(rule.match, lemmas, i)
+                if end > here.get(rule.reason, i) and _holds(rule, lemmas, i, contexts):
+                    here[rule.reason] = end
+        for reason, end in here.items():
+            found[reason] = (i, end)
     hints = sorted(found.items(), key=lambda item: (item[1][0], _REASON_ORDER[item[0]]))
     return [(reason, " ".join(original[starts[i] : ends[end - 1]].split())) for reason, (i, end) in hints]
+
+
+def _holds(rule: Rule, lemmas: list[str], i: int, contexts: dict[tuple[str, int], bool]) -> bool:
+    """A match of the rule at word i stands: no negation or denial before it, no cancelling
+    context around it, and the contexts it requires."""
+    if (rule.negatable and _negated(lemmas, i)) or _denied(lemmas, i):
+        return False
+    if not (rule.unless or rule.requires):
+        return True
+    sentence = _sentence_start(lemmas, i)
+
+    def seen(name: str) -> bool:
+        lo = 0 if name in TEXT_WIDE else sentence
+        if (name, lo) not in contexts:
+            hi = len(lemmas) if name in TEXT_WIDE else _sentence_end(lemmas, i)
+            contexts[(name, lo)] = _in_context(name, lemmas, lo, hi)
+        return contexts[(name, lo)]
+
+    return not any(seen(name) for name in rule.unless) and all(seen(name) for name in rule.requires)
 
 
 def _sentence_start(lemmas: list[str], i: int) -> int:

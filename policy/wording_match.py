@@ -8,9 +8,9 @@ a full stop or "but"); ``!x`` the next words are not x; ``^w`` the word before i
 
 A compiled pattern is a closure ``match(tokens, i, k)`` that calls the continuation
 ``k(tokens, j)`` at each position ``j`` where the pattern can end and returns its first
-answer that is not None; building them is cheap, which keeps the import of the
-wording check to a few milliseconds where the equivalent regular expressions took
-hundreds.
+answer that is not None. Building them is quick and happens when a rule is first used
+(``wording_index``); the equivalent regular expressions took hundreds of milliseconds
+to compile.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .reasons import Reason
 from .wording_groups import GROUPS
 from .wording_lexicon import norm_word
 
@@ -170,7 +169,7 @@ def _regex_node(pattern: str) -> _Node:
     return match, _constant((frozenset(), (fullmatch,))), False
 
 
-def _lemmas_of(words: str) -> tuple[str, ...]:
+def lemmas_of(words: str) -> tuple[str, ...]:
     if " " not in words:
         return norm_word(words.strip())
     return tuple(w for token in words.split() for w in norm_word(token))
@@ -188,27 +187,32 @@ def split_alternatives(text: str) -> list[str]:
 
 @cache
 def _alternatives(text: str) -> _Node:
-    if _PLAIN.fullmatch(text):  # words and phrases only: the common case, kept quick
-        return _alternatives_node([], [_lemmas_of(alt) for alt in text.split("|")])
+    if PLAIN.fullmatch(text):  # words and phrases only: the common case, kept quick
+        return _alternatives_node([], [lemmas_of(alt) for alt in text.split("|")])
     nodes, phrases = [], []
     for alt in split_alternatives(text):
-        if _PLAIN.fullmatch(alt):
-            phrases.append(_lemmas_of(alt))
+        if PLAIN.fullmatch(alt):
+            phrases.append(lemmas_of(alt))
         else:
-            nodes.append(_sequence(alt))
+            nodes.append(sequence(alt))
     return _alternatives_node(nodes, phrases)
 
 
-_PLAIN = re.compile(r"[a-z0-9' |]+")
+PLAIN = re.compile(r"[a-z0-9' |]+")
 
 
 @cache
-def _sequence(spec: str) -> _Node:
-    items = _ITEM.findall(spec)
+def parse(spec: str) -> tuple[str, ...]:
+    items = tuple(_ITEM.findall(spec))
     if "".join(items).replace(" ", "") != "".join(spec.split()) or any("{" in item[2:] for item in items):
         raise ValueError(f"wording rule does not parse (nested braces?): {spec!r}")
+    return items
+
+
+@cache
+def items(spec: str) -> tuple[_Node, ...]:
     nodes: list[_Node] = []
-    for item in items:
+    for item in parse(spec):
         if item.startswith("~"):
             nodes.append(_gap_node(int(item[1:])))
             continue
@@ -230,48 +234,11 @@ def _sequence(spec: str) -> _Node:
         elif item == "$":
             node = _end_node()
         else:
-            node = _words_node(_lemmas_of(item))
+            node = _words_node(lemmas_of(item))
         nodes.append(_not_node(node) if negative else _optional_node(node) if optional else node)
-    return _sequence_node(nodes)
+    return tuple(nodes)
 
 
-class Rule:
-    __slots__ = ("order", "reason", "match", "first", "negatable", "unless", "requires")
-
-    def __init__(self, order: int, reason: Reason | None, spec: str, default_unless: tuple[str, ...]):
-        words = spec.lstrip("=").split()
-        self.order, self.reason = order, reason
-        self.match, first, _ = _sequence(" ".join(w for w in words if w[0] not in "@+"))
-        self.first = first()
-        self.negatable = not spec.startswith("=")
-        contexts = tuple(word[1:] for word in words if word.startswith("@"))
-        self.unless = tuple(dict.fromkeys(default_unless + contexts))
-        self.requires = tuple(word[1:] for word in words if word.startswith("+"))
-
-
-class RuleSet:
-    """Rules indexed by the words they can start with."""
-
-    def __init__(self, rules: list[Rule]) -> None:
-        self.by_word: dict[str, set[Rule]] = {}
-        self.by_test: list[tuple[Rule, tuple]] = []
-        self.anywhere = {rule for rule in rules if rule.first is None}
-        for rule in rules:
-            if rule.first is not None:
-                words, tests = rule.first
-                for word in words:
-                    self.by_word.setdefault(word, set()).add(rule)
-                if tests:
-                    self.by_test.append((rule, tests))
-        self.cache: dict[str, list[Rule]] = {}
-
-    def at(self, lemma: str) -> list[Rule]:
-        """The rules that can start at this word, in order."""
-        rules = self.cache.get(lemma)
-        if rules is None:
-            found = self.by_word.get(lemma, set()) | self.anywhere
-            found |= {rule for rule, tests in self.by_test if any(test(lemma) for test in tests)}
-            rules = sorted(found, key=lambda rule: rule.order)
-            if len(self.cache) < 50_000:
-                self.cache[lemma] = rules
-        return rules
+@cache
+def sequence(spec: str) -> _Node:
+    return _sequence_node(list(items(spec)))

@@ -132,8 +132,12 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "on his own|on her own|by themselves|by himself|by herself}",
             "do it yourself",
             "{withdraw|retract|rescind|revoke|pull} {the|their|his|her|this}? ~1 {request|project|job|order|"
-            "application|inquiry}",
+            "application|inquiry|interest}",
             "not worth {it|the money|the cost|do|fix|replace|the investment}",
+            "{reverse|rescind|revoke|retract} ~2 {decision|request|mind}",
+            "={not|no longer} {necessary|needed|a priority|required|worth it|something they need|something they want}",
+            "rather {keep|not|save|spend|leave|stick|stay|do it|fix it|repair}",
+            "{forgo|forego|skip|pass on} {the|this|that|their|it}? ~1 <PROJECT>",
             "=decide ~4 not {do|proceed|go|move|continue|bother}",
             "no {thanks|thank you}",
             "{keep|hold onto|hold on to|stick with|stay with} {the|their|his|her} {old|current|existing|"
@@ -154,7 +158,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{just|only|price|comparison|still|out}? shopping !{mall|center|cart|list|plaza}",
             "shopper",
             "{price|comparison} {shop|check|comparison|compare}",
-            "{get|gather|collect|compare|obtain|line up|want|look for|seek|take|receive|have|review|line} ~3 "
+            "{get|gather|collect|compare|obtain|line up|want|look for|seek|take|receive|have|review|line|solicit} ~3 "
             "{quotes|estimates|bids|prices|proposals}",
             "{other|several|multiple|more|few|three|two|four|five|some|many|different|competing|additional|"
             "couple|#} ~1 {contractor|company|roofer|guy|people|pro|installer|bidder} {come|out|to bid|"
@@ -176,7 +180,8 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{explore|weigh|consider|look at|review|evaluate} ~2 {option|options}",
             "see what {be|s} out there",
             "{want|curious|wonder|like} to? {know|see|find out|check} {how much|what ~3 cost|the price|pricing|"
-            "price|what ~2 charge}",
+            "price|what ~2 charge|our rates|rates|our pricing|our prices|our price|the cost}",
+            "{quote|estimate|price|pricing|number|bid} for {reference|their reference|future reference|their records}",
             "curious ~3 {price|cost|pricing}",
             "{idea|sense} of {cost|price|pricing|what}",
             "{fish|fishing} for",

@@ -43,7 +43,11 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Reason.ALREADY_IN_CRM: (
         (),
         (
-            "already ~3 {in|on|into} {our|my|the} <RECORDS> @FROMYOU",
+            "already ~3 {in|on|into} {our|my|the} ~2 <RECORDS> @FROMYOU",
+            "{have|has} {an|a} {existing|prior|previous|old} {record|file|account|profile|history|relationship}",
+            "{previously|already|once|before} {purchase|buy|order|use|hire} ~2 {from us|us}",
+            "{prior|previous|past|earlier} {contact|relationship|history|dealings|business|work|job|project|"
+            "appointment|estimate|visit} with",
             "{in|on} {our|my} <RECORDS> {already|before|previously|from before|from a|from an|from last|"
             "since} @FROMYOU",
             "{have} {him|her|them|this|the|that|his|their|this homeowner|this customer|this person|it} ~2 "
@@ -168,7 +172,8 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "inaccurate|not legit|no house|no home|not a residence|a mall|a hospital|a restaurant|"
             "a highway|the ocean|a bank|a post office|an empty|not match any|not match a real|no real|"
             "shopping mall|shopping center|mall|plaza|strip mall|hotel|motel|storage unit|empty building|"
-            "warehouse|vacant building|business address|storage facility|not match anything}",
+            "warehouse|vacant building|business address|storage facility|not match anything|not be locate|"
+            "not be find|not be verify|not correspond}",
             "{wrong|fake|incorrect|invalid|bad} ~3 {street|street name|house number|street number}",
             "{wrong|bad|fake|invalid|incorrect|bogus|false|made up|fictitious|nonexistent|non existent|phony|"
             "unreal|incomplete|partial|not a real|not a valid|inaccurate|garbage|junk|nonsense} ~1 <ADDR>",
@@ -227,7 +232,10 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "services|offering|offerings}",
             "not {our|my} {specialty|trade|thing|line of work|wheelhouse|expertise|field|area of expertise|"
             "type of job|kind of job|type of work|kind of work|forte}",
-            "{outside|out} of what {we|i} do",
+            "{outside|out of|beyond} {of}? what {we|i} {do|offer|provide|handle}",
+            "<NOT> {do|handle|take|offer|perform|work on|accept} ~3 of {that|this|such} {type|kind|sort|nature|size}",
+            "<NOT> {work with|use|install|carry|deal with|handle} {that|this|those|these} {material|product|brand|"
+            "type|kind|system|manufacturer|style}",
             "not what {we|i} do",
             "not {a|an|the|something|anything}? ~3 {we|i} {do|offer|provide|handle|perform|take|service|"
             "install|carry|specialize in|work on}",

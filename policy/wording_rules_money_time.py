@@ -23,7 +23,8 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "more than {the insurance|insurance} ~2 {cover|pay}",
             "{out of|beyond|outside|above} {their|his|her|the}? {price range|range|budget|league|reach|means}",
             "<PRICE_NOUN> {be}? ~1 {outrageous|ridiculous|crazy|insane|absurd|high|steep|expensive|pricey|"
-            "astronomical|out of line|way off|a lot|more than|higher than|too}",
+            "astronomical|out of line|way off|a lot|more than|higher than|too|prohibitive}",
+            "cost prohibitive",
             "{bank|lender|finance company|credit union|financing company} ~3 {turn ~1 down|deny|decline|reject|"
             "refuse|say no}",
             "{price|pricing|cost} range",
@@ -70,7 +71,12 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Reason.NOT_READY: (
         (),
         (
-            "=not ~1 ready",
+            "=not ~1 {ready|prepared}",
+            "={timeline|timeframe|time frame|start date|schedule} {be}? ~1 {undetermined|unknown|uncertain|tbd|"
+            "unclear|open|flexible|not set|undecided|far out}",
+            "={explore|gather|get|collect} ideas",
+            "=for the {future|long term}",
+            "=rather wait {~2 <WAIT_ON>}?",
             "={not|be not}? {until|till} {after}? ~2 <WAIT_ON>",
             "=after {the}? ~1 <TIME>",
             "={want|decide|going|plan|prefer|rather|need|like|have|will|go} to wait",
