@@ -60,7 +60,7 @@ REWRITES = _table(
     unitl=until; canceld cancled cancleled=cancelled; chanegd=changed; decieded desided decidd=decided;
     quoute=quote; estimte estamate=estimate; shedule schedual=schedule; appointmnet apointment=appointment;
     buisness bussiness busness=business; disconected disconnectd=disconnected; servcie sevice=service;
-    exisiting exsisting=existing; previos pervious=previous; wnated=wanted; becaus=because
+    ha=home advisor; exisiting exsisting=existing; previos pervious=previous; wnated=wanted; becaus=because
     """
 )
 

@@ -30,6 +30,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{from|through|via|by|off|on} {a|an|our}? ~1 <LEAD_SOURCE>",
             "{referral|refer|recommended by|recommendation|word of mouth}",
             "find us {~2 <BRAND>|~2 <BRAND_CTX>|online}?",
+            "{we|i} {get|receive|buy|have} ~2 elsewhere",
             "{fill out|submit|sign up|post|request|apply|put in} ~4 {on|through|at|with|to} {multiple|several|"
             "many|other|different|a few|various|a bunch of|lots of|all the|a lot of} ~1 {<SOURCE>|place|sites}",
             "{see|from|through|off|via|on|in|at|because of|call} {our|a} <OUR_AD>",
@@ -43,7 +44,10 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Reason.ALREADY_IN_CRM: (
         (),
         (
-            "already ~3 {in|on|into} {our|my|the} ~2 <RECORDS> @FROMYOU",
+            "already ~3 {in|on|into} {our|my|the}? ~2 <RECORDS> @FROMYOU",
+            "{in|on} {our|my|the}? {crm|database|system|records|customer list|client list|books} $ @FROMYOU",
+            "our {customer|client} $",
+            "already have {him|her|them} {$|in|on|from} @FROMYOU",
             "{have|has} {an|a} {existing|prior|previous|old} {record|file|account|profile|history|relationship}",
             "{previously|already|once|before} {purchase|buy|order|use|hire} ~2 {from us|us}",
             "{prior|previous|past|earlier} {contact|relationship|history|dealings|business|work|job|project|"
@@ -59,7 +63,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "have ~3 on file",
             "have {a|an} {file|record|account|profile|history|folder} {on|for|with} {this|the|them|him|her|their|"
             "his}",
-            "{existing|current|past|previous|former|repeat|prior|old|returning|regular|longtime|long time|"
+            "{existing|current|past|previous|former|repeat|prior|old|returning|regular|longtime|long time|known|"
             "established|loyal|recurring} {customer|client|account}",
             "already {a|an|our|my} ~1 {customer|client}",
             "{customer|client} of ours",
@@ -150,6 +154,8 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "=never again",
             "hear nothing",
             "{unanswered|unreturned}",
+            "{voicemail|vm} $ @INCORRECT",
+            "unreachable {homeowner|customer|client|owner|person|ho|cx}",
             "phone tag",
             "keep get {voicemail|vm|the voicemail|an answering machine|the machine}",
             "call ~2 back {and|but} never {do|call|follow|get back}",
@@ -230,7 +236,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{outside|out of|beyond|not in|not within|not part of} {our|my|of our} {scope|specialty|"
             "expertise|line of work|wheelhouse|trade|skill set|skillset|lane|area of expertise|scope of work|"
             "services|offering|offerings}",
-            "not {our|my} {specialty|trade|thing|line of work|wheelhouse|expertise|field|area of expertise|"
+            "not {our|my} {specialty|trade|thing|line of work|wheelhouse|expertise|field|area of expertise|work|job|"
             "type of job|kind of job|type of work|kind of work|forte}",
             "{outside|out of|beyond} {of}? what {we|i} {do|offer|provide|handle}",
             "<NOT> {do|handle|take|offer|perform|work on|accept} ~3 of {that|this|such} {type|kind|sort|nature|size}",
@@ -242,7 +248,8 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "wrong {category|trade|type of job|type of work|type of service|kind of job|kind of work|"
             "service category|service type|job type|task|category of work}",
             "{job|project|work|it|ticket} {be}? too {small|big|large|minor|tiny}",
-            "too small {for us|of a job}",
+            "too small {for us|of a job|$}",
+            "{commercial|industrial} {job|property|building|project|lead} $",
             "{need|want|look for|require|should call|should have call} {a|an} ~1 <TRADE_PERSON>",
             "should ~2 {go|be send|have go} to {a|an} ~1 <TRADE_PERSON>",
             "{we be|i be|our company be} {a|an|only a|just a|just|only}? ~2 {company|contractor|business|outfit|"
