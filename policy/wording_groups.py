@@ -163,7 +163,8 @@ CONTEXTS: dict[str, str] = {
         "solicitation|solicitor|salesman|salesperson|"
         "saleswoman|telemarketer|telemarketing|robocall|robo call|spam|spammer|seo|"
         "{marketing|advertising|ad|web design|seo} {company|agency|firm|guy|rep|outfit}|advertising|"
-        "recruiter|merchant service|b2b"
+        "recruiter|merchant service|b2b|offer {us|me|our company}|{call|email|reach out|come} to offer|"
+        "{company|firm|agency|vendor|rep} ~3 {offer|pitch|promote|market} ~2 {us|me|their|his|her}"
     ),
     "TESTING": _words(
         "test|test lead|test submission|pose|pretend|impersonate|fake homeowner|not a real homeowner|"
@@ -172,7 +173,9 @@ CONTEXTS: dict[str, str] = {
     "FROMYOU": _words(
         "^before ^prior ^to {from|by|via|through} {you|your|you guys|conxpros|your company|your team}|"
         "^before ^prior ^to you ~1 {send|deliver|give|sell}|"
-        "^before ^to your {earlier|previous|last|first|original}? {lead|delivery|leads|deliveries}"
+        "^before ^to your {earlier|previous|last|first|original}? {lead|delivery|leads|deliveries}|"
+        "{earlier|previous|prior|first|original|same} {lead|delivery|leads}|duplicate|dupe|dup|twice|"
+        "{lead|leads} {deliver|send|sell|receive} {on|last|earlier|yesterday|twice|again|before|#}"
     ),
     "AREA": _words(
         "area|zip|zips|zip code|zipcode|county|counties|radius|territory|coverage|region|mile|miles|mi|"
@@ -187,7 +190,8 @@ CONTEXTS: dict[str, str] = {
     "DEADNUMBER": _words(
         "disconnect|not in service|out of service|no longer in service|fast busy|fax|modem|not a working|"
         "can not be complete|not go through|not connect|line be dead|number be dead|dead line|"
-        "not a valid number|invalid number|not a real number"
+        "not a valid number|invalid number|not a real number|{no|not a} ~1 {valid|working|real} ~1 "
+        "{number|phone}|{fake|bad|wrong|invalid} {number|phone}"
     ),
     "INCORRECT": _words(
         "{never|not|no one|nobody} ~2 {ask|request|submit|fill|sign up|inquire|put in|hear of|fill out}|"

@@ -174,7 +174,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{just|only|simply|merely|mostly|basically} {want|look for|after|need|ask for|curious|wonder|get|"
             "gather|collect|do|see|check|request} ~3 {price|pricing|prices|quote|quotes|estimate|estimates|"
             "ballpark|figure|idea|info|information|research|a number|a rough number|cost}",
-            "just {look|browse|curious|research|kick|fish} !for",
+            "just {look|browse|curious|research|kick|fish} !for @INCORRECT",
             "{just|only|still} compare",
             "^we {be|just|only|still}? compare $",
             "{to|can|could|and|so} compare $",

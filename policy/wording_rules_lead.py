@@ -193,7 +193,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{not exist|be not real|not real|be fake|be made up|be bogus|be vacant|vacant|be empty|"
             "be abandoned|abandoned|condemned|demolished|torn down|not there}",
             "{vacant|empty|abandoned|bare} {lot|land|field|house|home|property|building|parcel|plot|space}",
-            "{no|not a} {house|home|building|residence|structure|dwelling} {there|at|on|exist|$}",
+            "{no|not a} {house|home|building|residence|structure|dwelling} {there|at|on|exist}",
             "{gps|google maps|maps|map|mapquest|waze|usps|post office|zillow|apple maps|navigation|nav} ~3 "
             "{not find|not recognize|not show|show nothing|no result|no results|not found|no such|nothing}",
             "nothing {at|there} ~2 <ADDR>",
@@ -212,7 +212,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "<NOT> {do|offer|provide|perform|handle|service|install|carry|sell|"
             "work on|repair|fix|take|touch|deal with|specialize in|mess with|bid on|build|construct|clean|paint|"
             "pour|lay|remodel|renovate|put in|put up|replace|inspect|remove|haul|pave|seal} {the|any|a|an|that|"
-            "this|those|these|such}? ~1 <TRADE>",
+            "this|those|these|such}? ~1 <TRADE> !{in|outside|around|near|past|beyond}",
             "={job|jobs|work|project|projects} {that|this|so} {small|big|tiny|minor|large}",
             "<NOT> {do|offer|provide|perform|handle|service|install|carry|touch|work on|take} "
             "{that|this|those|these} {$|any more|at all|here|either}",
