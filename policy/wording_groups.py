@@ -198,6 +198,7 @@ CONTEXTS: dict[str, str] = {
         "wrong {person|number|contact|name}|not the homeowner|by that name|not the owner|different person|"
         "someone else|belong to"
     ),
+    "WANTS": "{want|need|ask for|request|look for|interested in|inquire about|ask about}",
     "CONTRAST": _words(
         "{this|it|lead|that|job|request|he|she|they|homeowner|customer} ~1 {be|need|want|look for|ask for|"
         "ask about|request} {a|an|for}? ~2 {job|work|project|request|<TRADE_PERSON>}"

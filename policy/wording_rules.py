@@ -79,6 +79,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "sign ~3 {contract|agreement|deal|paperwork} with !{us|me}",
             "sign {with|on with|up with} !{us|me|our|you|your}",
             "{have|has} {their own|his own|her own|own} <FIRM>",
+            "{their|his|her|a} <RELATIVE> {be} {a|an} ~1 <FIRM>",
             "{job|work|project|contract} {be}? ~1 {take|gone|fill|award|give away|book up}",
             "get {a|an|another|the other|their|his|her}? <OTHER_ADJ> ~1 <FIRM> !{voicemail|answer|recording|"
             "machine|message|fax|line|number|phone}",
@@ -99,6 +100,10 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "change {his|her|their|there}? {plan|plans|course}",
             "no longer {interested|want|need|do|pursue|go|move|plan|look|consider|proceed|require|think|wish|"
             "desire|intend|in need|seek}",
+            "no longer !{in|work|valid|live|have|own|at|connect|active|use|there|reachable|available|assign|"
+            "belong|with|a|an|the|list|register|answer|respond} %\\w+",
+            "{submit|send|fill out|request} ~3 {by accident|by mistake|accidentally|mistakenly}",
+            "not {really|actually} {need|want}",
             "{put|spend|use} {the|that|their|his|her} money {toward|towards|on|for|into} ~2 {something else|else|"
             "other}",
             "{project|job|deal|work|it|everything|install|remodel|renovation} be ~1 off $",
@@ -129,8 +134,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{husband|wife|spouse|partner|landlord|hoa|kids} ~3 {say no|veto|not want|against|not on board|"
             "will not let|not agree|object}",
             "say no to {the|it|this|that|their|our}",
-            "{do|fix|handle|repair|install|patch|take care of|tackle} {it|the work|the job|this|that|the project|"
-            "the repair|everything}? {themselves|himself|herself|ourselves|yourself|personally|on their own|"
+            "{do|fix|handle|repair|install|patch|take care of|tackle} ~3 {themselves|himself|herself|ourselves|yourself|personally|on their own|"
             "on his own|on her own|by themselves|by himself|by herself}",
             "do it yourself",
             "{withdraw|retract|rescind|revoke|pull} {the|their|his|her|this}? ~1 {request|project|job|order|"

@@ -226,6 +226,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "only {do|offer|provide|handle|install|service|work on|specialize in|deal with|take|work with|"
             "serve} ~1 <TRADE>",
             "{residential|commercial|new construction|installs|replacements} only",
+            "only {do|install|offer|provide|handle|carry|sell|service|use} ~3 $ +WANTS",
             "=only {install|repair|replace|service|do installs|do repairs|do new} {$|not}",
             "=<NOT> {repair|fix|install|service|do repairs} $",
             "{we be|we do} {only|strictly|just}? {residential|commercial}",

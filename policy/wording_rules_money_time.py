@@ -57,6 +57,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{fixed income|laid off|out of work|hardship|unemployed|on disability}",
             "lose {his|her|their} job",
             "{save|saving} up",
+            "{take out|need|get|apply for|borrow} ~1 {loan|second mortgage|heloc}",
             "{think|expect|hope|want|look|ask} ~4 {cheaper|less expensive|lower price|discount|half}",
             "insurance ~2 {not|deny|refuse} ~1 {pay|cover|approve}",
             "claim ~2 {deny|reject}",
@@ -89,6 +90,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "={do|start|project|plan|maybe|possibly|sometime|someday|look} ~3 in the {near}? future",
             "={in|by|around|until|till|after} {early|late|mid}? <MONTH>",
             "={month|year|a while|way|ways|week} {away|out|off|from now|down the road}",
+            "={month|year|week} ~2 {from now|away}",
             "={down the road|down the line|someday|some day|eventually|later this year|later in the year|"
             "later on|maybe later|at some point|sometime|some time next|one of these days|not for a while|"
             "not for another|future project|future plans|future job|long term|longterm}",
