@@ -11,7 +11,7 @@ the address.
 
 A rule may be cancelled in two ways:
 
-* negation: a "not", "never", "no" or "nor" among the three words before the match,
+* negation: a "not", "never", "no", "nor" or "nobody" among the four words before the match,
   inside the same clause ("did not change their mind", "never hired anyone else"),
   cancels it. Rules that carry their own negation ("not ready", "not until spring",
   "didn't win the job") are exempt and marked ``=``; a "not that", "not because" or
@@ -64,7 +64,7 @@ _TOKEN = re.compile(
     r"(?:h/o|w/o|w/|b/c|v/m)(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)*'?|[.;!?]+|[,:()\[\]]|\s[-\u2013\u2014]+\s|--|&",
     re.IGNORECASE,
 )
-_NEGATORS = frozenset({"not", "never", "no", "nor"})
+_NEGATORS = frozenset({"not", "never", "no", "nor", "nobody", "neither", "none"})
 _DENIALS = frozenset({"that", "because", "about"})
 _HARD_STOPS = frozenset({"|", ",", "but"})
 _SAYS = frozenset(norm_word("said") + norm_word("told"))
@@ -96,7 +96,7 @@ def _tokens(text: str) -> tuple[list[str], list[int], list[int]]:
 
 
 def _negated(lemmas: list[str], index: int) -> bool:
-    for k in range(index - 1, max(index - 4, -1), -1):
+    for k in range(index - 1, max(index - 5, -1), -1):
         if lemmas[k] in _CLAUSE_STOPS:
             return False
         if lemmas[k] in _NEGATORS and not (k and lemmas[k - 1] in _SAYS):  # "said no because of ..."

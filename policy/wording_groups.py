@@ -13,6 +13,7 @@ def _words(*parts: str) -> str:
 
 GROUPS: dict[str, str] = {
     "NOT": "{do|will|would|can|could|be|have|should}? {not|never}|no longer|refuse to|fail to",
+    "ADV": "really|actually|generally|usually|typically|normally|currently|even|ever|anymore",
     # -- people and firms --------------------------------------------------------------------
     "PERSON": _words(
         "him|her|them|homeowner|the homeowner|this homeowner|customer|the customer|client|the client|"

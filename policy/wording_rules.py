@@ -59,7 +59,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{beat|beaten|outbid|undercut|underbid} {on price|on cost|by}",
             "=<NOT> {win|get|land|close|book|secure} {the|this|that|a}? {job|bid|contract|project|work|sale|deal}",
             "={be|get} not {select|choose|chosen|pick !up|hire|award|the one}",
-            "=<NOT> {pick|choose|select|hire|use|go with|want} us",
+            "=<NOT> ~2 {pick|choose|select|hire|use|go with|want|book} us",
             "{someone|somebody|some one} else ~3 {do|complete|finish|install|replace|fix|handle|repair|"
             "take care of}",
             "{<RELATIVE>|<OTHER_SUBJ>} ~3 {do|handle|take care of|install|fix|replace|repair|complete|finish}"

@@ -126,7 +126,8 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "=stop {answer|respond|reply|return|pick up|call back|get back|text back}",
             "={stop|not|never|refuse to} {take|accept} ~2 <CONTACT>",
             "={not|never} {get|receive|have} ~2 {response|reply|answer|call back|return call|word}",
-            "{nobody|no one|none} {ever|be|will|ever be}? {answer|pick up|respond|reply|call back|get back|return|be home|"
+            "{nobody|no one|none} {ever|be|will|ever be|have|have ever}? {answer|pick up|respond|reply|call ~2 back|"
+            "get back|return|be home|"
             "show up|come to the door} @DEADLINE",
             "{unresponsive|non responsive|nonresponsive|not responsive}",
             "leave ~3 {voicemail|message|voice message|word|note} @INCORRECT",
@@ -205,21 +206,21 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Reason.CATEGORY_APPROPRIATE: (
         ("AREA", "TESTING"),
         (
-            "<NOT> {do|offer|provide|perform|handle|service|install|carry|sell|"
+            "<NOT> <ADV>? {do|offer|provide|perform|handle|service|install|carry|sell|"
             "work on|repair|fix|take|touch|deal with|specialize in|mess with|get into|bid on|quote} "
             "{that|this|those|these|the|such|any|a|an}? {specific|particular}? {kind|type|sort|line|style|"
             "size|brand} of {work|job|service|project|thing|property|home|house|repair|install|roof|building}?",
-            "<NOT> {do|offer|provide|perform|handle|service|install|carry|sell|"
+            "<NOT> <ADV>? {do|offer|provide|perform|handle|service|install|carry|sell|"
             "work on|repair|fix|take|touch|deal with|specialize in|mess with|bid on|build|construct|clean|paint|"
             "pour|lay|remodel|renovate|put in|put up|replace|inspect|remove|haul|pave|seal} {the|any|a|an|that|"
             "this|those|these|such}? ~1 <TRADE> !{in|outside|around|near|past|beyond}",
             "={job|jobs|work|project|projects} {that|this|so} {small|big|tiny|minor|large}",
-            "<NOT> {do|offer|provide|perform|handle|service|install|carry|touch|work on|take} "
+            "<NOT> <ADV>? {do|offer|provide|perform|handle|service|install|carry|touch|work on|take} "
             "{that|this|those|these} {$|any more|at all|here|either}",
             "={we be|i be|company be|we be just} not {a|an} ~2 {company|contractor|<TRADE_PERSON>}",
             "{only|strictly|just|exclusively} {residential|commercial|new construction|replacement|repair|"
             "residential homes}",
-            "<NOT> {do|offer|provide|perform|handle|service|install|carry|touch|work on|take} "
+            "<NOT> <ADV>? {do|offer|provide|perform|handle|service|install|carry|touch|work on|take} "
             "{that|this|those|these|such} {service|work|job|thing|stuff|product|repair|project}",
             "{which|that|what|something|thing|service|work|job} {we|i|our company} {do|does|will}? "
             "{not|never|no longer} {offer|do|provide|handle|perform|service|install|carry|touch|take}",

@@ -108,6 +108,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "={no|not in a|not in any|in no} {rush|hurry}",
             "={no|not a|without a} {timeline|timeframe|time frame|start date|set date|definite}",
             "=tax {refund|return|season|time|money|check}",
+            "=not for ~3 {month|year|week|while}",
             "={once|when} {they|he|she|we|the homeowner|homeowner|their|the|it} ~2 {sell|close|move|get|retire|"
             "warm|come|approve|pay|receive|settle|finish|save}",
             "={check|call|follow|circle|reach|touch} ~2 {back|up|out} ~2 {later|in|next|after|around|once|when}",
