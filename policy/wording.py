@@ -20,11 +20,13 @@ A rule may be cancelled in two ways:
   non-creditable reason can turn up in, named after ``@`` on the rule: a
   solicitation or a test submission ("a lead company trying to sell us leads"),
   a service area ("we don't service that county"), the provider's own earlier
-  delivery ("already in our account from your delivery on 6/4"), a wrong person
-  ("he says he is not interested, he never asked for anything"), or a line that
-  is dead ("nobody answered because the line is dead": a plain description of a
+  delivery ("already in our account from your delivery on 6/4"), or a line that is
+  dead ("nobody answered because the line is dead": a plain description of a
   disconnected number, deliberately not read as an unresponsive homeowner; "no
-  answer, the number must be fake" still is).
+  answer, the number must be fake" still is). A dead or invalid number and a wrong
+  person are looked for in the whole text ("The number is disconnected. We can't
+  reach the homeowner any other way."; "he says he is not interested, he never asked
+  for anything").
 
 The rule language is described in ``wording_match``.
 """
@@ -75,12 +77,12 @@ _CLAUSE_STOPS = frozenset(
 
 @lru_cache(maxsize=4096)
 def _lemmas(token: str) -> tuple[str, ...]:
-    first = token[0]
-    if first in ".;!?":
+    """Lemmas of one token; a full stop ends a sentence ("|"), other punctuation a clause (",")."""
+    if token[0] in ".;!?":
         return ("|",)
-    if not first.isalnum() and token not in ("&",) and "/" not in token:
+    if not token[0].isalnum() and token != "&":
         return (",",)
-    return tuple(norm_word(token.lower()))
+    return norm_word(token.lower())
 
 
 def _tokens(text: str) -> tuple[list[str], list[int], list[int]]:
@@ -96,6 +98,7 @@ def _tokens(text: str) -> tuple[list[str], list[int], list[int]]:
 
 
 def _negated(lemmas: list[str], index: int) -> bool:
+    """A negation among the four words before word index, inside its clause."""
     for k in range(index - 1, max(index - 5, -1), -1):
         if lemmas[k] in _CLAUSE_STOPS:
             return False

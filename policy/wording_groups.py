@@ -1,4 +1,4 @@
-"""Concept groups and sentence contexts for the wording rules (syntax in ``wording``).
+"""Concept groups and sentence contexts for the wording rules (syntax in ``wording_match``).
 
 Words are written naturally; they are reduced to lemmas when the rules compile,
 so "hired" also covers "hire", "hires" and "hiring".
@@ -49,6 +49,16 @@ GROUPS: dict[str, str] = {
         "{their|his|her} ~2 <FIRM>"
     ),
     "TAKER": "<OTHER_PARTY>|<RELATIVE>|{their|his|her|a} ~1 <RELATIVE>",
+    # a party that is plainly not the contractor, for verbs that also take ordinary objects
+    # ("booked the estimate", "staying with a friend")
+    "MARKED_PARTY": _words(
+        "{someone|somebody|some one|some body} else|elsewhere|{a|the|one of the|one of their}? {competitor|"
+        "competition|rival}|{a|an|the|their|his|her|some|one}? {another|other|different|separate|competing|"
+        "cheaper|lower|lowest|less expensive|rival} ~1 <FIRM>|<BIGBOX>|{a|their|his|her} <RELATIVE> <FIRM>|"
+        "the lowest bidder|whoever|someone|somebody|{their|his|her} {own|regular|usual|current|existing|"
+        "normal|longtime|family|preferred|trusted|old} ~1 <FIRM>|"
+        "the ~1 <FIRM> {that|who|which|they|he|she|his|her|their|from|next door}"
+    ),
     "OTHER_SUBJ": _words(
         "{someone|somebody|some one} else|someone|somebody|{another|a different|the other|a cheaper|a local|"
         "other|different} ~1 <FIRM>|"
@@ -62,7 +72,7 @@ GROUPS: dict[str, str] = {
         "windows|addition|reno"
     ),
     "PRICE": "price|prices|pricing|cost|costs|quote|quotes|estimate|estimates|bid|bids|total|payment|deposit|"
-    "down payment|figure|number|it|deductible|monthly payment|payments|rate|interest rate",
+    "down payment|figure|number|it|deductible|monthly payment|payments|interest rate",
     "PRICE_NOUN": "price|prices|pricing|cost|costs|quote|quotes|estimate|estimates|bid|bids|proposal|"
     "our price|our quote|our estimate",
     # -- lead sources ----------------------------------------------------------------------------
@@ -80,6 +90,9 @@ GROUPS: dict[str, str] = {
         "site|supplier|broker|network|platform|aggregator|marketplace|program|list|app|website|buyer}|"
         "referral {service|network|site}"
     ),
+    # a source in itself; "another provider" or "a different service" can be a phone carrier
+    "SOURCE_SITE": "<LEAD_SOURCE>|site|website|web site|platform|app|marketplace|aggregator|directory|"
+    "lead gen",
     "SOURCE": "<LEAD_SOURCE>|site|website|web site|platform|app|marketplace|aggregator|provider|vendor|"
     "source|directory|listing|service|network|supplier|seller|broker",
     # -- records -------------------------------------------------------------------------------
@@ -100,19 +113,21 @@ GROUPS: dict[str, str] = {
         "next {year|spring|summer|fall|autumn|winter|month|season|quarter}|{the}? new year|new years|"
         "{the}? holidays|christmas|xmas|thanksgiving|easter|tax season|tax time|taxes|{their|his|her}? "
         "tax {refund|return|money|check}|{the|this}? <SEASON>|{the}? {warmer|better} weather|"
-        "{it|the weather} {warm|get}|closing|{they|he|she|we} {close|sell|move|retire|get|come|save}|"
+        "{it|the weather} {warm|get}|closing|{they|he|she} {close|sell|move|retire|save|get paid|come back|return}|"
         "{the|their|his|her} {house|home|place|condo} {to}? {sell|close|sale|be sell}|"
         "{the|their|his|her}? {house|home} sale|"
-        "{the}? sale|retirement|{the|their}? baby|{the|their}? wedding|school|graduation|"
+        "{the}? sale|retirement|{the|their}? baby|{the|their}? wedding|graduation|"
         "{the|their|his|her}? insurance|{the}? {insurance|settlement} {money|check|payout}|approval|"
-        "{the}? hoa|permits|{the}? permit|<MONTH>|{early|late|mid} <MONTH>|%20\\d\\d|later|further notice|"
+        "{the}? hoa|permits|{the}? permit|<MONTH>|{early|late|mid} <MONTH>|%20\\d\\d|"
         "{the}? end of {the}? {year|month|summer|season}|{the}? first of {the}? {year|month}|"
-        "a while|another year|{a|next} few months|{a|next} couple months|this {fall|summer|winter|spring}|"
+        "another year|{a|next} few months|{a|next} couple months|this {fall|summer|winter|spring}|"
         "{their|his|her} {vacation|trip|move}|{they|he|she} {get|be} back|{they|he|she} {finish|be ready}"
     ),
+    # after "until" and "wait": also "later", "a while", "further notice"
     "WAIT_ON": _words(
-        "<TIME>|{the|their|his|her}? {refund|check|money|insurance|approval|permit|permits|hoa|bank|"
-        "loan|appraisal|settlement|funds|paycheck|bonus|insurance check|insurance money|adjuster|claim}"
+        "<TIME>|later|a while|further notice|{the|their|his|her}? {refund|check|money|insurance|approval|"
+        "permit|permits|hoa|bank|loan|appraisal|settlement|funds|paycheck|bonus|insurance check|"
+        "insurance money|adjuster|claim}"
     ),
     "PERIOD": "year|month|week|season",
     "CONTACT": "call|text|message|email|voicemail|phone|calls|texts|messages|emails|voicemails",
@@ -194,9 +209,12 @@ CONTEXTS: dict[str, str] = {
         "not a valid number|invalid number|not a real number|{no|not a} ~1 {valid|working|real} ~1 "
         "{number|phone}|{fake|bad|wrong|invalid} {number|phone}"
     ),
+    # the contractor's side doing the cancelling, the calling, the hanging up
+    "OURS": "{we|i|our office|our team|our estimator|our company} ~3 {cancel|call off|scrap|drop|close|nix}",
     "INCORRECT": _words(
         "{never|not|no one|nobody} ~2 {ask|request|submit|fill|sign up|inquire|put in|hear of|fill out}|"
         "wrong {person|number|contact|name}|not the homeowner|by that name|not the owner|different person|"
+        "{no one|nobody} {by|named|with}|"
         "someone else|belong to"
     ),
     "WANTS": "{want|need|ask for|request|look for|interested in|inquire about|ask about}",

@@ -78,18 +78,19 @@ LEMMAS = _table(
     thought thinks thinking=think; puts putting=put; began begun begins beginning=begin;
     held holds holding=hold; kept keeps keeping=keep; hung hangs hanging=hang;
     brought brings bringing=bring; ran runs running=run; stood stands standing=stand;
-    used uses using=use; built builds building=build; laid lays laying=lay; redid redone=redo;
-    met meets meeting=meet; withdrew withdrawn=withdraw; undertook=undertake; fed=feed; dealt=deal; meant=mean; hit=hit; shut=shut; set=set; cancelled canceled cancelling canceling cancels=cancel;
+    used uses using=use; built builds=build; laid lays laying=lay; redid redone=redo;
+    met meets meeting=meet; withdrew withdrawn=withdraw; undertook=undertake; fed=feed; dealt=deal;
+    meant=mean; hit=hit; shut=shut; set=set; cancelled canceled cancelling canceling cancels=cancel;
     shopping=shopping; shopper shoppers=shopper; quotes=quotes; estimates=estimates; bids=bids;
     prices=prices; numbers=numbers; others=other; guys=guy; gutters=gutter; this=this; his=his; hers=hers;
     yes=yes; plus=plus; less=less; bus=bus; gas=gas; news=news; always=always; various=various;
-    previous=previous; serious=serious; status=status; series=series; does=do; ones=one;
+    previous=previous; serious=serious; status=status; series=series; ones=one;
     spring=spring; thing=thing; things=thing; nothing=nothing; something=something;
     anything=anything; morning=morning; evening=evening; during=during; bring=bring;
     ring=ring; rings=ring; ringing=ring; rang=ring; siding=siding; roofing=roofing;
     flooring=flooring; plumbing=plumbing; building=building; buildings=building; ceiling=ceiling;
     need=need; needs=need; needed=need; needing=need; feed=feed; speed=speed; seed=seed;
-    interested=interested; interest=interest; anymore=any more; fell=fell;
+    interested=interested; interest=interest; fell=fell;
     business=business; businesses=business; address=address; addresses=address
     """
 )
@@ -116,7 +117,7 @@ def lemma(word: str) -> str:
         w, stripped = w[:-2], True
     elif w.endswith("s") and not w.endswith(("ss", "us", "is", "ous")):
         w = w[:-1]
-    if stripped and len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "lsz" + "aeiou":
+    if stripped and len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "lszaeiou":
         w = w[:-1]
     if w.endswith("e") and len(w) >= 4:
         w = w[:-1]

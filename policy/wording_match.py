@@ -27,12 +27,13 @@ _GAP_STOPS = frozenset({"|", ",", "but"})
 _CLAUSE_ENDS = frozenset({"|", ","})
 
 # A compiled pattern is (match, first, nullable); first() tells which words the pattern can
-# start with: (a set of lemmas, tests for lemmas) or None for any word. It is worked out only
-# for whole rules, when they are indexed.
+# start with: (a set of lemmas, tests for lemmas) or None for any word, worked out when asked
+# (``wording_index`` asks for the items of a rule a text must hold a word of).
 _Node = tuple
 
 
 def ident(tokens, j):
+    """The continuation that accepts any end: a pattern matched with it returns where it ends."""
     return j
 
 

@@ -19,16 +19,16 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Reason.DID_NOT_WIN_JOB: (
         ("SOLICIT", "TESTING"),
         (
-            "{hire|retain|engage|book|contract|contract with|sign with|sign on with|sign up with|go with|"
-            "go ahead with|use !by|pick !up|choose|select|settle on|decide on|opt for|go for|land on|"
-            "switch to|move forward with|move ahead with|proceed with|stick with|end up with|end up using|"
-            "end up hiring|decide to go with|decide to use|decide to hire|award|commit to|work with|stay with|"
-            "accept|take} <OTHER_PARTY>",
-            "{hire|sign|commit|contract|book|choose|pick|select|find|go|decide|settle|work|stay|stick|switch|"
-            "end up|move forward|proceed} ~4 with <OTHER_SUBJ>",
-            "{take|accept|sign|choose|pick|select} {the|that|their|another|the other|a|a different|a cheaper|"
-            "a lower|the lower|the cheaper|the lowest|someone else's|a competitor's} {bid|offer|quote|estimate|"
-            "proposal|deal|contract}",
+            "{hire|retain|engage|contract|contract with|sign with|sign on with|go with|go ahead with|pick !up|"
+            "choose|select|settle on|decide on|opt for|switch to|move forward with|move ahead with|proceed with|"
+            "end up with|end up using|end up hiring|award|commit to} <OTHER_PARTY>",
+            "{decide|choose|opt|elect|plan|want} to {go with|use|hire|work with|stick with|stay with} <OTHER_PARTY>",
+            "{book|use !by|go for|land on|stick with|stay with|work with|accept|take|sign up with} <MARKED_PARTY>",
+            "{hire|sign|commit|contract|book|choose|pick|select|find|go|decide|settle|switch|end up|move forward|"
+            "proceed} ~4 with <MARKED_PARTY>",
+            "{take|accept|sign|choose|pick|select} {that|their|another|the other|a different|a cheaper|a lower|"
+            "the lower|the cheaper|the lowest|someone else's|a competitor's} {bid|offer|quote|estimate|proposal|"
+            "deal|contract}",
             "have <OTHER_PARTY> ~1 {do|put|install|fix|handle|replace|take care|build|paint|come|redo}",
             "hire ~1 {<RELATIVE>|someone|somebody|a|an|another|their|his|her|out|already|instead}",
             "already ~1 {hire|sign}",
@@ -42,7 +42,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{have|get|find} {a|their|his|her|someone|somebody|another} ~2 <FIRM> "
             "{lined up|line up|already|in place|booked|scheduled|hired|coming}",
             "find {someone|somebody|some one|another|a different|a cheaper|a local|their own|his own|"
-            "her own|a new|the other|a guy|a cheaper guy|a company|a contractor}",
+            "her own|a new|the other|a guy|a cheaper guy} @INCORRECT",
             "{job|work|project|contract|bid|deal|sale|install|installation|this one|that one} {go|be give|be award|"
             "be hand|get award|get give} to <TAKER>",
             "it {go|be give|be award|be hand|get award|get give} to <OTHER_SUBJ>",
@@ -83,10 +83,12 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{job|work|project|contract} {be}? ~1 {take|gone|fill|award|give away|book up}",
             "get {a|an|another|the other|their|his|her}? <OTHER_ADJ> ~1 <FIRM> !{voicemail|answer|recording|"
             "machine|message|fax|line|number|phone}",
-            "<OTHER_SUBJ> ~2 be ~1 {there|on site|on the job|doing it|working on it|out there}",
+            "{another|a different|the other|other} ~1 <FIRM> ~2 be ~1 {there|on site|on the job|doing it|"
+            "working on it|out there}",
             "{under|cover by|covered under|through their|through the} ~1 warranty",
-            "<NOT> {be|get} {select|chosen|choose|pick|hire|award}",
-            "{do|get ~2 do|have ~2 do|go|take ~1|look} elsewhere",
+            "<NOT> {be|get} {select|chosen|choose|pick !up|hire|award}",
+            "{do|get ~2 do|have ~2 do|go|look} elsewhere",
+            "take {it|the job|the work|their business|the project} elsewhere",
             "{insurance|insurance company|hoa|landlord|builder} ~2 {assign|choose|pick|send|use|have} ~2 {their|a|its} "
             "~1 <FIRM>",
         ),
@@ -102,11 +104,11 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "desire|intend|in need|seek}",
             "no longer !{in|work|valid|live|have|own|at|connect|active|use|there|reachable|available|assign|"
             "belong|with|a|an|the|list|register|answer|respond} %\\w+",
-            "{submit|send|fill out|request} ~3 {by accident|by mistake|accidentally|mistakenly}",
+            "{submit|send|fill out|request} ~3 {by accident|by mistake|accidentally|mistakenly} @INCORRECT",
             "not {really|actually} {need|want}",
             "{put|spend|use} {the|that|their|his|her} money {toward|towards|on|for|into} ~2 {something else|else|"
             "other}",
-            "{project|job|deal|work|it|everything|install|remodel|renovation} be ~1 off $",
+            "{project|job|deal|work|everything|install|remodel|renovation} be ~1 off $",
             "not interested @INCORRECT",
             "{lose|lost} interest",
             "={do|be|will} not {want|need} ~5 {any more|after all|no more|at all|now}",
@@ -119,9 +121,9 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "walk away",
             "{cold feet|second thoughts|reconsider|rethink|on second thought|think better of}",
             "{cancel|call off|scrap|drop|abandon|shelve|nix|kill|axe|ditch|pull the plug on} "
-            "{the|this|that|their|his|her|our|my|a|an}? ~1 <PROJECT>",
+            "{the|this|that|their|his|her|our|my|a|an}? ~1 <PROJECT> @OURS",
             "call {it|the whole thing|everything|the project|the job|the work} off",
-            "cancel !{number|phone|line|account|card}",
+            "cancel !{number|phone|line|account|card} @OURS",
             "={not|no longer|never} ~1 {move|go|proceed} ~1 {forward|ahead}",
             "=not {do|pursue|proceed with|go ahead with|go through with} {the|this|that|their|it}? ~1 "
             "{project|remodel|renovation|addition|bathroom|kitchen}",
@@ -131,19 +133,20 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "live with it",
             "{opt|choose|elect|decide} not to",
             "forget {it|about it|the whole thing}",
-            "{husband|wife|spouse|partner|landlord|hoa|kids} ~3 {say no|veto|not want|against|not on board|"
+            "{husband|wife|spouse|partner|landlord|hoa|kids} ~3 {say no !one !body|veto|not want|against|not on board|"
             "will not let|not agree|object}",
             "say no to {the|it|this|that|their|our}",
-            "{do|fix|handle|repair|install|patch|take care of|tackle} ~3 {themselves|himself|herself|ourselves|yourself|personally|on their own|"
+            "{do|fix|handle|repair|install|patch|take care of|tackle} ~3 {themselves|himself|herself|yourself|on their own|"
             "on his own|on her own|by themselves|by himself|by herself}",
             "do it yourself",
             "{withdraw|retract|rescind|revoke|pull} {the|their|his|her|this}? ~1 {request|project|job|order|"
             "application|inquiry|interest}",
-            "not worth {it|the money|the cost|do|fix|replace|the investment}",
+            "{decide|think|feel|say|realize|figure} ~3 not worth {it|the money|the cost|do|fix|replace|"
+            "the investment}",
             "{reverse|rescind|revoke|retract} ~2 {decision|request|mind}",
-            "={not|no longer} {necessary|needed|a priority|required|worth it|something they need|something they want}",
-            "rather {keep|not|save|spend|leave|stick|stay|do it|fix it|repair}",
-            "{forgo|forego|skip|pass on} {the|this|that|their|it}? ~1 <PROJECT>",
+            "={not|no longer} {necessary|needed|a priority|required|something they need|something they want}",
+            "rather {keep|save|spend|leave|stick|stay|do it|fix it|repair}",
+            "{forgo|forego|pass on} {the|this|that|their|it}? ~1 <PROJECT>",
             "=decide ~4 not {do|proceed|go|move|continue|bother}",
             "no {thanks|thank you}",
             "{keep|hold onto|hold on to|stick with|stay with} {the|their|his|her} {old|current|existing|"
@@ -190,7 +193,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "price|what ~2 charge|our rates|rates|our pricing|our prices|our price|the cost}",
             "{quote|estimate|price|pricing|number|bid} for {reference|their reference|future reference|their records}",
             "curious ~3 {price|cost|pricing}",
-            "{idea|sense} of {cost|price|pricing|what}",
+            "^no {idea|sense} of {cost|price|pricing|what} @INCORRECT",
             "{fish|fishing} for",
             "{second|third|another} {opinion|quote|estimate|bid}",
             "{look for|want|find|get|shop for|seek|after|hunt for|search for} ~2 {lowest|cheapest|best|better|"

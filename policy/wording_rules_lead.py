@@ -23,17 +23,18 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "<BRAND_CTX> {ads|ad|lsa|local services|guaranteed|listing|lead|leads|search|business profile|"
             "my business|page|send|referral}",
             "{another|other|different|separate|third party|3rd party|competing|second|our other|"
-            "some other} ~1 <SOURCE>",
+            "some other} ~1 <SOURCE_SITE>",
             "{get|receive|buy|purchase|pay for|have|come|send|deliver|find|submit|post|sign up|fill out|fill|"
-            "also} ~5 {from|through|via|off|on|by|with|in} {another|a different|other|a third party|"
+            "also|obtain|acquire|sell|arrive} ~5 {from|through|via|off|on|by|with|in} {another|a different|other|a third party|"
             "a 3rd party|a competing|our other|some other|a separate} ~1 {<FIRM>|<SOURCE>}",
             "{from|through|via|by|off|on} {a|an|our}? ~1 <LEAD_SOURCE>",
-            "{referral|refer|recommended by|recommendation|word of mouth}",
+            "{referral|recommended by|recommendation|word of mouth|be refer|refer by|refer to us|refer us}",
             "find us {~2 <BRAND>|~2 <BRAND_CTX>|online}?",
             "{we|i} {get|receive|buy|have} ~2 elsewhere",
             "{fill out|submit|sign up|post|request|apply|put in} ~4 {on|through|at|with|to} {multiple|several|"
             "many|other|different|a few|various|a bunch of|lots of|all the|a lot of} ~1 {<SOURCE>|place|sites}",
-            "{see|from|through|off|via|on|in|at|because of|call} {our|a} <OUR_AD>",
+            "{see|from|through|off|via|on|in|at|because of|call} our <OUR_AD>",
+            "{see|saw} {a|an} {ad|advertisement|billboard|yard sign|truck|mailer|flyer|post|commercial}",
             "{another|a different|other|some other} ~1 {<FIRM>|<SOURCE>} ~1 {send|deliver|give|sell|refer} "
             "{us|me|it|this|the same}",
             "{your|one of your} competitor",
@@ -71,7 +72,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "be {our|my} ~1 {customer|client}",
             "{we|i|our company|our crew|our team} {already|previously|once|have|have already|be}? ~1 "
             "{do|install|replace|service|fix|repair|build|work on|paint|put in|roof|quote|estimate|bid|"
-            "inspect|clean|maintain|finish|complete|side|visit|work at|work on} ~3 {their|his|her|this family|"
+            "inspect|clean|maintain|finish|complete|side|work at|work on} ~3 {their|his|her|this family|"
             "this homeowner|this customer|this house|this property|that house|that property|the house|"
             "the property|this home|that home|the home|this address|that address|the address|this location|"
             "this unit|them|"
@@ -90,7 +91,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{call|contact|email|reach} {our|the} {office|shop|company|store|business} ~2 {directly|before|"
             "already|last|themselves}",
             "already {talk|work|in contact|in touch|speak|deal|communicate|schedule|book|meet} ~1 {to|with} "
-            "{this|the|them|him|her|us|that}",
+            "{this|the|them|him|her|us|that} @INCORRECT",
             "have {an|a} {open|active|existing|ongoing|current|pending} {job|project|ticket|order|estimate|"
             "account|file} with us",
             "already have {an|a} {estimate|appointment|visit|meeting|consultation|job} ~2 {with|schedule|set}",
@@ -131,27 +132,28 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "show up|come to the door} @DEADLINE",
             "{unresponsive|non responsive|nonresponsive|not responsive}",
             "leave ~3 {voicemail|message|voice message|word|note} @INCORRECT",
-            "{go|send|straight|direct|right|roll|forward} ~2 to {a|the}? {voicemail|voice message|message}",
+            "{go|send|straight|direct|right|roll|forward} ~2 to {a|the}? {voicemail|voice message|vm}",
             "{voicemail|mailbox|voice mailbox|inbox} ~3 full",
-            "{ghost|go silent|go dark|go quiet|go cold|go mia|radio silence|crickets}",
+            "{ghost|radio silence|crickets}",
+            "{homeowner|customer|client|he|she|they|owner|ho|cx} ~3 go {silent|dark|quiet|cold|mia}",
             "=" + _CANT + " !be ~1 {reach|contact|get ahold of|get a hold of|get hold of|get in touch with|"
             "get in contact with|get through to|connect with|talk to|speak to|speak with|talk with|catch|"
             "get a response|get an answer|make contact} {<PERSON>|$} @DEADNUMBER",
             "{try|attempt} ~4 to {reach|contact|get ahold of|get a hold of|get in touch with|get hold of} "
-            "<PERSON>",
+            "<PERSON> @DEADNUMBER",
             "{try|call|text|reach out|attempt|message|email} ~4 {nothing !but|to no avail|without success|"
-            "unsuccessful|zero response}",
-            "keep {ring|hang up|send ~2 to|dodge|avoid|ignore|screen|decline}",
-            "ring and ring",
-            "just ring !{once|twice|one}",
-            "ring {out|forever|endlessly}",
-            "{ignore|avoid|dodge|screen|block} ~2 {our|my|the|all|us|me|call|text|message|email|number}",
-            "hang up on {us|me|our}",
+            "unsuccessful|zero response} @DEADNUMBER",
+            "keep {ring|hang up|send ~2 to|dodge|avoid|ignore|screen|decline} @DEADNUMBER @INCORRECT",
+            "ring and ring @DEADNUMBER",
+            "just ring !{once|twice|one} @DEADNUMBER",
+            "ring {out|forever|endlessly} @DEADNUMBER",
+            "{ignore|avoid|dodge|screen|block} ~2 {our|my|the|all|us|me|call|text|message|email|number} @DEADNUMBER",
+            "hang up on {us|me|our} @INCORRECT",
             "={not|never|no one|nobody} ~1 {home|there|at home} ~3 {for|when|at|during} {the|our}? "
             "{appointment|visit|estimate|meeting|consultation|inspection}",
             "{no show|stand us up|stood us up}",
             "{miss|skip} ~2 {appointment|meeting|estimate}",
-            "{pick up|answer|respond|talk|speak} ~2 once {and|then|but}",
+            "{pick up|answer|respond|talk|speak} ~2 once {and|then|but} @INCORRECT",
             "=never again",
             "hear nothing",
             "{unanswered|unreturned}",
@@ -227,7 +229,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "only {do|offer|provide|handle|install|service|work on|specialize in|deal with|take|work with|"
             "serve} ~1 <TRADE>",
             "{residential|commercial|new construction|installs|replacements} only",
-            "only {do|install|offer|provide|handle|carry|sell|service|use} ~3 $ +WANTS",
+            "only {do|install|offer|provide|carry|use} ~2 $ +WANTS",
             "=only {install|repair|replace|service|do installs|do repairs|do new} {$|not}",
             "=<NOT> {repair|fix|install|service|do repairs} $",
             "{we be|we do} {only|strictly|just}? {residential|commercial}",

@@ -22,7 +22,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "think}",
             "more than {the insurance|insurance} ~2 {cover|pay}",
             "{out of|beyond|outside|above} {their|his|her|the}? {price range|range|budget|league|reach|means}",
-            "<PRICE_NOUN> {be}? ~1 {outrageous|ridiculous|crazy|insane|absurd|high|steep|expensive|pricey|"
+            "^lead ^leads <PRICE_NOUN> {be}? ~1 {outrageous|ridiculous|crazy|insane|absurd|high|steep|expensive|pricey|"
             "astronomical|out of line|way off|a lot|more than|higher than|too|prohibitive}",
             "cost prohibitive",
             "{bank|lender|finance company|credit union|financing company} ~3 {turn ~1 down|deny|decline|reject|"
@@ -35,7 +35,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{no|not enough|not have|lack|short on|low on|tight on|out of|without|run out of|strapped for|"
             "no extra} ~3 {money|funds|fund|cash|budget|income}",
             "money {be}? ~1 {tight|short|an issue|a problem|the issue|the problem|issue|problem}",
-            "{be|totally|flat|pretty} broke",
+            "{homeowner|customer|he|she|they|ho|cx|client|family|couple} ~2 broke",
             "=%financ\\w*",
             "{loan|credit|financing|application|approval|mortgage|heloc} ~3 {deny|decline|reject|fall through|"
             "fell through|turn down|not approved|fail|bounce}",
@@ -58,7 +58,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "lose {his|her|their} job",
             "{save|saving} up",
             "{take out|need|get|apply for|borrow} ~1 {loan|second mortgage|heloc}",
-            "{think|expect|hope|want|look|ask} ~4 {cheaper|less expensive|lower price|discount|half}",
+            "^we ^i {think|expect|hope|want|look|ask} ~4 {cheaper|less expensive|lower price|discount|half}",
             "insurance ~2 {not|deny|refuse} ~1 {pay|cover|approve}",
             "claim ~2 {deny|reject}",
             "{because of|due to|over} {the|our}? {price|cost|money|budget|pricing}",
@@ -76,10 +76,9 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "={timeline|timeframe|time frame|start date|schedule} {be}? ~1 {undetermined|unknown|uncertain|tbd|"
             "unclear|open|flexible|not set|undecided|far out}",
             "={explore|gather|get|collect} ideas",
-            "=for the {future|long term}",
             "=rather wait {~2 <WAIT_ON>}?",
             "={not|be not}? {until|till} {after}? ~2 <WAIT_ON>",
-            "=after {the}? ~1 <TIME>",
+            "=after {the}? ~1 <TIME> !{time|hour|hours}",
             "={want|decide|going|plan|prefer|rather|need|like|have|will|go} to wait",
             "=wait ~2 {until|till|for|on} ~3 <WAIT_ON>",
             "=wait <COUNT> ~1 <PERIOD>",
@@ -100,8 +99,8 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "={just|still|only} {think|consider|dream|toy} ~2 {about|with}",
             "={hold|holding} off",
             "=put ~3 off",
-            "=push ~3 {back|out|to}",
-            "={project|job|work|it|everything|plan|plans|remodel|renovation|roof|thing} ~2 on hold",
+            "=push ~3 {back|out|to next|to later|off}",
+            "={project|job|work|everything|plan|plans|remodel|renovation|roof} ~2 on hold",
             "=put {it|the|this|everything|thing|their|his|her|plans|project} ~2 on hold",
             "={postpone|delay|defer|table|shelve} {the|this|their|it|project|work|job|everything|plans|start|"
             "until|till|to|for}",
@@ -109,8 +108,8 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "={no|not a|without a} {timeline|timeframe|time frame|start date|set date|definite}",
             "=tax {refund|return|season|time|money|check}",
             "=not for ~3 {month|year|week|while}",
-            "={once|when} {they|he|she|we|the homeowner|homeowner|their|the|it} ~2 {sell|close|move|get|retire|"
-            "warm|come|approve|pay|receive|settle|finish|save}",
+            "={once|when} {they|he|she|the homeowner|homeowner|the house|their house|the weather|it} ~2 {sell|"
+            "close|move|retire|warm|approve|settle|save|be ready}",
             "={check|call|follow|circle|reach|touch} ~2 {back|up|out} ~2 {later|in|next|after|around|once|when}",
             "=still under construction",
             "={want|plan|prefer|rather|like|go|going} to {do|start|get|schedule|begin} ~3 later",

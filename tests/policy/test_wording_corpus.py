@@ -8,6 +8,7 @@ how the rules generalise (``python -m bench.wording`` prints the figures per rea
 """
 
 import csv
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -63,3 +64,16 @@ def test_holdout_precision_and_recall():
     print(f"held-out wording rows: {len(HOLDOUT)}, recall {recall:.3f}, precision {precision:.3f}")
     assert recall >= HOLDOUT_MIN_RECALL
     assert precision >= HOLDOUT_MIN_PRECISION
+
+
+def test_a_call_takes_well_under_a_millisecond():
+    texts = [text for _, _, text in ROWS]
+    for text in texts:  # the first calls compile the matchers they need
+        non_creditable_hints(text)
+    samples = []
+    for text in texts:
+        start = time.perf_counter()
+        non_creditable_hints(text)
+        samples.append(time.perf_counter() - start)
+    samples.sort()
+    assert samples[len(samples) // 2] < 0.001
