@@ -48,13 +48,15 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "it {go|be give|be award|be hand|get award|get give} to <OTHER_SUBJ>",
             "{give|award|hand} {the|this|that|their}? {job|work|contract|project|bid|it} to !{us|me|our} "
             "<TAKER>?",
-            "<OTHER_SUBJ> ~1 {get|win|land|take|snag|grab|be award} {the|this|that}? {job|contract|work|"
+            "<OTHER_SUBJ> ~1 {get|win|land|take|snag|grab|be award|close|secure|book|sign} {the|this|that}? {job|contract|work|"
             "project|bid|deal|it}",
             "<OTHER_SUBJ> ~1 {beat|underbid|undercut|outbid|lowball|underprice|beat out} {us|me|our}",
             "{be|get} {outbid|underbid|undercut|lowballed|beat|beaten|beat out}",
             "lose {the|this|that} {job|bid|contract|project|work|deal|sale|one|customer}",
             "lose {it|out|this|that}? to",
             "lose out",
+            "give ~3 to <MARKED_PARTY> @INCORRECT",
+            "{come in|finish|end up|place} {second|third|2nd|3rd|last}",
             "lose {it|this one|that one} $",
             "{beat|beaten|outbid|undercut|underbid} {on price|on cost|by}",
             "=<NOT> {win|get|land|close|book|secure} {the|this|that|a}? {job|bid|contract|project|work|sale|deal}",
@@ -117,7 +119,12 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "decide {not to|against|not|to not}",
             "decide to ~2 {keep|sell|move|repair|patch|fix|do it|leave|stay|hold on|skip}",
             "{back|pull|drop|bow|opt|bail|chicken} out",
-            "bail on",
+            "bail {on|$}",
+            "pull the plug",
+            "{project|job|deal|remodel|renovation|plan|plans} {be}? ~1 dead",
+            "{homeowner|customer|he|she|they|ho|cx} ~3 not ~2 bother",
+            "{happy|fine|ok|okay|good|satisfied|content} with {what|the|their|his|her} ~2 {have|current|existing|old}",
+            "stay put",
             "walk away",
             "{cold feet|second thoughts|reconsider|rethink|on second thought|think better of}",
             "{cancel|call off|scrap|drop|abandon|shelve|nix|kill|axe|ditch|pull the plug on} "
@@ -204,6 +211,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{price|pricing} {only|info}",
             "still {decide|compare|weigh|look}",
             "{negotiate|leverage|bargain|haggle}",
+            "{price|bargain|deal} {hunt|hunter}",
             "use {our|the|my} {quote|price|estimate|bid|number|pricing} {to|as|against|with}",
             "{look at|check out|consider|vet|speak with|meet with} ~1 {several|multiple|other|a few|few|some|"
             "many|different|couple|a couple|#|two|three} ~1 {contractor|company|roofer|option|installer|guy|"

@@ -49,12 +49,17 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{in|on} {our|my|the}? {crm|database|system|records|customer list|client list|books} $ @FROMYOU",
             "our {customer|client} $",
             "already have {him|her|them} {$|in|on|from} @FROMYOU",
+            "be a regular",
+            "{be|have be} {their|his|her} {roofer|plumber|contractor|electrician|company|guy|painter|installer|"
+            "builder|handyman|landscaper|hvac company|service company} {for|since}",
+            "{he|she|they|homeowner|ho|cx} be {a|our} ~1 {customer|client} !service",
+            "repeat business",
             "{have|has} {an|a} {existing|prior|previous|old} {record|file|account|profile|history|relationship}",
             "{previously|already|once|before} {purchase|buy|order|use|hire} ~2 {from us|us}",
             "{prior|previous|past|earlier} {contact|relationship|history|dealings|business|work|job|project|"
             "appointment|estimate|visit} with",
             "{in|on} {our|my} <RECORDS> {already|before|previously|from before|from a|from an|from last|"
-            "since} @FROMYOU",
+            "since|as a} @FROMYOU",
             "{have} {him|her|them|this|the|that|his|their|this homeowner|this customer|this person|it} ~2 "
             "{in|on} {our|my} <RECORDS> @FROMYOU",
             "{our|my} <RECORDS> ~1 {show|have|already|list} ~3 {him|her|them|this homeowner|this customer|"
@@ -125,7 +130,8 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "return ~3 <CONTACT>|text back|text ~2 back|write back|get back|show up !in !on|hear back|"
             "hear from|get ~2 back to}",
             "=stop {answer|respond|reply|return|pick up|call back|get back|text back}",
-            "={stop|not|never|refuse to} {take|accept} ~2 <CONTACT>",
+            "={homeowner|customer|client|he|she|they|owner|ho|cx} ~3 {stop|not|never|refuse to} {take|accept} ~2 "
+            "<CONTACT>",
             "={not|never} {get|receive|have} ~2 {response|reply|answer|call back|return call|word}",
             "{nobody|no one|none} {ever|be|will|ever be|have|have ever}? {answer|pick up|respond|reply|call ~2 back|"
             "get back|return|be home|"
@@ -157,6 +163,9 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "=never again",
             "hear nothing",
             "{unanswered|unreturned}",
+            "{be|go} mia",
+            "{drop|fall} off the {map|face of the earth|radar|grid}",
+            "<NOT> hear ~1 {peep|word|anything|thing}",
             "{voicemail|vm} $ @INCORRECT",
             "unreachable {homeowner|customer|client|owner|person|ho|cx}",
             "phone tag",
@@ -181,7 +190,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "inaccurate|not legit|no house|no home|not a residence|a mall|a hospital|a restaurant|"
             "a highway|the ocean|a bank|a post office|an empty|not match any|not match a real|no real|"
             "shopping mall|shopping center|mall|plaza|strip mall|hotel|motel|storage unit|empty building|"
-            "warehouse|vacant building|business address|storage facility|not match anything|not be locate|"
+            "warehouse|vacant building|business address|storage facility|not match anything|not be locate|not pull up|"
             "not be find|not be verify|not correspond}",
             "{wrong|fake|incorrect|invalid|bad} ~3 {street|street name|house number|street number}",
             "{wrong|bad|fake|invalid|incorrect|bogus|false|made up|fictitious|nonexistent|non existent|phony|"
@@ -206,7 +215,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     Reason.CATEGORY_APPROPRIATE: (
-        ("AREA", "TESTING"),
+        ("AREA", "TESTING", "SOLICIT"),
         (
             "<NOT> <ADV>? {do|offer|provide|perform|handle|service|install|carry|sell|"
             "work on|repair|fix|take|touch|deal with|specialize in|mess with|get into|bid on|quote} "
@@ -219,6 +228,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "={job|jobs|work|project|projects} {that|this|so} {small|big|tiny|minor|large}",
             "<NOT> <ADV>? {do|offer|provide|perform|handle|service|install|carry|touch|work on|take} "
             "{that|this|those|these} {$|any more|at all|here|either}",
+            "<NOT> <ADV>? {mess with|deal with|get into|go near|fool with} {that|this|those|these|it|them}",
             "={we be|i be|company be|we be just} not {a|an} ~2 {company|contractor|<TRADE_PERSON>}",
             "{only|strictly|just|exclusively} {residential|commercial|new construction|replacement|repair|"
             "residential homes}",
@@ -248,7 +258,9 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "type|kind|system|manufacturer|style}",
             "not what {we|i} do",
             "not {a|an|the|something|anything}? ~3 {we|i} {do|offer|provide|handle|perform|take|service|"
-            "install|carry|specialize in|work on}",
+            "install|carry|specialize in|work on|get into|mess with|deal with|touch|get involved in}",
+            "=not {set up|equipped|licensed|insured|certified|qualified} {for|to}",
+            "{job|project|request} {be}? for {a|an} ~1 <TRADE_PERSON>",
             "wrong {category|trade|type of job|type of work|type of service|kind of job|kind of work|"
             "service category|service type|job type|task|category of work}",
             "{job|project|work|it|ticket} {be}? too {small|big|large|minor|tiny}",

@@ -57,6 +57,10 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{fixed income|laid off|out of work|hardship|unemployed|on disability}",
             "lose {his|her|their} job",
             "{save|saving} up",
+            "tap out",
+            "{can not|could not|unable to|not able to} {get|come up with|find|raise|scrape} ~2 {money|funds|cash|"
+            "deposit|down payment}",
+            "{price|cost|quote|estimate|pricing} ~2 {scare|turn off|put off|spook}",
             "{take out|need|get|apply for|borrow} ~1 {loan|second mortgage|heloc}",
             "^we ^i {think|expect|hope|want|look|ask} ~4 {cheaper|less expensive|lower price|discount|half}",
             "insurance ~2 {not|deny|refuse} ~1 {pay|cover|approve}",
@@ -73,6 +77,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (),
         (
             "=not ~1 {ready|prepared}",
+            "={homeowner|customer|he|she|they|ho|cx|owner|client} ~3 wait {until|till} ~8 $",
             "={timeline|timeframe|time frame|start date|schedule} {be}? ~1 {undetermined|unknown|uncertain|tbd|"
             "unclear|open|flexible|not set|undecided|far out}",
             "={explore|gather|get|collect} ideas",
@@ -110,7 +115,8 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "=not for ~3 {month|year|week|while}",
             "={once|when} {they|he|she|the homeowner|homeowner|the house|their house|the weather|it} ~2 {sell|"
             "close|move|retire|warm|approve|settle|save|be ready}",
-            "={check|call|follow|circle|reach|touch} ~2 {back|up|out} ~2 {later|in|next|after|around|once|when}",
+            "={check|call|follow|circle|reach|touch} ~2 {back|up|out} ~2 {later|in|next|after|around|once|when} "
+            "@WE_CALL",
             "=still under construction",
             "={want|plan|prefer|rather|like|go|going} to {do|start|get|schedule|begin} ~3 later",
             "=plan {for|on} ~2 <TIME>",
