@@ -175,7 +175,8 @@ CONTEXTS: dict[str, str] = {
         "{try|want|attempt|look|offer|hope} to sell|sell {us|me|you|our company}|"
         "sell ~2 {leads|seo|software|advertising|ads|insurance|services|marketing|warranty|warranties|"
         "financing|solar panels|websites|a service|their service|their product|lead}|"
-        "sales {pitch|call|rep|person|guy|team|email}|pitch|solicit {us|me|you|our|their|his|her|services|business}|"
+        "sales {pitch|call|rep|person|guy|team|email}|pitch {us|me|you|their|his|her|a|an|our|services|product|"
+        "software}|solicit {us|me|you|our|their|his|her|services|business}|"
         "solicitation|solicitor|salesman|salesperson|"
         "saleswoman|telemarketer|telemarketing|robocall|robo call|spam|spammer|seo|"
         "{marketing|advertising|ad|web design|seo} {company|agency|firm|guy|rep|outfit}|advertising|"
@@ -195,7 +196,7 @@ CONTEXTS: dict[str, str] = {
     ),
     "AREA": _words(
         "area|zip|zips|zip code|zipcode|county|counties|radius|territory|coverage|region|mile|miles|mi|"
-        "far|distance|town|towns|city|cities|state|states|borough|location|neighborhood|route|"
+        "far|distance|town|towns|city|cities|borough|location|neighborhood|route|"
         "travel|drive out|out there|that way"
     ),
     "DEADLINE": _words(
@@ -216,7 +217,7 @@ CONTEXTS: dict[str, str] = {
         "{never|not|no one|nobody} ~2 {ask|request|submit|fill|sign up|inquire|put in|hear of|fill out}|"
         "wrong {person|number|contact|name}|not the homeowner|by that name|not the owner|different person|"
         "{no one|nobody} {by|named|with}|"
-        "someone else|belong to"
+        "belong to|by {someone|somebody} else|{someone|somebody} else ~2 {submit|use|enter|fill|request}"
     ),
     "WANTS": "{want|need|ask for|request|look for|interested in|inquire about|ask about}",
     "CONTRAST": _words(

@@ -224,7 +224,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "<NOT> <ADV>? {do|offer|provide|perform|handle|service|install|carry|sell|"
             "work on|repair|fix|take|touch|deal with|specialize in|mess with|bid on|build|construct|clean|paint|"
             "pour|lay|remodel|renovate|put in|put up|replace|inspect|remove|haul|pave|seal} {the|any|a|an|that|"
-            "this|those|these|such}? ~1 <TRADE> !{in|outside|around|near|past|beyond}",
+            "this|those|these|such}? ~2 <TRADE> !{in|outside|around|near|past|beyond}",
             "={job|jobs|work|project|projects} {that|this|so} {small|big|tiny|minor|large}",
             "<NOT> <ADV>? {do|offer|provide|perform|handle|service|install|carry|touch|work on|take} "
             "{that|this|those|these} {$|any more|at all|here|either}",
