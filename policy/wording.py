@@ -66,12 +66,18 @@ _TOKEN = re.compile(
     r"(?:h/o|w/o|w/|b/c|v/m)(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)*'?|[.;!?]+|[,:()\[\]]|\s[-\u2013\u2014]+\s|--|&",
     re.IGNORECASE,
 )
-_NEGATORS = frozenset({"not", "never", "no", "nor", "nobody", "neither", "none"})
-_DENIALS = frozenset({"that", "because", "about"})
+
+
+def _lemma_set(words: str) -> frozenset[str]:
+    return frozenset(lemma for word in words.split() for lemma in norm_word(word))
+
+
+_NEGATORS = _lemma_set("not never no nor nobody neither none")
+_DENIALS = _lemma_set("that because about")
 _HARD_STOPS = frozenset({"|", ",", "but"})
-_SAYS = frozenset(norm_word("said") + norm_word("told"))
-_CLAUSE_STOPS = frozenset(
-    {"|", ",", "and", "but", "so", "because", "then", "or", "since", "though", "although", "however", "while"}
+_SAYS = _lemma_set("said told")
+_CLAUSE_STOPS = frozenset({"|", ","}) | _lemma_set(
+    "and but so because then or since though although however while"
 )
 
 

@@ -91,7 +91,8 @@ LEMMAS = _table(
     flooring=flooring; plumbing=plumbing; building=building; buildings=building; ceiling=ceiling;
     need=need; needs=need; needed=need; needing=need; feed=feed; speed=speed; seed=seed;
     interested=interested; interest=interest; fell=fell;
-    business=business; businesses=business; address=address; addresses=address
+    business=business; businesses=business; address=address; addresses=address;
+    note notes noted=note; recording recordings=recording; here=here; jane=jane; none=none
     """
 )
 

@@ -226,6 +226,15 @@ def test_a_negation_before_the_concept_cancels_it(text):
     assert non_creditable_hints(text) == []
 
 
+def test_denials_and_words_that_only_look_like_negations():
+    assert non_creditable_hints("It's not because they can't afford it, the number is fake") == []
+    assert non_creditable_hints("it's not that they aren't ready, the number is a fax line") == []
+    assert non_creditable_hints("Note: they hired someone else") == [
+        (R.DID_NOT_WIN_JOB, "hired someone else")
+    ]
+    assert non_creditable_hints("As noted, the number is disconnected per the recording") == []
+
+
 PLAIN_DESCRIPTIONS = [
     # invalid number
     "the number is not in service",
