@@ -92,7 +92,8 @@ LEMMAS = _table(
     need=need; needs=need; needed=need; needing=need; feed=feed; speed=speed; seed=seed;
     interested=interested; interest=interest; fell=fell;
     business=business; businesses=business; address=address; addresses=address;
-    note notes noted=note; recording recordings=recording; here=here; jane=jane; none=none
+    note notes noted=note; recording recordings=recording; here=here; jane=jane; none=none;
+    wedding weddings=wedding; time times=time; sale=sale; sales=sales
     """
 )
 
