@@ -48,15 +48,15 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "it {go|be give|be award|be hand|get award|get give} to <OTHER_SUBJ>",
             "{give|award|hand} {the|this|that|their}? {job|work|contract|project|bid|it} to !{us|me|our} "
             "<TAKER>?",
-            "<OTHER_SUBJ> ~1 {get|win|land|take|snag|grab|be award|close|secure|book|sign} {the|this|that}? {job|contract|work|"
-            "project|bid|deal|it}",
+            "<OTHER_SUBJ> ~1 {get|win|land|take|snag|grab|be award|close|secure|book|sign} {the|this|that}? "
+            "{job|contract|work|project|bid|deal|it}",
             "<OTHER_SUBJ> ~1 {beat|underbid|undercut|outbid|lowball|underprice|beat out} {us|me|our}",
             "{be|get} {outbid|underbid|undercut|lowballed|beat|beaten|beat out}",
             "lose {the|this|that} {job|bid|contract|project|work|deal|sale|one|customer}",
             "lose {it|out|this|that}? to",
             "lose out",
             "give ~3 to <MARKED_PARTY> @INCORRECT",
-            "{come in|finish|end up|place} {second|third|2nd|3rd|last}",
+            "{come in|finish|end up|place} {second|third|2nd|3rd} !{time|times|lead|week}",
             "lose {it|this one|that one} $",
             "{beat|beaten|outbid|undercut|underbid} {on price|on cost|by}",
             "=<NOT> {win|get|land|close|book|secure} {the|this|that|a}? {job|bid|contract|project|work|sale|deal}",
@@ -67,7 +67,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{<RELATIVE>|<OTHER_SUBJ>} ~3 {do|handle|take care of|install|fix|replace|repair|complete|finish}"
             " {it|the job|the work|the project|the roof|the install|this job|this one}",
             "{already|be|have|get} ~3 {do|complete|finish|replace|install|fix|repair|take care of} by "
-            "!{us|me|our}",
+            "!{us|me|our|mistake|accident|hand|phone|email}",
             "<JOB> {be|get|have be}? ~1 {sell|do|complete|take|win|award|give|handle|install|land} {by|to} "
             "{<OTHER_PARTY>|<OTHER_SUBJ>}",
             "already {have|get} {it|the work|the job|the roof|everything|that} {do|fix|replace|install|"
@@ -113,12 +113,13 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{project|job|deal|work|everything|install|remodel|renovation} be ~1 off $",
             "not interested @INCORRECT",
             "{lose|lost} interest",
-            "={do|be|will} not {want|need} ~5 {any more|after all|no more|at all|now}",
+            "={do|be|will} not {want|need} ~5 {any more|after all|no more|at all|now} @WE_DONT",
             "{now|decide|realize|turn out} ~3 not {need|want}",
-            "not want to {proceed|move forward|go forward|go ahead|continue|do it|do the|move ahead|pursue}",
+            "not want to {proceed|move forward|go forward|go ahead|continue|do it|do the|move ahead|pursue} @WE_DONT",
             "decide {not to|against|not|to not}",
             "decide to ~2 {keep|sell|move|repair|patch|fix|do it|leave|stay|hold on|skip}",
-            "{back|pull|drop|bow|opt|bail|chicken} out",
+            "{back|pull|bow|opt|bail|chicken} out",
+            "{homeowner|customer|he|she|they|ho|cx|client} ~2 drop out",
             "bail {on|$}",
             "pull the plug",
             "{project|job|deal|remodel|renovation|plan|plans} {be}? ~1 dead",
@@ -126,7 +127,8 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{happy|fine|ok|okay|good|satisfied|content} with {what|the|their|his|her} ~2 {have|current|existing|old}",
             "stay put",
             "walk away",
-            "{cold feet|second thoughts|reconsider|rethink|on second thought|think better of}",
+            "{cold feet|second thoughts|on second thought|think better of}",
+            "^please ^you {reconsider|rethink}",
             "{cancel|call off|scrap|drop|abandon|shelve|nix|kill|axe|ditch|pull the plug on} "
             "{the|this|that|their|his|her|our|my|a|an}? ~1 <PROJECT> @OURS",
             "call {it|the whole thing|everything|the project|the job|the work} off",
@@ -146,12 +148,13 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{do|fix|handle|repair|install|patch|take care of|tackle} ~3 {themselves|himself|herself|yourself|on their own|"
             "on his own|on her own|by themselves|by himself|by herself}",
             "do it yourself",
-            "{withdraw|retract|rescind|revoke|pull} {the|their|his|her|this}? ~1 {request|project|job|order|"
-            "application|inquiry|interest}",
+            "{homeowner|customer|he|she|they|ho|cx|client} ~3 {withdraw|retract|rescind|revoke} {the|their|his|her|"
+            "this}? ~1 {request|project|job|order|application|inquiry|interest}",
             "{decide|think|feel|say|realize|figure} ~3 not worth {it|the money|the cost|do|fix|replace|"
             "the investment}",
             "{reverse|rescind|revoke|retract} ~2 {decision|request|mind}",
-            "={not|no longer} {necessary|needed|a priority|required|something they need|something they want}",
+            "={not|no longer} {necessary|needed|a priority|required|something they need|something they want} "
+            "@WE_DONT",
             "rather {keep|save|spend|leave|stick|stay|do it|fix it|repair}",
             "{forgo|forego|pass on} {the|this|that|their|it}? ~1 <PROJECT>",
             "=decide ~4 not {do|proceed|go|move|continue|bother}",
@@ -165,7 +168,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "the work|the job|anything|this|that} !{until|till|before|yet|now|right now|this}",
             "instead of {replace|fix|do|a new|redo|getting}",
             "={do|be|will} not {want|need} {it|the work|the job|the project|the service|a new|any work|"
-            "anything|that} @INCORRECT",
+            "anything|that} @INCORRECT @WE_DONT",
         ),
     ),
     Reason.HOMEOWNER_SHOPPING: (
@@ -183,7 +186,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{several|multiple|other|a few|few|three|some|many|different|two|four|five|#|all the|"
             "a bunch of} ~1 {contractor|company|roofer|guy|pro|installer|bids|quotes|estimates|prices|option}",
             "{compare} ~2 {price|prices|pricing|quotes|quote|estimates|estimate|bids|bid|contractor|company|"
-            "option|number|offer|us|our}",
+            "option|offer|us|our}",
             "{to compare|for comparison|for comparing|for a comparison|comparison purposes}",
             "{just|only|simply|merely|mostly|basically} {want|look for|after|need|ask for|curious|wonder|get|"
             "gather|collect|do|see|check|request} ~3 {price|pricing|prices|quote|quotes|estimate|estimates|"
@@ -193,7 +196,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "^we {be|just|only|still}? compare $",
             "{to|can|could|and|so} compare $",
             "{tire kicker|kick the tires|kick tires|tirekicker}",
-            "{look|shop} around",
+            "{look|shop} around !{the|their|his|her|this|that}",
             "{explore|weigh|consider|look at|review|evaluate} ~2 {option|options}",
             "see what {be|s} out there",
             "{want|curious|wonder|like} to? {know|see|find out|check} {how much|what ~3 cost|the price|pricing|"
@@ -212,7 +215,7 @@ _DEAL_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "still {decide|compare|weigh|look}",
             "{negotiate|leverage|bargain|haggle}",
             "{price|bargain|deal} {hunt|hunter}",
-            "use {our|the|my} {quote|price|estimate|bid|number|pricing} {to|as|against|with}",
+            "use {our|my} {quote|price|estimate|bid|pricing} {to|as|against|with}",
             "{look at|check out|consider|vet|speak with|meet with} ~1 {several|multiple|other|a few|few|some|"
             "many|different|couple|a couple|#|two|three} ~1 {contractor|company|roofer|option|installer|guy|"
             "bids|quotes|estimates}",
