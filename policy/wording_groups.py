@@ -213,6 +213,7 @@ CONTEXTS: dict[str, str] = {
     # the contractor's side doing the cancelling, the calling, the hanging up
     "OURS": "{we|i|our office|our team|our estimator|our company} ~3 {cancel|call off|scrap|drop|close|nix}",
     "WE_DONT": "{we|i|our company|our team} {do|will|would|be}? not {want|need}",
+    "WE_NEG": "{we|i|our company|our team} {do|will|would|be|can|could|have}? {not|never}",
     "WE_CALL": "{we|i|our office|our team} ~3 {call|check|follow|reach|schedule|text|try}",
     "INCORRECT": _words(
         "{never|not|no one|nobody} ~2 {ask|request|submit|fill|sign up|inquire|put in|hear of|fill out}|"

@@ -43,7 +43,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "={not|never|fail to} {get}? ~1 {approve|qualify|prequalify|pre qualify}",
             "{not|never} {get|qualify for|obtain|secure} ~1 {loan|credit|approval}",
             "{bad|poor|low|terrible|horrible|shot} credit",
-            "credit {score|check|rating|history|report|issue|problem}",
+            "credit {score|check|rating|history}",
             "credit {check|score|application}? ~1 not {pass|go through|approve|work out|clear}",
             "credit {score|rating|history|report}? {be} ~1 {not good|bad|poor|low|too low|an issue|not great|"
             "terrible|shot|not good enough|a problem}",
@@ -76,7 +76,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Reason.NOT_READY: (
         (),
         (
-            "=not ~1 {ready|prepared}",
+            "=not ~1 {ready|prepared} @WE_NEG",
             "={homeowner|customer|he|she|they|ho|cx|owner|client} ~3 wait {until|till} ~8 $",
             "={timeline|timeframe|time frame|start date|schedule} {be}? ~1 {undetermined|unknown|uncertain|tbd|"
             "unclear|open|flexible|not set|undecided|far out}",
@@ -91,14 +91,16 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "=^twice ^time ^once ^again ^lead ^leads in {about|another|the next|the coming}? <COUNT>? ~1 "
             "{month|year}",
             "=in {the}? {spring|summer|fall|autumn|winter|new year|coming months|next few months}",
-            "={do|start|project|plan|maybe|possibly|sometime|someday|look} ~3 in the {near}? future",
+            "={do it|do the work|do the project|start|project|plan|maybe|possibly|sometime|someday|look} ~3 in the "
+            "{near}? future",
             "={in|by|around|until|till|after} {early|late|mid}? <MONTH>",
-            "={month|year|a while|way|ways|week} {away|out|off|from now|down the road}",
+            "={month|year|a while|a ways|week} {away|out|off|from now|down the road} !{of}",
             "={month|year|week} ~2 {from now|away}",
             "={down the road|down the line|someday|some day|eventually|later this year|later in the year|"
-            "later on|maybe later|at some point|sometime|some time next|one of these days|not for a while|"
-            "not for another|future project|future plans|future job|long term|longterm}",
-            "=not {right now|anytime soon|any time soon|this year|for a while|for another|for now|until|yet}",
+            "later on|maybe later|sometime|some time next|one of these days|not for a while|not for another|"
+            "future project|future plans|future job}",
+            "={long term|longterm} {project|plan|plans|goal|job}",
+            "=not {right now|anytime soon|any time soon|this year|for a while|for another|for now|until|yet} @WE_NEG",
             "={just|only|still|early|in the} ~1 plan",
             "=plan {stage|phase|process|ahead}",
             "={just|still|only} {think|consider|dream|toy} ~2 {about|with}",
@@ -122,7 +124,7 @@ MONEY_TIME_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "=plan {for|on} ~2 <TIME>",
             "={need|want|have|has|got|plan} to {sell|close|move|finish|save|wait|get paid|refinance} ~4 first",
             "={plan|want|hope|looking|going|intend|schedule|wait|until|till|after} ~5 %20\\d\\d",
-            "={need|want|ask for|ask} {more|some|a little|a bit more} time",
+            "=^we ^i {need|want|ask for|ask} {more|some|a little|a bit more} time",
             "=not {start|begin|do|ready|happen} ~2 {anytime soon|any time soon|soon|this year|for a while|until|"
             "right away|yet|now|immediately|for another|for a|for months|for years|for some time|for at least}",
             "=when {they|he|she|homeowner|the homeowner|customer|we} {be|are|get|feel} ready",
