@@ -21,12 +21,14 @@ A rule may be cancelled in two ways:
   solicitation or a test submission ("a lead company trying to sell us leads"),
   a service area ("we don't service that county"), the provider's own earlier
   delivery ("already in our account from your delivery on 6/4"), or a line that is
-  dead ("nobody answered because the line is dead": a plain description of a
-  disconnected number, deliberately not read as an unresponsive homeowner; "no
-  answer, the number must be fake" still is). A dead or invalid number and a wrong
-  person are looked for in the whole text ("The number is disconnected. We can't
-  reach the homeowner any other way."; "he says he is not interested, he never asked
-  for anything").
+  dead. A dead or invalid number and a wrong person are looked for in the whole text:
+  where the details say the number is disconnected or not in service, "nobody
+  answered", "no answer" and "can't reach him" describe that dead line and are
+  deliberately not read as an unresponsive homeowner ("we called and nobody answered
+  because the line is dead"; "The number is disconnected. We can't reach the
+  homeowner any other way."), while a guess is ("no answer, the number must be
+  fake"); a wrong person explains "he says he is not interested, he never asked for
+  anything".
 
 The rule language is described in ``wording_match``.
 """

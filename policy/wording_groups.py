@@ -48,6 +48,7 @@ GROUPS: dict[str, str] = {
         "whoever|whomever|whichever ~1 <FIRM>|the {cheapest|lowest} ~1 <FIRM>?|the lowest bidder|"
         "{their|his|her} ~2 <FIRM>"
     ),
+    "KNOWN": "{this|the|that} {homeowner|customer|client|family|person|guy|lady|couple|man|woman}|them|him|her",
     "TAKER": "<OTHER_PARTY>|<RELATIVE>|{their|his|her|a} ~1 <RELATIVE>",
     # a party that is plainly not the contractor, for verbs that also take ordinary objects
     # ("booked the estimate", "staying with a friend")
@@ -82,9 +83,11 @@ GROUPS: dict[str, str] = {
         "homestars|craigslist|facebook|instagram|nextdoor|porch com|bark com|modernize com|"
         "google {ads|ad|lsa|local services|local service|guaranteed|my business|business profile|listing}"
     ),
-    "BRAND_CTX": "google|porch|bark|modernize|bing|tiktok|youtube|social media|our website|our site|"
-    "our web site|our web form|our online form|our ad|our ads|our page|our listing|our profile|"
-    "our own website|our own site|our yelp|our facebook|our google",
+    "BRAND_CTX": "google|bing|tiktok|youtube|social media|our website|our site|our web site|our web form|"
+    "our online form|our ad|our ads|our page|our listing|our profile|our own website|our own site|our yelp|"
+    "our facebook|our google",
+    # lead sellers whose name is also a common word: only with "from", "through", ... or "sent"
+    "BRAND_WORD": "porch|bark|modernize",
     "LEAD_SOURCE": _words(
         "{lead|leads} {company|service|provider|source|gen|generation|generation company|seller|vendor|"
         "site|supplier|broker|network|platform|aggregator|marketplace|program|list|app|website|buyer}|"

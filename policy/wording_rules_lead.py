@@ -20,8 +20,8 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "<BRAND>",
             "{from|through|via|off|on|in|with|by|at} {a|an|the|our|their|his|her}? <BRAND_CTX> !voice",
-            "<BRAND_CTX> {ads|ad|lsa|local services|guaranteed|listing|lead|leads|search|business profile|"
-            "my business|page|send|referral}",
+            "{from|through|via|off|by} <BRAND_WORD>",
+            "{<BRAND_CTX>|<BRAND_WORD>} {ads|ad|lsa|local services|guaranteed|lead|leads|send|referral}",
             "{another|other|different|separate|third party|3rd party|competing|second|our other|"
             "some other} ~1 <SOURCE_SITE>",
             "{get|receive|buy|purchase|pay for|have|come|send|deliver|find|submit|post|sign up|fill out|fill|"
@@ -34,7 +34,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{fill out|submit|sign up|post|request|apply|put in} ~4 {on|through|at|with|to} {multiple|several|"
             "many|other|different|a few|various|a bunch of|lots of|all the|a lot of} ~1 {<SOURCE>|place|sites}",
             "{see|from|through|off|via|on|in|at|because of|call} our <OUR_AD>",
-            "{see|saw} {a|an} {ad|advertisement|billboard|yard sign|truck|mailer|flyer|post|commercial}",
+            "{see|saw} {a|an|our} {ad|advertisement|billboard|yard sign|mailer|flyer}",
             "{another|a different|other|some other} ~1 {<FIRM>|<SOURCE>} ~1 {send|deliver|give|sell|refer} "
             "{us|me|it|this|the same}",
             "{your|one of your} competitor",
@@ -49,7 +49,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{in|on} {our|my|the}? {crm|database|system|records|customer list|client list|books} $ @FROMYOU",
             "our {customer|client} $",
             "already have {him|her|them} {$|in|on|from} @FROMYOU",
-            "be a regular",
+            "be a regular $",
             "{be|have be} {their|his|her} {roofer|plumber|contractor|electrician|company|guy|painter|installer|"
             "builder|handyman|landscaper|hvac company|service company} {for|since}",
             "{he|she|they|homeowner|ho|cx} be {a|our} ~1 {customer|client} !service",
@@ -90,9 +90,9 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{work|do work} {for|with} {them|him|her|this homeowner|this customer|this family|the homeowner|"
             "this client|this person|the customer} ~3 {before|previously|already|in the past|ago|last|once|"
             "year}",
-            "{use|hire|call|have|book} us ~3 {before|previously|in the past|last|ago|already|for years}",
+            "{use|hire|call|have|book} us ~3 {before|previously|in the past|last|ago|already|for years} @INCORRECT",
             "{contact|call|email|text|reach out to|reach|come to|message} ~2 us ~3 {directly|on their own|"
-            "on his own|on her own|before|already|previously|last|themselves|himself|herself}",
+            "on his own|on her own|before|already|previously|last|themselves|himself|herself} @INCORRECT",
             "{call|contact|email|reach} {our|the} {office|shop|company|store|business} ~2 {directly|before|"
             "already|last|themselves}",
             "already {talk|work|in contact|in touch|speak|deal|communicate|schedule|book|meet} ~1 {to|with} "
@@ -103,13 +103,13 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "already {schedule|book|set up|set} ~3 with {this|the|them|him|her|that}",
             "already {quote|estimate|bid|price|service|inspect} ~3 {before|previously|last|ago|in the past} "
             "@FROMYOU",
-            "already {know|meet} {with}? {this|the|them|him|her|that}",
-            "{we|i} ~1 already {work|deal|do business|do work} {with|for}",
+            "already {know|meet} {with}? <KNOWN>",
+            "{we|i} ~1 already {work|deal|do business|do work} {with|for} !{you|your|conxpros}",
             "{be|have be} with us {for|since}",
             "already {use|call|hire} us",
             "{have|has} {a|an} {relationship|history|existing relationship|business relationship|long history} with",
             "{be|have be} {a|our} ~1 {client|customer} {since|for}",
-            "{know|known} {this|the|them|him|her|that} ~2 {for years|a long time|forever|for a while}",
+            "{know|known} <KNOWN> ~2 {for years|a long time|forever|for a while}",
             "{service|maintenance} {contract|agreement|plan} with {them|him|her|this|us}",
             "{on|in} our {maintenance|service|membership|annual} {plan|program|agreement|list|contract}",
             "already have {this|the|that|her|his|their|him|them} ~1 {customer|homeowner|client|person|info|"
@@ -119,13 +119,13 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Reason.UNRESPONSIVE: (
         (),
         (
-            "no {answer|response|reply|call back|return call|word|show|pick up} @DEADLINE",
+            "no {answer|response|reply|call back|return call|word|show|pick up} @DEADLINE @DEADNUMBER",
             "no luck {~2 reach|~2 get|~2 contact|$|so far} @DEADNUMBER",
             "no way to {reach|contact|get ahold of|get a hold of|get in touch with} @DEADNUMBER",
             "={not|never} show {for|to|at} {the|our}? {appointment|estimate|meeting|visit|consult|consultation|"
             "inspection}",
-            "no contact !{info|information|details|number|name|phone|email|person}",
-            "=<NOT> {answer|pick up|pick ~2 up} @DEADLINE",
+            "no contact !{info|information|details|number|name|phone|email|person} @DEADNUMBER",
+            "=<NOT> {answer|pick up|pick ~2 up} @DEADLINE @DEADNUMBER",
             "={not|never|stop|quit|refuse to|fail to|barely|rarely} {respond|reply|call back|call ~2 back|"
             "return ~3 <CONTACT>|text back|text ~2 back|write back|get back|show up !in !on|hear back|"
             "hear from|get ~2 back to}",
@@ -135,7 +135,7 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "={not|never} {get|receive|have} ~2 {response|reply|answer|call back|return call|word}",
             "{nobody|no one|none} {ever|be|will|ever be|have|have ever}? {answer|pick up|respond|reply|call ~2 back|"
             "get back|return|be home|"
-            "show up|come to the door} @DEADLINE",
+            "show up|come to the door} @DEADLINE @DEADNUMBER",
             "{unresponsive|non responsive|nonresponsive|not responsive}",
             "leave ~3 {voicemail|message|voice message|word|note} @INCORRECT",
             "{go|send|straight|direct|right|roll|forward} ~2 to {a|the}? {voicemail|voice message|vm}",

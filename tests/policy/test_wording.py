@@ -247,6 +247,8 @@ PLAIN_DESCRIPTIONS = [
     # a dead line explains the silence: a plain description of a disconnected number
     "we called and nobody answered because the line is dead",
     "phone is disconnected, can't reach anyone",
+    "Called 5 times, no answer. The number is disconnected.",
+    "we get no response, just a recording saying the number is not in service",
     # incorrect contact
     "the person who answered is not the homeowner and never asked for a quote",
     "Wrong person, a different name",
@@ -282,7 +284,11 @@ def test_plain_descriptions_of_creditable_claims_are_not_flagged(text):
 
 
 def test_hard_cases_are_read_as_the_right_reason_or_not_at_all():
+    # a guess about the number is not a dead line: the silence still reads as unresponsive
     assert non_creditable_hints("No answer, the number must be fake") == [(R.UNRESPONSIVE, "No answer")]
+    assert non_creditable_hints("the number is valid but nobody answers") == [
+        (R.UNRESPONSIVE, "nobody answers")
+    ]
     assert R.NOT_READY not in [r for r, _ in non_creditable_hints("number is not in service, not ready")][1:]
     assert non_creditable_hints("we only do residential, this is in Queens") == [
         (R.CATEGORY_APPROPRIATE, "only do residential")
