@@ -164,8 +164,10 @@ GROUPS: dict[str, str] = {
         "plumbing company|electrical company|roofing company|paving company|mold company|"
         "foundation company|septic company|appliance repair|glass company|garage door company"
     ),
-    "ADDR": "address|street address|property address|house address|home address|mailing address|"
-    "physical address|addy|location|house number|street number|address number|street name",
+    # a physical address; not an email, web or IP address
+    "ADDR": "^email ^mail ^web ^ip ^ipaddress address|street address|property address|house address|"
+    "home address|mailing address|physical address|addy|location|house number|street number|"
+    "address number|street name",
 }
 
 # Contexts are looked for in the sentence of the match, these ones in the whole text: a

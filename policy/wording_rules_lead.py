@@ -158,10 +158,10 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "={not|never|no one|nobody} ~1 {home|there|at home} ~3 {for|when|at|during} {the|our}? "
             "{appointment|visit|estimate|meeting|consultation|inspection}",
             "{no show|stand us up|stood us up}",
-            "{miss|skip} ~2 {appointment|meeting|estimate}",
+            "^we ^i {miss|skip} ~2 {appointment|meeting|estimate}",
             "{pick up|answer|respond|talk|speak} ~2 once {and|then|but} @INCORRECT",
             "=never again",
-            "hear nothing",
+            "hear nothing !but @DEADNUMBER",
             "{unanswered|unreturned}",
             "{be|go} mia",
             "{drop|fall} off the {map|face of the earth|radar|grid}",
@@ -172,7 +172,8 @@ LEAD_RULES: dict[Reason, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "keep get {voicemail|vm|the voicemail|an answering machine|the machine}",
             "call ~2 back {and|but} never {do|call|follow|get back}",
             "{homeowner|customer|client|he|she|they|owner} {be|have be} {unreachable|impossible to reach|hard to reach}",
-            "{voicemail|voice mail|voice message|answering machine} {every time|each time|all the time|always|only}",
+            "{voicemail|voice mail|voice message|answering machine} {every time|each time|all the time|always|only} "
+            "@DEADNUMBER",
             "always {voicemail|go to voicemail}",
             "be {still}? wait {on|for} ~3 {call back|response|reply|answer|him|her|them|the homeowner|to hear}",
         ),
