@@ -8,11 +8,8 @@ how the rules generalise (``python -m bench.wording`` prints the figures per rea
 """
 
 import csv
-import time
 from collections import Counter
 from pathlib import Path
-
-import pytest
 
 from policy.reasons import CATALOG
 from policy.wording import HINTED_REASONS, non_creditable_hints
@@ -42,13 +39,13 @@ def test_corpus_is_well_formed():
     assert all(held[str(reason)] >= 10 for reason in HINTED_REASONS) and held["none"] >= 40
 
 
-@pytest.mark.parametrize(("label", "text"), TUNE, ids=range(len(TUNE)))
-def test_tune_row_is_read_exactly(label, text):
-    codes = [str(reason) for reason, _ in non_creditable_hints(text)]
-    if label == "none":
-        assert codes == [], text
-    else:
-        assert label in codes, text
+def test_every_tune_row_is_read_exactly():
+    wrong = []
+    for label, text in TUNE:
+        codes = [str(reason) for reason, _ in non_creditable_hints(text)]
+        if (label == "none" and codes) or (label != "none" and label not in codes):
+            wrong.append((label, codes, text))
+    assert wrong == []
 
 
 def _figures(rows):
@@ -64,16 +61,3 @@ def test_holdout_precision_and_recall():
     print(f"held-out wording rows: {len(HOLDOUT)}, recall {recall:.3f}, precision {precision:.3f}")
     assert recall >= HOLDOUT_MIN_RECALL
     assert precision >= HOLDOUT_MIN_PRECISION
-
-
-def test_a_call_takes_well_under_a_millisecond():
-    texts = [text for _, _, text in ROWS]
-    for text in texts:  # the first calls compile the matchers they need
-        non_creditable_hints(text)
-    samples = []
-    for text in texts:
-        start = time.perf_counter()
-        non_creditable_hints(text)
-        samples.append(time.perf_counter() - start)
-    samples.sort()
-    assert samples[len(samples) // 2] < 0.001
