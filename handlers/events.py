@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.usecases.conversation import contractor_replied
 from bot.usecases.homes import home_opened
+from handlers.payload import event_text
 
 
 def just_ack(ack):
@@ -23,7 +24,7 @@ def on_message(body, event, context):
         return
     contractor_replied(
         context["desk"], event_id=body.get("event_id"), channel=event.get("channel", ""),
-        thread_ts=event["thread_ts"], user=event.get("user", ""), text=event.get("text", ""),
+        thread_ts=event["thread_ts"], user=event.get("user", ""), text=event_text(event),
         ts=event.get("ts", ""),
     )
 

@@ -4,13 +4,12 @@ for Markdown tables."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.slack.render.blocks import context, divider, header, section
 from bot.slack.render.text import clip, escape
+from bot.usecases.csvout import to_csv
 from bot.usecases.reports import SLA_LIMIT_DAYS, SLA_TARGET_DAYS, Report
 from policy.reasons import CATALOG, parse_reason
 from storage.models import ALL_STATUSES, APPROVED, DENIED, EXCEPTION, PENDING, REVERSED
@@ -166,11 +165,7 @@ def report_csv(report: Report, tz: ZoneInfo) -> str:
                  ("client", c.client_id, "flag_threshold", _share(c.threshold)),
                  ("client", c.client_id, "flagged", "true" if c.flagged else "false")]
     rows.append(("flag_rule", "", "text", r.flag_rule))
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows)
-    return buf.getvalue()
+    return to_csv(CSV_COLUMNS, rows)  # cells that would be spreadsheet formulas get a leading '
 
 
 # -- Block Kit --------------------------------------------------------------------------
