@@ -86,7 +86,12 @@ _OBJECT_LISTS = {"actions", "authorizations", "response_urls", "blocks"}
 # What each kind of interactivity always carries (Bolt's matchers index into these).
 _REQUIRED = {"block_actions": ("actions",), "view_submission": ("view",), "view_closed": ("view",),
              "shortcut": ("callback_id",), "message_action": ("callback_id",), "block_suggestion": ("action_id",)}
+_PLAIN_EVENTS = {"message", "app_home_opened"}  # their user and channel are always plain ids
 MAX_MESSAGE = 40_000  # Slack's own limit on a message's text
+# Slack caps a plain-text input at 3,000 characters. Longer values up to this reach the use
+# cases, which answer with a field error; anything longer can only be forged, and would
+# cost seconds of policy checks before any limit further in: 400.
+MAX_INPUT = 12_000
 
 
 class Refused(Exception):
@@ -224,6 +229,11 @@ def _check_field(key: str, value) -> None:
                     isinstance(block, dict) and all(isinstance(e, dict) for e in block.values())
                     for block in values.values())):
                 raise _bad("state values are not objects")
+            for block in values.values():
+                for element in block.values():
+                    value = element.get("value")
+                    if isinstance(value, str) and len(value) > MAX_INPUT:
+                        raise _bad("input value too long")
     elif key in _OBJECT_LISTS:
         if not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
             raise _bad(f"{key} is not a list of objects")
@@ -284,8 +294,11 @@ def parse(body: bytes, media_type: str) -> Parsed:
             event = doc.get("event")
             if not (isinstance(event, dict) and isinstance(event.get("type"), str)):
                 raise _bad("event without a type")
-            if len(event.get("text") or "") > MAX_MESSAGE:
+            if isinstance(event.get("text"), str) and len(event["text"]) > MAX_MESSAGE:
                 raise _bad("message text too long")
+            if event["type"] in _PLAIN_EVENTS and any(
+                    event.get(name) is not None and not isinstance(event[name], str) for name in ("user", "channel")):
+                raise _bad("event user or channel is not an id")
         return Parsed(kind, doc, text, is_form=False)
     if media_type not in (FORM, ""):
         raise _bad("unsupported content type")
@@ -305,8 +318,8 @@ def parse(body: bytes, media_type: str) -> Parsed:
             raise _bad("payload is not a JSON object")
         clean_tree(doc)
         kind = doc.get("type")
-        if not isinstance(kind, str) or not kind:
-            raise _bad("payload without a type")
+        if kind not in INTERACTIVE_KINDS:
+            raise _bad("payload of an unknown type")
         user = doc.get("user")
         if not (isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"]):
             raise _bad("payload without a user")  # Slack always says who clicked
@@ -315,10 +328,12 @@ def parse(body: bytes, media_type: str) -> Parsed:
                 raise _bad(f"{kind} without {name}")
         if kind == "block_actions" and not isinstance(doc["actions"][0].get("action_id"), str):
             raise _bad("action without an action_id")
-        return Parsed(kind if kind in INTERACTIVE_KINDS else "other", doc, text, is_form=True)
+        if kind in ("view_submission", "view_closed") and not isinstance(doc["view"].get("type"), str):
+            raise _bad("view without a type")
+        return Parsed(kind, doc, text, is_form=True)
     fields = clean_tree(fields)
     if "command" in fields:
-        for name in ("command", "user_id", "channel_id"):
+        for name in ("command", "user_id", "channel_id", "trigger_id"):
             if not fields.get(name):
                 raise _bad(f"command without {name}")
         return Parsed("command", fields, text, is_form=True)
@@ -431,7 +446,11 @@ class SlackEdge:
         signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
         if not self.signatures.valid(body, timestamp, signature):
             raise Refused("401 Unauthorized", "bad_signature", "bad or missing signature")
-        parsed = parse(body, _media_type(environ))
+        try:
+            parsed = parse(body, _media_type(environ))
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+            # A shape the checks did not foresee is still the sender's mistake, not a 500.
+            raise _bad(f"unexpected shape ({exc.__class__.__name__})") from None
         if self.app_id and parsed.kind not in ("url_verification", "ssl_check"):
             if parsed.body.get("api_app_id") != self.app_id:
                 raise Refused("403 Forbidden", "wrong_app", "request for another Slack app")
