@@ -1,22 +1,25 @@
-"""Buttons. Each acks at once; decisions and refusals then run in ``bot`` after the ack
-(refusals are ephemeral messages sent through the outbox, with an audit row)."""
+"""Buttons. Each acks at once; the decision (or the check before its modal opens) runs
+after the ack. Refusals reach the person as ephemeral messages through the outbox, with
+an audit row."""
 
 from __future__ import annotations
 
 import logging
 
-from bot.slack.ids import Action
+from bot.slack.ids import STEP_OF_BUTTON, Action
 from bot.slack.render.modals import (
     credit_request_modal,
     deny_modal,
     exception_modal,
+    grant_modal,
     info_modal,
     reverse_modal,
+    uphold_modal,
 )
-from bot.usecases import audit
-from bot.usecases.conversation import may_ask
-from bot.usecases.decisions import check_permission, transition
+from bot.usecases.audit import Surface
+from bot.usecases.decisions import act, check
 from handlers.payload import action_actor, request_id_of
+from policy.lifecycle import Action as Step
 
 log = logging.getLogger("credit_bot.handlers")
 
@@ -37,27 +40,36 @@ def _open(client, body: dict, view: dict, what: str) -> None:
         log.exception("views.open failed for %s", what)
 
 
-def _decide_now(action: str):
-    def decide(body, context):
-        transition(context["desk"], _target(body), action, action_actor(body, audit.SURFACE_ACTION))
-    decide.__name__ = f"decide_{action}"  # Bolt tells lazy functions apart by name
-    return decide
+def _suggested_deny_reason(req) -> str | None:
+    hints = (req.evidence or {}).get("wording_hints") or []
+    return hints[0] if hints else None
 
 
-def _open_modal(action: str, render):
-    def open_modal(body, client, context):
-        actor = action_actor(body, audit.SURFACE_ACTION)
-        outcome = check_permission(context["desk"], _target(body), action, actor)
-        if outcome.ok:
-            _open(client, body, render(outcome.request), action)
-    open_modal.__name__ = f"open_{action}_modal"
-    return open_modal
+# The modal each step opens, from the request and the clicking actor.
+MODALS = {
+    Step.DENY: lambda req, actor: deny_modal(req.id, req.lead_id, _suggested_deny_reason(req)),
+    Step.REVERSE: lambda req, actor: reverse_modal(req.id, req.lead_id),
+    Step.REQUEST_EXCEPTION: lambda req, actor: exception_modal(req.id, req.lead_id, actor.channel_id),
+    Step.GRANT_EXCEPTION: lambda req, actor: grant_modal(req.id, req.lead_id),
+    Step.UPHOLD_DENIAL: lambda req, actor: uphold_modal(req.id, req.lead_id),
+    Step.REQUEST_INFO: lambda req, actor: info_modal(req.id, req.lead_id),
+}
 
 
-def ask_contractor(body, client, context):
-    outcome = may_ask(context["desk"], _target(body), action_actor(body, audit.SURFACE_ACTION))
-    if outcome.ok:
-        _open(client, body, info_modal(outcome.request.id, outcome.request.lead_id), "request_info")
+def _button(step: Step):
+    """The lazy work of a button: open the step's modal if it has one (after checking the
+    person may take it), else take the step now."""
+    def work(body, client, context):
+        actor = action_actor(body, Surface.ACTION)
+        desk = context["desk"]
+        if step in MODALS:
+            outcome = check(desk, _target(body), step, actor)
+            if outcome.ok:
+                _open(client, body, MODALS[step](outcome.request, actor), str(step))
+        else:
+            act(desk, _target(body), step, actor)
+    work.__name__ = f"button_{step.name.lower()}"  # Bolt tells lazy functions apart by name
+    return work
 
 
 def new_request_from_home(body, client):
@@ -65,15 +77,7 @@ def new_request_from_home(body, client):
 
 
 def register(app) -> None:
-    lazy = {
-        Action.APPROVE_REQUEST: _decide_now("approve"),
-        Action.GRANT_EXCEPTION: _decide_now("grant_exception"),
-        Action.UPHOLD_DENIAL: _decide_now("uphold_denial"),
-        Action.DENY_REQUEST: _open_modal("deny", lambda r: deny_modal(r.id, r.lead_id)),
-        Action.REVERSE_REQUEST: _open_modal("reverse", lambda r: reverse_modal(r.id, r.lead_id)),
-        Action.REQUEST_EXCEPTION: _open_modal("request_exception", lambda r: exception_modal(r.id, r.lead_id)),
-        Action.REQUEST_INFO: ask_contractor,
-        Action.OPEN_REQUEST_MODAL: new_request_from_home,
-    }
-    for action_id, work in lazy.items():
-        app.action(action_id)(ack=just_ack, lazy=[work])
+    for button_id, step in STEP_OF_BUTTON.items():
+        app.action(button_id)(ack=just_ack, lazy=[_button(step)])
+    app.action(Action.OPEN_REQUEST_MODAL)(ack=just_ack, lazy=[new_request_from_home])
+

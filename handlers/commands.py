@@ -6,6 +6,7 @@ import logging
 
 from bot.slack.ids import COMMAND
 from bot.slack.render.modals import credit_request_modal
+from bot.slack.render.refusals import blocker_text
 from bot.usecases.filing import filing_blocker
 
 log = logging.getLogger("credit_bot.handlers")
@@ -15,7 +16,7 @@ def answer(ack, body, context):
     """The acknowledgement: an ephemeral "not linked" answer, or an empty ack."""
     problem = filing_blocker(context["desk"], body.get("user_id", ""), body.get("channel_id", ""))
     if problem:
-        ack(text=problem, response_type="ephemeral")
+        ack(text=blocker_text(problem), response_type="ephemeral")
     else:
         ack()
 

@@ -13,7 +13,7 @@ import re
 from bot.usecases.decisions import Actor
 
 SLACK_ID = re.compile(r"[A-Za-z0-9]{1,32}")  # users, channels, teams, apps (as `staff add` checks them)
-MAX_REQUEST_ID = 2**31 - 1  # the largest id the database's INTEGER holds
+MAX_ID = 2**31 - 1  # request ids are 32-bit integers in the database
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it), lone surrogates (not UTF-8)
 _ID_KEYS = {"channel_id", "user_id", "team_id"}
 
@@ -60,6 +60,12 @@ def metadata(view: dict, key: str) -> str:
     return slack_id(raw) if key in _ID_KEYS else raw
 
 
+def metadata_channel(view: dict) -> str | None:
+    """The channel a decision modal was opened from, when it carries one."""
+    raw = clean_text(view.get("private_metadata") if isinstance(view, dict) else None).strip()
+    return metadata(view, "channel_id") or None if raw.startswith("{") else None
+
+
 def request_id_of(raw) -> int | None:
     """A request id (``12``) from a button value or metadata; None unless it is a whole
     number the database can hold."""
@@ -72,7 +78,7 @@ def request_id_of(raw) -> int | None:
         if not (text.isascii() and text.isdigit() and len(text) <= 10):
             return None
         value = int(text)
-    return value if 0 < value <= MAX_REQUEST_ID else None
+    return value if 0 < value <= MAX_ID else None
 
 
 def user_of(body: dict) -> str:

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .phone import normalize_email, normalize_phone
+from .terms import DEFAULT_TIMEZONE, DUPLICATE_WINDOW
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import LeadFacts
 
-DUPLICATE_WINDOW = timedelta(days=30)
-DEFAULT_TZ = ZoneInfo("America/New_York")
+DEFAULT_TZ = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 @dataclass(frozen=True)

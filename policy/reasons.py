@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .terms import window_words
+
 
 class Reason(StrEnum):
     # Creditable (the only ones the request modal offers).
@@ -117,8 +119,7 @@ _NON_CREDITABLE_ROWS: tuple[tuple[Reason, str, str], ...] = (
     (
         Reason.LATE_REPORT,
         "Reported after the reporting period",
-        "Credit requests submitted after the reporting period (5 business days for inbound call leads, "
-        "8 days for standard leads) are not creditable.",
+        f"Credit requests submitted after the reporting period ({window_words()}) are not creditable.",
     ),
     (
         Reason.CATEGORY_APPROPRIATE,

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-INBOUND_BUSINESS_DAYS = 5
-STANDARD_CALENDAR_DAYS = 8
+from .terms import DEFAULT_HOLIDAYS, DEFAULT_TIMEZONE, INBOUND_BUSINESS_DAYS, STANDARD_CALENDAR_DAYS
+
 END_OF_DAY = time(23, 59, 59)
 
 
@@ -129,7 +129,7 @@ def _build_holidays(spec: str) -> holidays.HolidayBase:
         raise ValueError(f"Unknown holiday calendar {spec!r}: {exc}") from None
 
 
-def make_calendar(timezone: str = "America/New_York", holidays_spec: str = "US") -> PolicyCalendar:
+def make_calendar(timezone: str = DEFAULT_TIMEZONE, holidays_spec: str = DEFAULT_HOLIDAYS) -> PolicyCalendar:
     """Build the policy calendar.
 
     holidays_spec: "US" (federal, with observed dates), "US-NY" or "US:NY"

@@ -15,26 +15,11 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from policy.lifecycle import Status
 from storage.types import JSONDoc, UTCDateTime
-
-# Request statuses. "Open" statuses block a second request on the same lead.
-PENDING = "pending"
-APPROVED = "approved"
-DENIED = "denied"
-REVERSED = "reversed"
-EXCEPTION = "exception"  # denied, with an exception thread open for an account manager
-OPEN_STATUSES = (PENDING, EXCEPTION)
-ALL_STATUSES = (PENDING, APPROVED, DENIED, REVERSED, EXCEPTION)
-
-# Staff roles.
-REVIEWER = "reviewer"
-ACCOUNT_MANAGER = "account_manager"
-ADMIN = "admin"
-ROLES = (REVIEWER, ACCOUNT_MANAGER, ADMIN)
 
 
 class Base(DeclarativeBase):
@@ -117,7 +102,7 @@ class CreditRequest(Base):
     origin_channel_id: Mapped[str | None] = mapped_column(String(32))
     source_view_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
-    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    status: Mapped[str] = mapped_column(String(16), default=Status.PENDING.value)
     verdict: Mapped[str] = mapped_column(String(16))
     deny_reason: Mapped[str | None] = mapped_column(String(64))
     deadline: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -144,19 +129,20 @@ class CreditRequest(Base):
     exception_channel_id: Mapped[str | None] = mapped_column(String(32))
     exception_ts: Mapped[str | None] = mapped_column(String(32))
 
+    # A reviewer who said "I'm on it" (others can still decide).
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The lead id while this request holds its lead: one request per lead, enforced by the
+    # database itself. Requests filed before that rule keep NULL here (history).
+    lead_slot: Mapped[str | None] = mapped_column(String(64))
+
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        # At most one open request per lead, enforced by the database itself.
-        Index(
-            "uq_credit_requests_open_lead",
-            "lead_id",
-            unique=True,
-            sqlite_where=text("status IN ('pending', 'exception')"),
-            postgresql_where=text("status IN ('pending', 'exception')"),
-        ),
         Index("ix_credit_requests_status", "status", "requested_at"),
+        Index("uq_credit_requests_lead_slot", "lead_slot", unique=True),
     )
 
 
@@ -216,6 +202,21 @@ class OutboxMessage(Base):
     )
 
 
+class SlackPost(Base):
+    """A message the bot posted about a request that may need updating later (a status
+    reply that carries buttons), so a change can take its buttons away."""
+
+    __tablename__ = "slack_posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(Integer, index=True)
+    event_id: Mapped[int | None] = mapped_column(Integer)  # the audit event the message tells
+    channel_id: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+    live: Mapped[bool] = mapped_column(Boolean, default=True)  # still shows buttons
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SlaNotice(Base):
     """One row per (request, notice): the primary key makes each notice go out once."""
 
@@ -223,6 +224,16 @@ class SlaNotice(Base):
 
     request_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ScheduledPost(Base):
+    """One row per periodic post (``digest:2026-11-30``, ``weekly:2026-W49``): the primary key
+    makes each go out once, however many replicas run the scheduler."""
+
+    __tablename__ = "scheduled_posts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -47,12 +47,8 @@ def clients_for_channel(session: Session, channel_id: str) -> list[Client]:
     return list(session.scalars(select(Client).where(Client.slack_channel_id == channel_id)))
 
 
-def speaks_for_a_client(session: Session, slack_user_id: str, channel_id: str) -> bool:
-    """Is this user mapped to a client, or (if they are mapped to none) in a client's channel?"""
-    by_user = exists().where(ClientUser.slack_user_id == slack_user_id)
-    by_channel = exists().where(Client.slack_channel_id == channel_id) if channel_id else None
-    query = select(by_user | by_channel) if by_channel is not None else select(by_user)
-    return bool(session.scalar(query))
+def is_staff(session: Session, slack_user_id: str) -> bool:
+    return bool(session.scalar(select(exists().where(Staff.slack_user_id == slack_user_id))))
 
 
 def roles_of(session: Session, slack_user_id: str) -> set[str]:

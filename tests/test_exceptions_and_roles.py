@@ -56,6 +56,8 @@ def test_exception_granted_credits_the_request(running, fake_slack):
     assert button_values(thread) == {"grant_exception": rid, "uphold_denial": rid}
     assert _request(running, "L-OK").status == "exception"
     running.slack.block_action("U0AM", "grant_exception", rid, channel=MANAGERS, message_ts=thread["ts"])
+    view = opened_view(fake_slack, "grant_exception")
+    assert running.slack.view_submission("U0AM", view, {"note": "Goodwill, first time."}).body in (b"", b"{}")
     fake_slack.wait_for(lambda c: c.method == "chat.update" and c.params.get("channel") == MANAGERS)
     running.wait_idle()
     req = _request(running, "L-OK")
@@ -72,6 +74,11 @@ def test_exception_upheld_keeps_the_denial_and_only_one_exception(running, fake_
     rid = _denied(running, fake_slack)
     thread = _ask_exception(running, fake_slack, rid)
     running.slack.block_action("U0ADMIN", "uphold_denial", rid, channel=MANAGERS, message_ts=thread["ts"])
+    view = opened_view(fake_slack, "uphold_denial")
+    empty = running.slack.view_submission("U0ADMIN", view, {"note": "  "})
+    assert "note" in empty.json()["errors"]  # uphold needs a note
+    assert running.slack.view_submission("U0ADMIN", view, {"note": "Son is family: not creditable."}).body in (
+        b"", b"{}")
     running.wait_idle()
     req = _request(running, "L-OK")
     assert (req.status, req.exception_outcome) == ("denied", "upheld")

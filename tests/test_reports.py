@@ -45,7 +45,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.entrypoints.cli import main
-from bot.slack.render.report import report_blocks
+from bot.slack.render.report import report_blocks, weekly_report
 from bot.usecases.desk import Desk
 from bot.usecases.reports import (
     ClientLine,
@@ -53,10 +53,10 @@ from bot.usecases.reports import (
     flag_outliers,
     load_report,
     percentile,
-    weekly_digest,
 )
+from bot.usecases.sla import weekly_digest
 from storage.db import Database
-from storage.models import Client, CreditRequest, Lead, OutboxMessage, RequestEvent, SlaNotice
+from storage.models import Client, CreditRequest, Lead, OutboxMessage, RequestEvent, ScheduledPost
 from tests.support.bot import REVIEW, settings_for
 
 TZ = ZoneInfo("America/New_York")
@@ -288,6 +288,14 @@ def test_cli_csv_and_since(monkeypatch, capsys, seeded_url):
     assert err.strip() == "credit-bot: --since: not an ISO 8601 date or time: 'last tuesday'"
 
 
+def _rendered(db, settings, row) -> tuple[str, list[dict]]:
+    """The weekly post as the delivery worker renders it when it sends the row."""
+    p = row.payload
+    with db.read() as s:
+        return weekly_report(s, settings.calendar, since=datetime.fromisoformat(p["since"]),
+                             until=datetime.fromisoformat(p["until"]), as_of=datetime.fromisoformat(p["at"]))
+
+
 def test_weekly_digest_posts_once_per_week_on_mondays(settings):
     db = Database(settings.database_url)
     desk = Desk(settings, db, clock=lambda: at(7, 20, 12))
@@ -298,13 +306,13 @@ def test_weekly_digest_posts_once_per_week_on_mondays(settings):
         assert weekly_digest(desk, at(7, 20, 8, 59)) is False  # before 9:00
         with db.read() as s:
             rows = list(s.scalars(select(OutboxMessage)))
-            kinds = list(s.scalars(select(SlaNotice.kind).where(SlaNotice.request_id == 0)))
+            kinds = list(s.scalars(select(ScheduledPost.key)))
         assert kinds == ["weekly:2026-W29"]
         assert len(rows) == 1
         row = rows[0]
         assert row.kind == "channel_post" and row.payload["channel"] == REVIEW
-        assert row.payload["text"].startswith("Weekly credit desk report, week of Jul 6: 1 request(s)")
-        blocks = row.payload["blocks"]
+        text, blocks = _rendered(db, settings, row)
+        assert text.startswith("Weekly credit desk report, week of Jul 6: 1 request(s)")
         assert blocks[0]["type"] == "header"
         assert blocks[0]["text"]["text"] == "Weekly credit desk report, week of Jul 6"
         assert "Mon Jul 6 2026 00:00 EDT to Mon Jul 13 2026 00:00 EDT" in blocks[1]["elements"][0]["text"]
@@ -316,9 +324,9 @@ def test_weekly_digest_posts_once_per_week_on_mondays(settings):
 
         assert weekly_digest(desk, at(7, 20, 9)) is True  # the next Monday
         with db.read() as s:
-            assert s.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1)).payload[
-                "text"].startswith("Weekly credit desk report, week of Jul 13: 0 request(s)")
+            last = s.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1))
             assert len(list(s.scalars(select(OutboxMessage)))) == 2
+        assert _rendered(db, settings, last)[0].startswith("Weekly credit desk report, week of Jul 13: 0 request(s)")
     finally:
         db.dispose()
 

@@ -253,6 +253,10 @@ def test_home_button_and_the_exception_story(sandbox):
     api(sandbox, "/api/action", {"user": MANAGER, "action_id": "grant_exception",
                                  "value": buttons(ask)["grant_exception"], "channel": demo.MANAGER_CHANNEL,
                                  "message_ts": ask["ts"]})
+    form = modal(sandbox, MANAGER, "grant_exception")
+    status, body = api(sandbox, "/api/submit", {"user": MANAGER, "view_id": form["view"]["id"],
+                                                "values": {"note": "Hospital stay: we credit it."}})
+    assert body["ok"] is True
     assert sandbox.wait_idle()
     req = next(r for r in requests_in(sandbox) if r.lead_id == "L-1006")
     assert (req.status, req.exception_outcome, req.decided_by) == ("approved", "granted", MANAGER)

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.slack.render.report import daily_digest
+from bot.slack.snapshots import open_queue
 from bot.usecases import outbox, sla
 from bot.usecases.desk import Desk
 from storage.models import OutboxMessage, ProcessedEvent
@@ -24,7 +26,9 @@ def test_daily_digest_once_per_business_day_after_nine(settings):
     with desk.read() as session:
         posts = list(session.scalars(select(OutboxMessage).where(OutboxMessage.kind == outbox.CHANNEL_POST)))
     assert len(posts) == 1 and posts[0].payload["channel"] == settings.reviewer_channel_id
-    assert "Daily queue, Mon Nov 30: 0 open request(s)" in posts[0].payload["text"]
+    at = datetime.fromisoformat(posts[0].payload["at"])
+    text = daily_digest(open_queue(desk, at), at, desk.tz)
+    assert "Daily queue, Mon Nov 30: 0 open request(s)" in text
     desk.db.dispose()
 
 

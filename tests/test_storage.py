@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database, alembic_config, upgrade
@@ -23,10 +23,10 @@ def _lead(lead_id="L-1"):
                 zip="")
 
 
-def _request(lead_id="L-1", status="pending"):
+def _request(lead_id="L-1", status="pending", lead_slot=None):
     return CreditRequest(lead_id=lead_id, client_id="C-1", reason="invalid_number", details="x", requested_by="U1",
                          requested_at=NOW, status=status, verdict="review", deadline=NOW, findings=[], evidence={},
-                         auto_decided=False, info_wait_seconds=0.0, version=1, updated_at=NOW)
+                         auto_decided=False, info_wait_seconds=0.0, version=1, updated_at=NOW, lead_slot=lead_slot)
 
 
 def test_migrations_match_the_models_and_run_down_and_up(database_url):
@@ -45,18 +45,50 @@ def test_migrations_match_the_models_and_run_down_and_up(database_url):
     db.dispose()
 
 
-def test_one_open_request_per_lead_is_enforced_by_the_database(database_url):
+def test_one_request_per_lead_is_enforced_by_the_database(database_url):
     db = Database(database_url)
     with db.transaction() as session:
         session.add(_lead())
         session.flush()
-        session.add(_request())
+        session.add(_request(status="denied", lead_slot="L-1"))
+    for status in ("pending", "approved", "reversed"):
+        with pytest.raises(IntegrityError):
+            with db.transaction() as session:
+                session.add(_request(status=status, lead_slot="L-1"))
+    with db.transaction() as session:  # requests kept as history hold no slot
+        session.add(_request(status="approved"))
+        session.add(_request(status="approved"))
+    db.dispose()
+
+
+def test_migration_keeps_old_second_credits_as_history(database_url):
+    """Data from before the one-request-per-lead rule: every row stays, the newest request of
+    each lead takes the lead's slot, so nothing new can be filed on it."""
+    db = Database(database_url)
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO leads (lead_id, client_id, lead_type, category, category_key, received_at, "
+                          "first_name, last_name, phone, email, street, city, state, zip) VALUES "
+                          "('L-1', 'C-1', 'standard', 'Roofing', 'roofing', :t, '', '', '', '', '', '', '', ''), "
+                          "('L-2', 'C-1', 'standard', 'Roofing', 'roofing', :t, '', '', '', '', '', '', '', '')"),
+                     {"t": NOW})
+        for lead_id, status in (("L-1", "approved"), ("L-2", "denied"), ("L-1", "approved")):
+            conn.execute(text(
+                "INSERT INTO credit_requests (lead_id, client_id, reason, details, requested_by, requested_at, "
+                "status, verdict, deadline, findings, evidence, auto_decided, info_wait_seconds, version, "
+                "updated_at) VALUES (:lead, 'C-1', 'invalid_number', 'x', 'U1', :t, :status, 'review', :t, "
+                "'[]', '{}', false, 0, 1, :t)"), {"lead": lead_id, "status": status, "t": NOW})
+    upgrade(db.engine)
+    with db.read() as session:
+        rows = [(r.id, r.lead_id, r.status, r.lead_slot) for r in
+                session.scalars(select(CreditRequest).order_by(CreditRequest.id))]
+    assert rows == [(1, "L-1", "approved", None), (2, "L-2", "denied", "L-2"), (3, "L-1", "approved", "L-1")]
     with pytest.raises(IntegrityError):
         with db.transaction() as session:
-            session.add(_request())
-    with db.transaction() as session:  # closed requests do not block
-        session.add(_request(status="denied"))
-        session.add(_request(status="approved"))
+            session.add(_request(lead_id="L-1", lead_slot="L-1"))
     db.dispose()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.entrypoints.cli_common import CliError, first_line
 from bot.usecases.importing import ImportFileError
 from bot.usecases.settings import Settings, SettingsError, scrub_password
-from storage.models import ROLES
+from policy.lifecycle import STAFF_ROLES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,10 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     ssub = staff.add_subparsers(dest="staff_command", required=True)
     add = ssub.add_parser("add")
     add.add_argument("user_id")
-    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--role", required=True, choices=[str(r) for r in STAFF_ROLES])
     rem = ssub.add_parser("remove")
     rem.add_argument("user_id")
-    rem.add_argument("--role", choices=ROLES)
+    rem.add_argument("--role", choices=[str(r) for r in STAFF_ROLES])
     ssub.add_parser("list")
 
     check = sub.add_parser("check", help="print the policy verdict for a request as JSON")

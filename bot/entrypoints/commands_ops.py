@@ -24,14 +24,14 @@ from storage.models import CreditRequest, OutboxMessage
 
 def cmd_serve(args, settings: Settings) -> int:
     settings.require_slack()
-    configure_logging()
+    configure_logging(settings.log_level)
     Runtime(settings).serve()
     return 0
 
 
 def cmd_worker(args, settings: Settings) -> int:
     settings.require_slack()
-    configure_logging()
+    configure_logging(settings.log_level)
     Runtime(settings).work()
     return 0
 

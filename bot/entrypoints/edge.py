@@ -41,7 +41,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from bot.slack.observability import KIND_KEY, QuietLog
+from bot.slack.observability import KIND_KEY, Metrics, QuietLog
 from bot.usecases.desk import Desk
 from storage.models import ProcessedEvent
 
@@ -432,12 +432,12 @@ class ParsedRequest(BoltRequest):
 class SlackEdge:
     """The WSGI app for ``POST /slack/events``: the checks above, then Bolt."""
 
-    def __init__(self, desk: Desk, bolt_app: App):
+    def __init__(self, desk: Desk, bolt_app: App, metrics: Metrics):
         self.bolt = bolt_app
         self.app_id = desk.settings.slack_app_id
         self.signatures = Signatures(desk.settings.slack_signing_secret)
         self.replays = ReplayGuard(desk)
-        self.metrics = desk.metrics
+        self.metrics = metrics
         self.quiet = QuietLog(log)
 
     def admit(self, environ: dict) -> Parsed:

@@ -4,17 +4,18 @@ scheduler behind, and a graceful stop that lets in-flight deliveries finish."""
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sys
 import time
 
 from waitress import create_server
 
+import handlers
 from bot.entrypoints.server import make_wsgi
 from bot.slack.bolt_app import build_app
 from bot.slack.delivery import Deliverer
-from bot.slack.observability import JsonFormatter
+from bot.slack.listeners import WorkPool
+from bot.slack.observability import JsonFormatter, Metrics
 from bot.usecases import outbox
 from bot.usecases.desk import Desk, system_clock
 from bot.usecases.settings import Settings
@@ -23,7 +24,7 @@ from bot.usecases.sla import start_scheduler
 log = logging.getLogger("credit_bot")
 
 
-def configure_logging() -> None:
+def configure_logging(level: str = "INFO") -> None:
     """JSON lines on stderr, each with the id of the HTTP request it belongs to."""
     root = logging.getLogger()
     if root.handlers:
@@ -31,7 +32,7 @@ def configure_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
-    root.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+    root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # waitress warns on every queued request under load; the queue depth is in /metrics' latencies
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -50,33 +51,50 @@ def warm_up(desk: Desk) -> None:
 
 
 class Runtime:
+    """Owns every thread the bot runs: Bolt's listener pool, the acknowledgement pool, the
+    delivery worker and the scheduler."""
+
     def __init__(self, settings: Settings, *, clock=system_clock):
         self.settings = settings
         self.desk = Desk(settings, clock=clock)
         warm_up(self.desk)
-        self.deliverer = Deliverer(self.desk)
+        self.metrics = Metrics(self.desk)
+        self.listeners = WorkPool(settings.listener_threads, "listener")
+        self.acks = WorkPool(settings.listener_threads, "usecase")
+        self.deliverer = Deliverer(self.desk, metrics=self.metrics)
         self.scheduler = None
+
+    def bolt(self):
+        """The Bolt app with every listener registered."""
+        app = build_app(self.desk, self.listeners, self.acks)
+        handlers.register(app)
+        return app
 
     def start_background(self, *, scheduler: bool = True) -> None:
         self.deliverer.start()
-        if scheduler and os.environ.get("SLA_SCHEDULER", "on").lower() not in ("0", "off", "false", "no"):
+        if scheduler and self.settings.sla_scheduler:
             self.scheduler = start_scheduler(self.desk)
 
+    def _pools_idle(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        return (self.acks.wait_idle(timeout) and self.listeners.wait_idle(max(0.0, deadline - time.monotonic()))
+                and self.acks.wait_idle(max(0.0, deadline - time.monotonic())))
+
     def stop_background(self, drain_seconds: float = 5.0) -> None:
-        self.desk.listeners.wait_idle(drain_seconds)  # listeners that acked finish their work
+        self._pools_idle(drain_seconds)  # work Slack was already told about finishes
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         self.deliverer.stop()
         # Graceful: whatever is already due goes out before the process ends.
         deadline = time.monotonic() + drain_seconds
-        while time.monotonic() < deadline and self.deliverer.drain(max_rounds=1, homes_early=True):
+        while time.monotonic() < deadline and self.deliverer.drain(max_rounds=1, homes_early=10.0):
             pass
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """True once listeners that already acked are done and no delivery is pending
         (tests and the sandbox use it to let the app settle)."""
         deadline = time.monotonic() + timeout
-        if not self.desk.listeners.wait_idle(timeout):
+        if not self._pools_idle(timeout):
             return False
         while time.monotonic() < deadline:
             with self.desk.read() as session:
@@ -86,15 +104,15 @@ class Runtime:
         return False
 
     def wsgi(self, extra_routes: dict | None = None):
-        return make_wsgi(self.desk, build_app(self.desk), extra_routes)
+        return make_wsgi(self.desk, self.bolt(), self.metrics, extra_routes)
 
     def serve(self, host: str | None = None, port: int | None = None, extra_routes: dict | None = None) -> None:
         self.settings.require_slack()
-        host = host or os.environ.get("HOST", "0.0.0.0")
+        host = host or self.settings.host
         port = self.settings.port if port is None else port
-        bolt = build_app(self.desk)
-        server = create_server(make_wsgi(self.desk, bolt, extra_routes), host=host, port=port,
-                               threads=int(os.environ.get("HTTP_THREADS", "16")), ident="credit-bot")
+        bolt = self.bolt()
+        server = create_server(make_wsgi(self.desk, bolt, self.metrics, extra_routes), host=host, port=port,
+                               threads=self.settings.http_threads, ident="credit-bot")
         socket_mode = None
         if self.settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from bot.entrypoints.edge import SlackEdge
-from bot.slack.observability import QuietLog, instrument
+from bot.slack.observability import Metrics, QuietLog, instrument
 from bot.usecases import outbox
 from bot.usecases.desk import Desk
 from bot.usecases.settings import scrub_password
@@ -38,8 +38,8 @@ def _bearer_matches(environ: dict, token: str) -> bool:
     return hmac.compare_digest(value.strip().encode("latin-1", "replace"), token.encode())
 
 
-def make_wsgi(desk: Desk, bolt_app, extra_routes: dict | None = None):
-    slack = SlackEdge(desk, bolt_app)
+def make_wsgi(desk: Desk, bolt_app, metrics: Metrics, extra_routes: dict | None = None):
+    slack = SlackEdge(desk, bolt_app, metrics)
     routes = dict(extra_routes or {})
     quiet = QuietLog(log, every=60.0)
     url = desk.settings.database_url
@@ -65,7 +65,7 @@ def make_wsgi(desk: Desk, bolt_app, extra_routes: dict | None = None):
         if metrics_token and not _bearer_matches(environ, metrics_token):
             return _json(start_response, "401 Unauthorized", {"ok": False, "error": "unauthorized"},
                          [("WWW-Authenticate", 'Bearer realm="metrics"')])
-        data = desk.metrics.render()
+        data = metrics.render()
         start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(data)))])
         return [data]
 
@@ -83,4 +83,4 @@ def make_wsgi(desk: Desk, bolt_app, extra_routes: dict | None = None):
             return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
         return route(environ, start_response)
 
-    return instrument(app, desk.metrics, EVENTS_PATH)
+    return instrument(app, metrics, EVENTS_PATH)

@@ -18,8 +18,10 @@ from pathlib import Path
 from bot.usecases import staffing
 from bot.usecases.importing import import_clients, import_leads
 from bot.usecases.settings import Settings
+from policy.lifecycle import Role
 from storage.db import Database
-from storage.models import ACCOUNT_MANAGER, ADMIN, REVIEWER
+
+ACCOUNT_MANAGER, ADMIN, REVIEWER = Role.ACCOUNT_MANAGER.value, Role.ADMIN.value, Role.REVIEWER.value
 
 CONTRACTOR_CHANNEL = "C0ROOF"
 REVIEWER_CHANNEL = "C0REVIEW"

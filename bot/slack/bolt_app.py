@@ -1,5 +1,6 @@
-"""The Bolt app: request verification, a local authorize (no Slack call on the ack
-path), the desk handed to every listener, and the handlers registered."""
+"""The Bolt app: request verification, a local authorize (no Slack call on the ack path),
+and the desk and the acknowledgement pool handed to every listener. The entry point
+registers the listeners (``handlers.register``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
+from bot.slack.listeners import WorkPool
 from bot.usecases.desk import Desk
 
 log = logging.getLogger("credit_bot.slack")
 
 
-def build_app(desk: Desk) -> App:
+def build_app(desk: Desk, listeners: WorkPool, acks: WorkPool) -> App:
     settings = desk.settings
     client = WebClient(base_url=settings.slack_api_url, timeout=settings.slack_timeout)
 
@@ -29,20 +31,17 @@ def build_app(desk: Desk) -> App:
         process_before_response=True,  # acks return from the request thread; work runs lazily
         ignoring_self_events_enabled=False,  # bot messages are skipped by the listeners
         raise_error_for_unhandled_request=False,
-        listener_executor=desk.listeners,
+        listener_executor=listeners,
     )
 
     @app.middleware
     def hand_over_desk(context, next):  # noqa: A002 - Bolt's argument name
         context["desk"] = desk
+        context["acks"] = acks
         next()
 
     @app.error
     def on_error(error, body):
         log.error("listener failed: %s (%s)", error, (body or {}).get("type"))
 
-    from handlers import actions, commands, events, views
-
-    for module in (commands, views, actions, events):
-        module.register(app)
     return app

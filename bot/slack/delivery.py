@@ -18,11 +18,12 @@ from datetime import timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
-from bot.slack.senders import SENDERS, ChannelGone
+from bot.slack.observability import Metrics
+from bot.slack.senders import SENDERS, Link, Undeliverable
 from bot.usecases import outbox
 from bot.usecases.desk import Desk
 from storage.models import OutboxMessage
@@ -46,11 +47,13 @@ def make_client(desk: Desk, timeout: float | None = None) -> WebClient:
 
 
 class Deliverer:
-    def __init__(self, desk: Desk, client: WebClient | None = None, *, threads: int | None = None,
-                 lease: timedelta = timedelta(seconds=30), max_attempts: int = 12,
+    def __init__(self, desk: Desk, client: WebClient | None = None, *, metrics: Metrics | None = None,
+                 threads: int | None = None, lease: timedelta = timedelta(seconds=30), max_attempts: int = 12,
                  base_delay: float = 0.5, max_delay: float = 60.0):
         self.desk = desk
         self.client = client or make_client(desk)
+        self.link = Link(desk, self.client)
+        self.metrics = metrics or Metrics(desk)
         self.worker_id = f"w-{uuid.uuid4().hex[:10]}"
         self.threads = threads or desk.settings.delivery_threads
         self.lease = lease
@@ -59,11 +62,17 @@ class Deliverer:
         self.max_delay = max_delay
         self.stopping = threading.Event()
         self.stats = {"delivered": 0, "retried": 0, "dead": 0, "fallbacks": 0}
+        self._stats_lock = threading.Lock()
         self._thread: threading.Thread | None = None
+
+    def _count(self, name: str, kind: str, result: str) -> None:
+        with self._stats_lock:
+            self.stats[name] += 1
+        self.metrics.deliveries.labels(kind, result).inc()
 
     # -- claiming ------------------------------------------------------------------
 
-    def claim_batch(self, limit: int, busy_keys: set[str], *, homes_early: bool = False) -> list[OutboxMessage]:
+    def claim_batch(self, limit: int, busy_keys: set[str], *, homes_early: float = 0.0) -> list[OutboxMessage]:
         now = self.desk.now()
         claimed = []
         with self.desk.transaction(background=True) as session:
@@ -96,22 +105,21 @@ class Deliverer:
         """Call Slack outside any transaction, then record the result and mark the row
         done in one transaction (so a crash in between re-sends rather than loses)."""
         try:
-            result = SENDERS[row.kind](self, row)
+            result = SENDERS[row.kind](self.link, row)
         except SlackApiError as exc:
             raise self._classify(exc) from None
-        except ChannelGone as exc:
+        except Undeliverable as exc:
             self._finish(row, outbox.DEAD, str(exc))
             return
         except NETWORK_ERRORS as exc:
             raise Retry(f"network: {exc.__class__.__name__}: {exc}") from None
         with self.desk.transaction(background=True) as session:
-            if result.apply is not None:
-                result.apply(session)
+            result.run(session)
             self._mark(session, row, outbox.DONE, None)
-        self.stats["delivered"] += 1
-        self.desk.metrics.deliveries.labels(row.kind, "fallback" if result.fallback else "delivered").inc()
+        self._count("delivered", row.kind, "fallback" if result.fallback else "delivered")
         if result.fallback:
-            self.stats["fallbacks"] += 1
+            with self._stats_lock:
+                self.stats["fallbacks"] += 1
             log.info("delivery %s (%s) went to the fallback: %s", row.id, row.kind, result.fallback)
 
     def _classify(self, exc: SlackApiError) -> Exception:
@@ -131,7 +139,7 @@ class Deliverer:
             return Retry(f"429 ratelimited (Retry-After {raw})", after if after is not None else 1.0)
         if status >= 500 or error in RETRYABLE_ERRORS:
             return Retry(f"HTTP {status} {error}".strip())
-        return ChannelGone(f"permanent Slack error: {error or status}")
+        return Undeliverable(f"permanent Slack error: {error or status}")
 
     def _retry(self, row: OutboxMessage, reason: str, after: float | None) -> None:
         if row.attempts >= self.max_attempts:
@@ -139,20 +147,17 @@ class Deliverer:
             return
         if after is None:
             after = min(self.base_delay * 2 ** (row.attempts - 1), self.max_delay) * random.uniform(0.5, 1.5)
-        self.stats["retried"] += 1
-        self.desk.metrics.deliveries.labels(row.kind, "retry").inc()
+        self._count("retried", row.kind, "retry")
         now = self.desk.now()
         with self.desk.transaction(background=True) as session:
             session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id,
                                                         OutboxMessage.claimed_by == self.worker_id)
                             .values(next_attempt_at=now + timedelta(seconds=after), claimed_until=None,
                                     claimed_by=None, last_error=reason[:500]))
-        self._wake_later(after)
 
     def _finish(self, row: OutboxMessage, status: str, error: str | None) -> None:
         if status == outbox.DEAD:
-            self.stats["dead"] += 1
-            self.desk.metrics.deliveries.labels(row.kind, "dead").inc()
+            self._count("dead", row.kind, "dead")
             log.warning("delivery %s (%s) is dead: %s", row.id, row.kind, error)
         with self.desk.transaction(background=True) as session:
             self._mark(session, row, status, error)
@@ -163,14 +168,22 @@ class Deliverer:
             values["delivered_at"] = self.desk.now()
         session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
 
-    def _wake_later(self, seconds: float) -> None:
-        timer = threading.Timer(seconds, self.desk.wakeup.set)
-        timer.daemon = True
-        timer.start()
+    def _next_due_in(self, cap: float) -> float:
+        """Seconds until the next pending row falls due (at most ``cap``): the worker sleeps
+        that long unless a commit wakes it first."""
+        try:
+            with self.desk.read() as session:
+                due = session.scalar(select(func.min(OutboxMessage.next_attempt_at))
+                                     .where(OutboxMessage.status == outbox.PENDING))
+        except Exception:  # noqa: BLE001 - the database may be briefly away
+            return cap
+        if due is None:
+            return cap
+        return min(cap, max(0.005, (due - self.desk.now()).total_seconds()))
 
     # -- loops ---------------------------------------------------------------------
 
-    def drain(self, max_rounds: int = 1000, *, homes_early: bool = False) -> int:
+    def drain(self, max_rounds: int = 1000, *, homes_early: float = 0.0) -> int:
         """Deliver everything due now, in this thread (CLI commands, a stopping server)."""
         sent = 0
         for _ in range(max_rounds):
@@ -201,7 +214,7 @@ class Deliverer:
                     future.add_done_callback(lambda _f: self.desk.wakeup.set())
                     inflight[row.order_key] = future
                 if not rows:
-                    self.desk.wakeup.wait(0.5)
+                    self.desk.wakeup.wait(self._next_due_in(0.5) if not inflight else 0.5)
 
     def start(self) -> Deliverer:
         self._thread = threading.Thread(target=self.run, name="outbox", daemon=True)

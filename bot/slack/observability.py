@@ -10,17 +10,14 @@ import re
 import threading
 import time
 import uuid
-from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
 from bot.usecases import outbox
+from bot.usecases.desk import Desk
 from storage.models import CreditRequest, SlaNotice
-
-if TYPE_CHECKING:
-    from bot.usecases.desk import Desk
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -93,7 +90,7 @@ class _DatabaseGauges:
                 rows = session.execute(select(CreditRequest.status, CreditRequest.verdict, func.count())
                                        .group_by(CreditRequest.status, CreditRequest.verdict)).all()
                 counts = outbox.depth(session)
-                notices = session.execute(select(SlaNotice.kind, func.count()).where(SlaNotice.request_id > 0)
+                notices = session.execute(select(SlaNotice.kind, func.count())
                                           .group_by(SlaNotice.kind)).all()
         except Exception:  # noqa: BLE001 - a scrape must not fail because the DB blinked
             return

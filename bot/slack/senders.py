@@ -1,58 +1,89 @@
-"""One function per outbox kind: make the Slack calls, return what to record.
+"""One function per outbox kind: render the message from the current state, make the
+Slack calls, and return what to record.
 
-Senders read state in short read transactions and never hold a write transaction
-across a Slack call; ``Sent.apply`` runs in the transaction that marks the row done."""
+Senders read state in short read transactions and never hold a write transaction across
+a Slack call; ``Sent.apply`` runs in the transaction that marks the row done."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from datetime import datetime
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
 from bot.slack import snapshots
+from bot.slack.ids import METADATA_EVENT_TYPE
+from bot.slack.render import cards, contractor
+from bot.slack.render.refusals import refusal_text
+from bot.slack.render.report import daily_digest, weekly_report
 from bot.usecases import outbox
-from storage.models import CreditRequest, OutboxMessage
-
-if TYPE_CHECKING:
-    from bot.slack.delivery import Deliverer
+from bot.usecases.cases import Case, message
+from bot.usecases.desk import Desk
+from bot.usecases.outcomes import Refusal
+from storage.models import CreditRequest, OutboxMessage, SlackPost
 
 # Errors meaning "this channel cannot take the bot's message" — the DM fallback applies.
 CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action",
                   "channel_is_archived", "ekm_access_denied", "team_access_not_granted"}
 
-
 # Errors meaning "the message to update is gone" — post it again instead.
 GONE_MESSAGE_ERRORS = {"message_not_found", "cant_update_message"}
 
 
-class ChannelGone(Exception):
+class Undeliverable(Exception):
     """A permanent failure with no fallback left: the row goes dead."""
+
+
+@dataclass
+class Link:
+    """What a sender needs: the desk (state, settings) and the Slack client."""
+
+    desk: Desk
+    client: WebClient
 
 
 @dataclass
 class Sent:
     apply: Callable | None = None
     fallback: str | None = None
+    applies: list[Callable] = field(default_factory=list)
+
+    def run(self, session) -> None:
+        for fn in ([self.apply] if self.apply else []) + self.applies:
+            fn(session)
+
+
+def _error(exc: SlackApiError) -> str:
+    data = exc.response.data if isinstance(exc.response.data, dict) else {}
+    return str(data.get("error") or "")
 
 
 def _is_channel_error(exc: SlackApiError) -> bool:
-    data = exc.response.data if isinstance(exc.response.data, dict) else {}
-    return getattr(exc.response, "status_code", 200) < 400 and data.get("error") in CHANNEL_ERRORS
+    return getattr(exc.response, "status_code", 200) < 400 and _error(exc) in CHANNEL_ERRORS
 
 
-def _post(d: Deliverer, channel: str, text: str, blocks: list | None = None, **extra) -> dict:
-    kwargs = {"channel": channel, "text": text, "unfurl_links": False, "unfurl_media": False, **extra}
+def _metadata(row: OutboxMessage) -> dict:
+    return {"event_type": METADATA_EVENT_TYPE, "event_payload": {"outbox_id": row.id, "kind": row.kind,
+                                                                 "request_id": row.request_id or 0}}
+
+
+def _post(s: Link, row: OutboxMessage, channel: str, text: str, blocks: list | None = None, **extra) -> dict:
+    kwargs = {"channel": channel, "text": text, "unfurl_links": False, "unfurl_media": False,
+              "metadata": _metadata(row), **extra}
     if blocks:
         kwargs["blocks"] = blocks
-    return {"posted_to": channel, **d.client.chat_postMessage(**kwargs).data}
+    return {"posted_to": channel, **s.client.chat_postMessage(**kwargs).data}
 
 
-def _dm(d: Deliverer, user: str, text: str, blocks: list | None = None) -> dict:
-    channel = d.client.conversations_open(users=user).data["channel"]["id"]
-    return _post(d, channel, text, blocks)
+def _dm_channel(s: Link, user: str) -> str:
+    return s.client.conversations_open(users=user).data["channel"]["id"]
+
+
+def _dm(s: Link, row: OutboxMessage, user: str, text: str, blocks: list | None = None) -> dict:
+    return _post(s, row, _dm_channel(s, user), text, blocks)
 
 
 def _set_request(request_id: int, **values) -> Callable:
@@ -61,144 +92,265 @@ def _set_request(request_id: int, **values) -> Callable:
     return apply
 
 
-def _request(d: Deliverer, row: OutboxMessage) -> CreditRequest:
-    with d.desk.read() as session:
-        req = session.get(CreditRequest, row.request_id)
-    if req is None:
-        raise ChannelGone(f"request {row.request_id} does not exist")
-    return req
+def _case(s: Link, row: OutboxMessage) -> Case:
+    found = snapshots.case(s.desk, row.request_id)
+    if found is None:
+        raise Undeliverable(f"request {row.request_id} does not exist")
+    return found
 
 
-def send_receipt(d: Deliverer, row: OutboxMessage) -> Sent:
+def _update_or_post(s: Link, row: OutboxMessage, channel: str, ts: str | None, text: str,
+                    blocks: list) -> dict | None:
+    """chat.update the message at ``ts``; post afresh when there is none or it was deleted.
+    Returns the new post, or None when the update went through."""
+    if ts:
+        try:
+            s.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks, metadata=_metadata(row))
+            return None
+        except SlackApiError as exc:
+            if _error(exc) not in GONE_MESSAGE_ERRORS:
+                raise
+    return _post(s, row, channel, text, blocks)
+
+
+# -- the contractor's side ------------------------------------------------------------------
+
+def send_receipt(s: Link, row: OutboxMessage) -> Sent:
+    """Post the receipt in the client's own channel (the contractor's DM when the client has
+    none or the bot cannot post there), or bring it up to date; then take the buttons off
+    replies that no longer offer them."""
+    case = _case(s, row)
+    req, tz = case.request, s.desk.tz
+    text, blocks = contractor.receipt(case, tz)
+    sent = Sent()
+    if req.contractor_ts and req.contractor_channel_id:
+        new = _update_or_post(s, row, req.contractor_channel_id, req.contractor_ts, text, blocks)
+        if new is not None:
+            sent.apply = _set_request(req.id, contractor_channel_id=new.get("channel") or new["posted_to"],
+                                      contractor_ts=new["ts"])
+    else:
+        try:
+            if not case.client_channel:
+                raise Undeliverable("the client has no channel")
+            new = _post(s, row, case.client_channel, text, blocks)
+        except (SlackApiError, Undeliverable) as exc:
+            if isinstance(exc, SlackApiError) and not _is_channel_error(exc):
+                raise
+            new = _dm(s, row, req.requested_by, text, blocks)
+            sent.fallback = f"receipt by DM ({_error(exc) if isinstance(exc, SlackApiError) else exc})"
+        sent.apply = _set_request(req.id, contractor_channel_id=new.get("channel") or new["posted_to"],
+                                  contractor_ts=new["ts"])
+    sent.applies += _refresh_live_replies(s, case)
+    return sent
+
+
+def _refresh_live_replies(s: Link, case: Case) -> list[Callable]:
+    done = []
+    with s.desk.read() as session:
+        posts = list(session.query(SlackPost).filter(SlackPost.request_id == case.id, SlackPost.live.is_(True)))
+    for post in posts:
+        step = case.step(post.event_id or 0)
+        if step is None or contractor.is_live(case, step):
+            continue
+        text, blocks = contractor.status_reply(case, step, s.desk.tz)
+        try:
+            s.client.chat_update(channel=post.channel_id, ts=post.ts, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            if _error(exc) not in GONE_MESSAGE_ERRORS and not _is_channel_error(exc):
+                raise
+        done.append(_retire(post.id))
+    return done
+
+
+def _retire(post_id: int) -> Callable:
+    def apply(session) -> None:
+        session.execute(update(SlackPost).where(SlackPost.id == post_id).values(live=False))
+    return apply
+
+
+def send_contractor_reply(s: Link, row: OutboxMessage) -> Sent:
     p = row.payload
-    fallback = None
-    try:
-        if not p.get("channel"):
-            raise ChannelGone("no channel")
-        resp = _post(d, p["channel"], p["text"], p.get("blocks"))
-    except (SlackApiError, ChannelGone) as exc:
-        if isinstance(exc, SlackApiError) and not _is_channel_error(exc):
-            raise
-        resp = _dm(d, p["user"], p["text"], p.get("blocks"))
-        fallback = f"receipt by DM ({exc})"
-    return Sent(_set_request(row.request_id, contractor_channel_id=resp.get("channel") or resp["posted_to"],
-                             contractor_ts=resp["ts"]), fallback)
-
-
-def send_contractor_reply(d: Deliverer, row: OutboxMessage) -> Sent:
-    p = row.payload
-    req = _request(d, row)
+    case = _case(s, row)
+    req, tz = case.request, s.desk.tz
+    step = None
+    if p.get("checks"):
+        text, blocks = contractor.check_results(case, tz)
+    elif p.get("event_id"):
+        step = case.step(int(p["event_id"]))
+        if step is None:
+            raise Undeliverable(f"event {p['event_id']} of request {req.id} is gone")
+        text, blocks = contractor.status_reply(case, step, tz)
+    elif p.get("message_id"):
+        with s.desk.read() as session:
+            msg = message(session, int(p["message_id"]))
+        if msg is None:
+            raise Undeliverable(f"message {p['message_id']} is gone")
+        text, blocks = contractor.question(case, msg)
+    else:
+        text, blocks = p.get("text", ""), p.get("blocks")
+    sent = Sent()
     if req.contractor_ts and req.contractor_channel_id:
         try:
-            _post(d, req.contractor_channel_id, p["text"], p.get("blocks"), thread_ts=req.contractor_ts)
-            return Sent()
+            resp = _post(s, row, req.contractor_channel_id, text, blocks, thread_ts=req.contractor_ts)
         except SlackApiError as exc:
             if not _is_channel_error(exc):
                 raise
-            reason = str(exc.response.data.get("error"))
+            resp = _dm(s, row, req.requested_by, text, blocks)
+            sent.fallback = f"thread reply by DM ({_error(exc)})"
     else:
-        reason = "no receipt thread"
-    _dm(d, req.requested_by, p["text"], p.get("blocks"))
-    return Sent(fallback=f"thread reply by DM ({reason})")
+        resp = _dm(s, row, req.requested_by, text, blocks)
+        sent.fallback = "thread reply by DM (no receipt thread)"
+    if step is not None and contractor.is_live(case, step):
+        sent.apply = _track(req.id, step.event_id, resp.get("channel") or resp["posted_to"], resp["ts"],
+                            s.desk.now())
+    return sent
 
 
-def _sync(d: Deliverer, row: OutboxMessage, *, render, channel_attr: str, ts_attr: str, default_channel: str) -> Sent:
-    with d.desk.read() as session:
-        req = session.get(CreditRequest, row.request_id)
-        if req is None:
-            raise ChannelGone(f"request {row.request_id} does not exist")
-        text, blocks = render(session, d.desk, req)
+def _track(request_id: int, event_id: int, channel: str, ts: str, now: datetime) -> Callable:
+    def apply(session) -> None:
+        session.add(SlackPost(request_id=request_id, event_id=event_id, channel_id=channel, ts=ts, live=True,
+                              posted_at=now))
+    return apply
+
+
+# -- the staff cards ------------------------------------------------------------------------
+
+def _sync(s: Link, row: OutboxMessage, render, channel_attr: str, ts_attr: str, default_channel: str) -> Sent:
+    case = _case(s, row)
+    req = case.request
+    text, blocks = render(case)
     channel = getattr(req, channel_attr) or default_channel
-    ts = getattr(req, ts_attr)
     if not channel:
-        raise ChannelGone(f"no channel configured for {row.kind}")
-    if ts:
-        try:
-            d.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-            return Sent()
-        except SlackApiError as exc:
-            if exc.response.data.get("error") not in GONE_MESSAGE_ERRORS:
-                raise
-            # Someone deleted the message: post the current state afresh and keep the new one.
+        raise Undeliverable(f"no channel configured for {row.kind}")
     try:
-        resp = _post(d, channel, text, blocks)
+        new = _update_or_post(s, row, channel, getattr(req, ts_attr), text, blocks)
     except SlackApiError as exc:
         if _is_channel_error(exc):
-            raise ChannelGone(f"cannot post in {channel}: {exc.response.data.get('error')}") from None
+            raise Undeliverable(f"cannot post in {channel}: {_error(exc)}") from None
         raise
-    return Sent(_set_request(req.id, **{channel_attr: resp.get("channel") or channel, ts_attr: resp["ts"]}))
+    if new is None:
+        return Sent()
+    return Sent(_set_request(req.id, **{channel_attr: new.get("channel") or channel, ts_attr: new["ts"]}))
 
 
-def send_reviewer_sync(d: Deliverer, row: OutboxMessage) -> Sent:
-    return _sync(d, row, render=snapshots.reviewer_post, channel_attr="reviewer_channel_id",
-                 ts_attr="reviewer_ts", default_channel=d.desk.settings.reviewer_channel_id)
+def send_reviewer_sync(s: Link, row: OutboxMessage) -> Sent:
+    return _sync(s, row, lambda c: cards.reviewer_card(c, s.desk.tz), "reviewer_channel_id", "reviewer_ts",
+                 s.desk.settings.reviewer_channel_id)
 
 
-def send_exception_sync(d: Deliverer, row: OutboxMessage) -> Sent:
-    return _sync(d, row, render=snapshots.exception_post, channel_attr="exception_channel_id",
-                 ts_attr="exception_ts", default_channel=d.desk.settings.account_manager_channel_id)
+def send_exception_sync(s: Link, row: OutboxMessage) -> Sent:
+    return _sync(s, row, lambda c: cards.exception_card(c, s.desk.tz), "exception_channel_id", "exception_ts",
+                 s.desk.settings.account_manager_channel_id)
 
 
-def _thread_reply(d: Deliverer, row: OutboxMessage, channel: str | None, ts: str | None) -> Sent:
-    p = row.payload
-    extra = {"thread_ts": ts, "reply_broadcast": bool(p.get("broadcast"))} if ts else {}
+def _thread_reply(s: Link, row: OutboxMessage, channel: str | None, ts: str | None, text: str,
+                  broadcast: bool = False) -> Sent:
+    extra = {"thread_ts": ts, "reply_broadcast": broadcast} if ts else {}
     if not channel:
-        raise ChannelGone(f"no channel for {row.kind}")
+        raise Undeliverable(f"no channel for {row.kind}")
     try:
-        _post(d, channel, p["text"], p.get("blocks"), **extra)
+        _post(s, row, channel, text, None, **extra)
     except SlackApiError as exc:
         if _is_channel_error(exc):
-            raise ChannelGone(f"cannot post in {channel}: {exc.response.data.get('error')}") from None
+            raise Undeliverable(f"cannot post in {channel}: {_error(exc)}") from None
         raise
     return Sent()
 
 
-def send_reviewer_reply(d: Deliverer, row: OutboxMessage) -> Sent:
-    req = _request(d, row)
-    return _thread_reply(d, row, req.reviewer_channel_id or d.desk.settings.reviewer_channel_id, req.reviewer_ts)
+def _staff_reply_text(s: Link, row: OutboxMessage, case: Case) -> tuple[str, bool]:
+    p = row.payload
+    if p.get("message_id"):
+        with s.desk.read() as session:
+            msg = message(session, int(p["message_id"]))
+        if msg is None:
+            raise Undeliverable(f"message {p['message_id']} is gone")
+        return (cards.question_asked(msg) if msg.direction == "to_contractor" else cards.contractor_reply(msg)), False
+    if p.get("sla"):
+        text = cards.sla_notice(case, p["sla"], float(p.get("age", 0)), snapshots.admins(s.desk), s.desk.tz)
+        return text, p["sla"] != "reminder"
+    return p.get("text", ""), bool(p.get("broadcast"))
 
 
-def send_exception_reply(d: Deliverer, row: OutboxMessage) -> Sent:
-    req = _request(d, row)
-    return _thread_reply(d, row, req.exception_channel_id or d.desk.settings.account_manager_channel_id,
-                         req.exception_ts)
+def send_reviewer_reply(s: Link, row: OutboxMessage) -> Sent:
+    case = _case(s, row)
+    req = case.request
+    text, broadcast = _staff_reply_text(s, row, case)
+    return _thread_reply(s, row, req.reviewer_channel_id or s.desk.settings.reviewer_channel_id, req.reviewer_ts,
+                         text, broadcast)
 
 
-def send_home(d: Deliverer, row: OutboxMessage) -> Sent:
+def send_exception_reply(s: Link, row: OutboxMessage) -> Sent:
+    case = _case(s, row)
+    req = case.request
+    text, broadcast = _staff_reply_text(s, row, case)
+    return _thread_reply(s, row, req.exception_channel_id or s.desk.settings.account_manager_channel_id,
+                         req.exception_ts, text, broadcast)
+
+
+# -- people and channels --------------------------------------------------------------------
+
+def send_home(s: Link, row: OutboxMessage) -> Sent:
     user = row.payload["user"]
-    with d.desk.read() as session:
-        view = snapshots.home_view(session, d.desk, user)
-    d.client.views_publish(user_id=user, view=view)
+    with s.desk.read() as session:
+        view = snapshots.home_view(session, s.desk, user)
+    s.client.views_publish(user_id=user, view=view)
     return Sent()
 
 
-def send_ephemeral(d: Deliverer, row: OutboxMessage) -> Sent:
+def _personal_text(s: Link, p: dict) -> str:
+    if p.get("refusal"):
+        return refusal_text(Refusal.from_payload(p["refusal"]), s.desk.tz)
+    return p.get("text", "")
+
+
+def send_ephemeral(s: Link, row: OutboxMessage) -> Sent:
     p = row.payload
+    text = _personal_text(s, p)
     if p.get("channel"):
         try:
-            d.client.chat_postEphemeral(channel=p["channel"], user=p["user"], text=p["text"],
-                                        blocks=p.get("blocks"))
+            s.client.chat_postEphemeral(channel=p["channel"], user=p["user"], text=text, blocks=p.get("blocks"))
             return Sent()
         except SlackApiError as exc:
-            if not _is_channel_error(exc) and exc.response.data.get("error") != "user_not_in_channel":
+            if not _is_channel_error(exc) and _error(exc) != "user_not_in_channel":
                 raise
-    _dm(d, p["user"], p["text"], p.get("blocks"))
+    _dm(s, row, p["user"], text, p.get("blocks"))
     return Sent(fallback="ephemeral by DM")
 
 
-def send_dm(d: Deliverer, row: OutboxMessage) -> Sent:
+def send_dm(s: Link, row: OutboxMessage) -> Sent:
     p = row.payload
-    _dm(d, p["user"], p["text"], p.get("blocks"))
+    _dm(s, row, p["user"], _personal_text(s, p), p.get("blocks"))
     return Sent()
 
 
-def send_channel_post(d: Deliverer, row: OutboxMessage) -> Sent:
+def send_channel_post(s: Link, row: OutboxMessage) -> Sent:
     p = row.payload
-    return _thread_reply(d, row, p.get("channel"), p.get("thread_ts"))
+    blocks = p.get("blocks")
+    if p.get("digest") == "daily":
+        at = datetime.fromisoformat(p["at"])
+        text = daily_digest(snapshots.open_queue(s.desk, at), at, s.desk.tz)
+    elif p.get("report") == "weekly":
+        with s.desk.read() as session:
+            text, blocks = weekly_report(session, s.desk.calendar, since=datetime.fromisoformat(p["since"]),
+                                         until=datetime.fromisoformat(p["until"]),
+                                         as_of=datetime.fromisoformat(p["at"]))
+    else:
+        text = p.get("text", "")
+    channel = p.get("channel")
+    if not channel:
+        raise Undeliverable("no channel")
+    extra = {"thread_ts": p["thread_ts"]} if p.get("thread_ts") else {}
+    try:
+        _post(s, row, channel, text, blocks, **extra)
+    except SlackApiError as exc:
+        if _is_channel_error(exc):
+            raise Undeliverable(f"cannot post in {channel}: {_error(exc)}") from None
+        raise
+    return Sent()
 
 
-SENDERS: dict[str, Callable[[Deliverer, OutboxMessage], Sent]] = {
-    outbox.RECEIPT: send_receipt,
+SENDERS: dict[str, Callable[[Link, OutboxMessage], Sent]] = {
+    outbox.RECEIPT_SYNC: send_receipt,
     outbox.CONTRACTOR_REPLY: send_contractor_reply,
     outbox.REVIEWER_SYNC: send_reviewer_sync,
     outbox.REVIEWER_REPLY: send_reviewer_reply,

@@ -1,52 +1,33 @@
-"""Render Slack surfaces from the current state (used when a "sync" delivery is sent,
-so a late or retried delivery always shows the newest state)."""
+"""Read what a surface shows, when it is sent: a request's ``Case`` for its messages, a
+user's App Home, the digests. Short read transactions; never held across a Slack call."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.slack.render.home import HomeData, HomeRow, render_home
-from bot.slack.render.messages import exception_message, reviewer_message
-from bot.slack.render.text import mention
-from bot.usecases import audit
+from bot.usecases.cases import Case, load_case
 from bot.usecases.desk import Desk
-from bot.usecases.staffing import MAY_DECIDE, MAY_HANDLE_EXCEPTIONS
-from storage.models import EXCEPTION, PENDING, Client, CreditRequest, Lead
-from storage.queries import clients_for_user, roles_of
+from bot.usecases.people import roles_of
+from policy.lifecycle import Role, Status
+from storage.models import Client, CreditRequest, Staff
+from storage.queries import clients_for_user
 
-TRAIL_WORDS = {
-    "filed": "filed", "auto_approved": "auto-approved", "auto_denied": "auto-denied", "approve": "approved",
-    "deny": "denied", "reverse": "reversed", "request_exception": "exception asked",
-    "grant_exception": "exception granted", "uphold_denial": "denial upheld", "info_requested": "info asked",
-    "contractor_replied": "contractor replied", "refused": "refused",
-}
+DECIDERS = {Role.REVIEWER, Role.ADMIN}
+EXCEPTION_HANDLERS = {Role.ACCOUNT_MANAGER, Role.ADMIN}
 
 
-def trail(session: Session, desk: Desk, req: CreditRequest) -> str:
-    events = audit.history(session, req.id)
-    steps = []
-    for e in events[-8:]:
-        word = TRAIL_WORDS.get(e.action, e.action)
-        who = "" if e.actor in ("auto", "system") else f" {mention(e.actor)}"
-        steps.append(f"{word}{who} {e.at.astimezone(desk.tz).strftime('%b %-d %H:%M')}")
-    more = f"{len(events) - 8} earlier · " if len(events) > 8 else ""
-    return f"History: {more}" + " → ".join(steps) + f" · full trail: `credit-bot history {req.id}`"
+def case(desk: Desk, request_id: int) -> Case | None:
+    with desk.read() as session:
+        return load_case(session, request_id)
 
 
-def _client_name(session: Session, client_id: str) -> tuple[str, str | None]:
-    client = session.get(Client, client_id)
-    return (client.name, client.account_manager_user_id) if client else (client_id, None)
-
-
-def reviewer_post(session: Session, desk: Desk, req: CreditRequest) -> tuple[str, list[dict]]:
-    name, _ = _client_name(session, req.client_id)
-    return reviewer_message(req, session.get(Lead, req.lead_id), name, desk.tz, trail(session, desk, req))
-
-
-def exception_post(session: Session, desk: Desk, req: CreditRequest) -> tuple[str, list[dict]]:
-    name, manager = _client_name(session, req.client_id)
-    return exception_message(req, name, manager, desk.tz)
+def admins(desk: Desk) -> list[str]:
+    with desk.read() as session:
+        return list(session.scalars(select(Staff.slack_user_id).where(Staff.role == Role.ADMIN.value)))
 
 
 def _row(desk: Desk, req: CreditRequest, names: dict[str, str], now) -> HomeRow:
@@ -74,13 +55,22 @@ def home_view(session: Session, desk: Desk, user_id: str) -> dict:
     latest = session.scalars(select(CreditRequest).where(mine).order_by(CreditRequest.id.desc()).limit(40))
     data.my_requests = [_row(desk, r, names, now) for r in latest]
     roles = roles_of(session, user_id)
-    if roles & (MAY_DECIDE | MAY_HANDLE_EXCEPTIONS):
+    if roles & (DECIDERS | EXCEPTION_HANDLERS):
         all_names = dict(session.execute(select(Client.client_id, Client.name)).all())
-        queue = session.scalars(select(CreditRequest).where(CreditRequest.status == PENDING)
+        queue = session.scalars(select(CreditRequest).where(CreditRequest.status == Status.PENDING)
                                 .order_by(CreditRequest.requested_at).limit(100))
         data.queue = [_row(desk, r, all_names, now) for r in queue]
-        if roles & MAY_HANDLE_EXCEPTIONS:
-            exc = session.scalars(select(CreditRequest).where(CreditRequest.status == EXCEPTION)
+        if roles & EXCEPTION_HANDLERS:
+            exc = session.scalars(select(CreditRequest).where(CreditRequest.status == Status.EXCEPTION)
                                   .order_by(CreditRequest.exception_requested_at).limit(50))
             data.exceptions = [_row(desk, r, all_names, now) for r in exc]
     return render_home(data, desk.tz)
+
+
+def open_queue(desk: Desk, at: datetime) -> list[tuple[int, str, float]]:
+    """(request id, lead id, business days pending) for the daily digest, oldest first."""
+    with desk.read() as session:
+        pending = list(session.execute(select(CreditRequest.id, CreditRequest.lead_id, CreditRequest.requested_at)
+                                       .where(CreditRequest.status == Status.PENDING)
+                                       .order_by(CreditRequest.requested_at)))
+    return [(rid, lead, desk.calendar.business_days_between(requested, at)) for rid, lead, requested in pending]

@@ -1,22 +1,47 @@
-"""The append-only audit trail: one helper writes every event."""
+"""The append-only audit trail: one helper writes every event.
+
+Lifecycle actions are recorded under their own names (``policy.lifecycle.Action``);
+the other events are named here."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import RequestEvent
 
-# Slack surfaces (and non-Slack ones) an event can come from.
-SURFACE_COMMAND = "slash_command"
-SURFACE_VIEW = "view_submission"
-SURFACE_ACTION = "block_actions"
-SURFACE_EVENT = "event"
-SURFACE_CLI = "cli"
-SURFACE_SCHEDULER = "scheduler"
-SURFACE_SYSTEM = "system"
+
+class Surface(StrEnum):
+    """Where an event came from."""
+
+    COMMAND = "slash_command"
+    VIEW = "view_submission"
+    ACTION = "block_actions"
+    SHORTCUT = "shortcut"
+    EVENT = "event"
+    CLI = "cli"
+    SCHEDULER = "scheduler"
+    SYSTEM = "system"
+
+
+class Event(StrEnum):
+    """Trail entries that are not lifecycle actions."""
+
+    REFUSED = "refused"
+    CONTRACTOR_REPLIED = "contractor_replied"
+    EVIDENCE_ADDED = "evidence_added"
+    STAFF_GRANTED = "staff_granted"
+    STAFF_REVOKED = "staff_revoked"
+    SLA_REMINDER = "sla_reminder"
+    SLA_ESCALATION = "sla_escalation"
+    SLA_BREACH = "sla_breach"
+
+
+def sla_event(kind: str) -> Event:
+    return Event(f"sla_{kind}")
 
 
 def record(
@@ -25,7 +50,7 @@ def record(
     data: dict | None = None,
 ) -> RequestEvent:
     event = RequestEvent(
-        request_id=request_id, at=at, actor=actor, surface=surface, action=action,
+        request_id=request_id, at=at, actor=actor, surface=str(surface), action=str(action),
         old_status=old_status, new_status=new_status, note=note, data=data or {},
     )
     session.add(event)

@@ -1,7 +1,6 @@
-"""Decisions on a request — approve, deny, reverse, exception asked / granted / upheld —
-each one conditional update plus its audit event and the Slack messages it owes.
-
-The state machine (``_RULES``): who may move a request from which states to which."""
+"""People acting on a request — approve, deny, reverse, ask for an exception, grant or
+uphold it, claim it — each one conditional update, its audit event and the Slack
+messages it owes, in one transaction. ``policy.lifecycle`` decides who may do what."""
 
 from __future__ import annotations
 
@@ -10,45 +9,17 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.slack.render.messages import decision_reply
-from bot.slack.render.text import STATUS_LABEL, mention, request_ref, when
 from bot.usecases import audit, outbox
+from bot.usecases.audit import Event
+from bot.usecases.cases import client_facts, credited_elsewhere, state_of
 from bot.usecases.desk import Desk
-from bot.usecases.staffing import MAY_DECIDE, MAY_HANDLE_EXCEPTIONS, has_any
+from bot.usecases.outcomes import NO_REQUEST, Outcome, Refusal, refusal_about
+from bot.usecases.people import viewer
+from policy.lifecycle import RULES, TRANSITIONS, Action, Need, Status, input_problems, refusal
 from policy.reasons import NON_CREDITABLE, parse_reason
-from storage.models import (
-    APPROVED,
-    DENIED,
-    EXCEPTION,
-    PENDING,
-    REVERSED,
-    Client,
-    ClientUser,
-    CreditRequest,
-)
-from storage.queries import clients_for_user
+from storage.models import CreditRequest
 
-STAFF = "staff"
-MANAGER = "manager"
-CONTRACTOR = "contractor"
-
-
-@dataclass(frozen=True)
-class Rule:
-    who: str
-    sources: tuple[str, ...]
-    target: str
-    contractor_message: str
-
-
-_RULES = {
-    "approve": Rule(STAFF, (PENDING, DENIED), APPROVED, "approved"),
-    "deny": Rule(STAFF, (PENDING,), DENIED, "denied"),
-    "reverse": Rule(STAFF, (APPROVED,), REVERSED, "reversed"),
-    "request_exception": Rule(CONTRACTOR, (DENIED,), EXCEPTION, "exception_requested"),
-    "grant_exception": Rule(MANAGER, (EXCEPTION,), APPROVED, "exception_granted"),
-    "uphold_denial": Rule(MANAGER, (EXCEPTION,), DENIED, "exception_upheld"),
-}
+_DENY_CODES = frozenset(str(code) for code in NON_CREDITABLE)
 
 
 @dataclass(frozen=True)
@@ -58,143 +29,116 @@ class Actor:
     channel_id: str | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
-    ok: bool
-    message: str
-    request: CreditRequest | None = None
-    told: bool = False  # the user was already sent the message
-
-
-def is_contractor_of(session: Session, user_id: str, channel_id: str | None, client_id: str) -> bool:
-    """A user speaks for a client when mapped to it, or (unmapped) from the client's own channel."""
-    if session.get(ClientUser, (client_id, user_id)) is not None:
-        return True
-    if clients_for_user(session, user_id):
-        return False
-    client = session.get(Client, client_id)
-    return bool(client and channel_id and client.slack_channel_id == channel_id)
-
-
-def _allowed(session: Session, who: str, actor: Actor, req: CreditRequest) -> bool:
-    if who == STAFF:
-        return has_any(session, actor.user_id, MAY_DECIDE)
-    if who == MANAGER:
-        return has_any(session, actor.user_id, MAY_HANDLE_EXCEPTIONS)
-    return is_contractor_of(session, actor.user_id, actor.channel_id, req.client_id)
-
-
-_REFUSALS = {
-    STAFF: "Only reviewers can do that.",
-    MANAGER: "Only account managers (or admins) can do that.",
-    CONTRACTOR: "Only the contractor who owns this lead can do that.",
-}
-
-
-def refuse(desk: Desk, session: Session, actor: Actor, request_id: int | None, action: str, why: str,
-           *, tell: bool = True) -> Outcome:
-    """Audit a refused attempt and tell the user ephemerally (in this transaction)."""
+def refuse(desk: Desk, session: Session, actor: Actor, refusal_: Refusal, *, tell: bool = True,
+           note: str | None = None) -> Outcome:
+    """Audit a refused attempt and (with ``tell``) owe the person an ephemeral saying why."""
     now = desk.now()
-    audit.record(session, request_id=request_id, at=now, actor=actor.user_id, surface=actor.surface,
-                 action="refused", note=why, data={"attempted": action})
+    audit.record(session, request_id=refusal_.request_id, at=now, actor=actor.user_id, surface=actor.surface,
+                 action=Event.REFUSED, note=note or refusal_.why,
+                 data={"attempted": refusal_.action, "why": refusal_.why})
     if tell:
-        outbox.enqueue(session, outbox.EPHEMERAL, now=now, request_id=request_id, user=actor.user_id,
-                       channel=actor.channel_id or "", text=why)
-    return Outcome(False, why, told=tell)
+        outbox.enqueue(session, outbox.EPHEMERAL, now=now, request_id=refusal_.request_id, user=actor.user_id,
+                       channel=actor.channel_id or "", refusal=refusal_.to_payload())
+    return Outcome(False, refusal=refusal_, told=tell)
 
 
-def tell_late(desk: Desk, actor: Actor, future) -> None:
-    """A modal closed before its decision finished (a slow database): report a failure by DM.
-    Refusals already queued their own ephemeral message."""
-    outcome = None if future.exception() else future.result()
-    if outcome is not None and (outcome.ok or outcome.told):
-        return
-    text = outcome.message if outcome is not None else "That did not go through; please try again."
-    with desk.transaction() as session:
-        outbox.enqueue(session, outbox.DM, now=desk.now(), user=actor.user_id, text=text)
+def judge(desk: Desk, session: Session, req: CreditRequest | None, action: Action, actor: Actor,
+           request_id: int, tell: bool) -> Outcome | None:
+    """A refusal Outcome when ``actor`` may not take ``action`` now; None when they may."""
+    if req is None:
+        return refuse(desk, session, actor, Refusal(NO_REQUEST, action, request_id=request_id), tell=tell)
+    _, manager, _ = client_facts(session, req.client_id)
+    other = credited_elsewhere(session, req) if action in (Action.APPROVE, Action.GRANT_EXCEPTION) else None
+    why = refusal(action, state_of(req, manager, other), viewer(session, actor.user_id, actor.channel_id,
+                                                                  req.client_id))
+    if why is None:
+        return None
+    return refuse(desk, session, actor, refusal_about(session, req, why, action, manager=manager,
+                                                      credited_on=other), tell=tell)
 
 
-def check_permission(desk: Desk, request_id: int, action: str, actor: Actor, *, tell: bool = True) -> Outcome:
-    """May ``actor`` start ``action`` (e.g. before opening its modal)? Refusals are audited."""
-    rule = _RULES[action]
+def check(desk: Desk, request_id: int, action: Action, actor: Actor, *, tell: bool = True) -> Outcome:
+    """May ``actor`` start ``action`` now (before its modal opens)? Refusals are audited and told."""
     with desk.transaction() as session:
         req = session.get(CreditRequest, request_id)
-        if req is None:
-            return refuse(desk, session, actor, None, action, f"There is no request {request_ref(request_id)}.",
-                          tell=tell)
-        if not _allowed(session, rule.who, actor, req):
-            return refuse(desk, session, actor, req.id, action, _REFUSALS[rule.who], tell=tell)
-        if req.status not in _sources(rule, req):
-            return refuse(desk, session, actor, req.id, action, _already(desk, req), tell=tell)
-        return Outcome(True, "", req)
+        refused = judge(desk, session, req, action, actor, request_id, tell)
+        return refused or Outcome(True, req)
 
 
-def _sources(rule: Rule, req: CreditRequest) -> tuple[str, ...]:
-    if rule.target == APPROVED and rule.who == STAFF and not req.auto_decided:
-        return (PENDING,)  # a reviewer overrides only the bot's own denials
-    if rule.target == EXCEPTION and req.exception_outcome is not None:
-        return ()  # one exception per request
-    return rule.sources
+def act(desk: Desk, request_id: int, action: Action, actor: Actor, *, note: str | None = None,
+        deny_reason: str | None = None, tell: bool = True) -> Outcome:
+    """Take ``action`` once. Twenty simultaneous clicks: one wins, the rest are told who did.
 
-
-def _already(desk: Desk, req: CreditRequest) -> str:
-    if req.exception_outcome is not None and req.status == DENIED:
-        return f"{request_ref(req.id)} already had its exception reviewed by {mention(req.decided_by)}."
-    if req.status == PENDING:
-        return f"{request_ref(req.id)} is still pending review."
-    who = "automatically by the policy" if req.auto_decided and req.decided_by == "auto" else \
-        f"by {mention(req.decided_by)}"
-    return (f"{request_ref(req.id)} was already {STATUS_LABEL[req.status].lower()} {who} "
-            f"on {when(req.decided_at, desk.tz)}.")
-
-
-def transition(desk: Desk, request_id: int, action: str, actor: Actor, *, note: str | None = None,
-               deny_reason: str | None = None) -> Outcome:
-    """Apply ``action`` once. Twenty simultaneous clicks: one wins, the rest are told who decided."""
-    rule = _RULES[action]
+    Missing or malformed inputs (a required note, the deny reason) come back as ``problems``
+    for the modal's fields, audited, with nothing changed."""
     now = desk.now()
     note = (note or "").strip() or None
+    code = parse_reason(deny_reason or "")
+    problems = input_problems(action, note=note, deny_reason=str(code) if code else "", deny_reasons=_DENY_CODES)
     with desk.transaction() as session:
         req = session.get(CreditRequest, request_id)
-        if req is None:
-            return refuse(desk, session, actor, None, action, f"There is no request {request_ref(request_id)}.")
-        if not _allowed(session, rule.who, actor, req):
-            return refuse(desk, session, actor, req.id, action, _REFUSALS[rule.who])
-        if action == "deny" and parse_reason(deny_reason or "") not in NON_CREDITABLE:
-            return Outcome(False, "Choose a deny reason from the policy's list.")
+        refused = judge(desk, session, req, action, actor, request_id, tell)
+        if refused is not None:
+            return refused
+        if problems:
+            audit.record(session, request_id=req.id, at=now, actor=actor.user_id, surface=actor.surface,
+                         action=Event.REFUSED, note="; ".join(f"{k} {v}" for k, v in problems.items()),
+                         data={"attempted": str(action), "why": "input", "problems": problems})
+            return Outcome(False, req, problems={str(k): v for k, v in problems.items()})
         old = req.status
-        values: dict = {"status": rule.target, "updated_at": now, "version": CreditRequest.version + 1}
-        if rule.who in (STAFF, MANAGER):
-            values |= {"decided_at": now, "decided_by": actor.user_id, "auto_decided": False,
-                       "decision_note": note}
-        if action == "deny":
-            values["deny_reason"] = str(parse_reason(deny_reason))
-        elif action == "request_exception":
-            values |= {"exception_note": note, "exception_requested_at": now}
-        elif action in ("grant_exception", "uphold_denial"):
-            values["exception_outcome"] = "granted" if action == "grant_exception" else "upheld"
-        won = session.execute(
-            update(CreditRequest)
-            .where(CreditRequest.id == req.id, CreditRequest.status.in_(_sources(rule, req)),
-                   CreditRequest.version == req.version)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ).rowcount == 1
-        session.refresh(req)
-        if not won:
-            return refuse(desk, session, actor, req.id, action, _already(desk, req))
-        audit.record(session, request_id=req.id, at=now, actor=actor.user_id, surface=actor.surface,
-                     action=action, old_status=old, new_status=req.status, note=note,
-                     data={"deny_reason": req.deny_reason} if action == "deny" else {})
-        _owe_messages(desk, session, req, rule, note, now)
-        return Outcome(True, f"{request_ref(req.id)} is now {STATUS_LABEL[req.status].lower()}.", req)
+        values = _changes(action, actor, now, note, code)
+        for _ in range(3):  # a claim or question bumping the version meanwhile is no reason to refuse
+            won = session.execute(
+                update(CreditRequest)
+                .where(CreditRequest.id == req.id, CreditRequest.version == req.version,
+                       CreditRequest.status.in_([str(s) for s in RULES[action].sources]))
+                .values(**values, updated_at=now, version=CreditRequest.version + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount == 1
+            session.refresh(req)
+            if won:
+                break
+            refused = judge(desk, session, req, action, actor, request_id, tell)
+            if refused is not None:  # someone else acted first: they are named
+                return refused
+            old = req.status
+        else:
+            return refuse(desk, session, actor, refusal_about(session, req, "busy", action), tell=tell)
+        data = {"deny_reason": str(code)} if action is Action.DENY else {}
+        event = audit.record(session, request_id=req.id, at=now, actor=actor.user_id, surface=actor.surface,
+                             action=action, old_status=old, new_status=req.status, note=note, data=data)
+        session.flush()
+        owe_change(desk, session, req, action, event.id)
+        return Outcome(True, req)
 
 
-def _owe_messages(desk: Desk, session: Session, req: CreditRequest, rule: Rule, note: str | None, now) -> None:
-    shown_note = note if rule.target != EXCEPTION else None
-    text, blocks = decision_reply(req, desk.tz, action=rule.contractor_message, note=shown_note)
-    outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, text=text, blocks=blocks)
+def _changes(action: Action, actor: Actor, now, note: str | None, code) -> dict:
+    values: dict = {"status": str(RULES[action].target)}
+    if action is Action.CLAIM:
+        return values | {"claimed_by": actor.user_id, "claimed_at": now}
+    if action is Action.REQUEST_EXCEPTION:
+        return values | {"exception_note": note, "exception_requested_at": now}
+    values |= {"decided_at": now, "decided_by": actor.user_id, "auto_decided": False, "decision_note": note}
+    if action is Action.DENY:
+        values["deny_reason"] = str(code)
+    elif action in (Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL):
+        values["exception_outcome"] = "granted" if action is Action.GRANT_EXCEPTION else "upheld"
+    return values
+
+
+def owe_change(desk: Desk, session: Session, req: CreditRequest, action: Action, event_id: int | None) -> None:
+    """The Slack messages a change owes: the contractor hears of every status change in their
+    thread, and every card and home that shows the request is brought up to date."""
+    now = desk.now()
+    if action in TRANSITIONS:
+        outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, event_id=event_id)
+        outbox.enqueue(session, outbox.RECEIPT_SYNC, now=now, request_id=req.id)
     outbox.enqueue(session, outbox.REVIEWER_SYNC, now=now, request_id=req.id)
-    if rule.target == EXCEPTION or rule.who == MANAGER:
+    if req.exception_requested_at is not None or req.status == Status.EXCEPTION:
         outbox.enqueue(session, outbox.EXCEPTION_SYNC, now=now, request_id=req.id)
     desk.refresh_homes(session, [req.requested_by], staff=True)
+
+
+def note_problem(problems: dict[str, str]) -> str | None:
+    """The problem with the note, if any (for modals whose only input is the note)."""
+    return problems.get(Need.NOTE.value)

@@ -1,5 +1,6 @@
-"""The bootstrap: settings, database, clock and outbox wake-up, wired once and handed
-to every use case. Tests build one with a fixed clock or a stand-in Slack URL."""
+"""The desk every use case runs on: settings, the database, the clock and the outbox's
+wake-up, wired once by the entry point and handed to each use case. Tests build one
+with a fixed clock."""
 
 from __future__ import annotations
 
@@ -10,12 +11,11 @@ from datetime import UTC, datetime
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from bot.slack.listeners import ListenerPool
-from bot.slack.observability import Metrics
 from bot.usecases import outbox
 from bot.usecases.settings import Settings
+from policy.lifecycle import BOT_ACTORS, STAFF_ROLES
 from storage.db import Database
-from storage.models import ACCOUNT_MANAGER, ADMIN, REVIEWER, Staff
+from storage.models import Staff
 
 
 def system_clock() -> datetime:
@@ -30,9 +30,7 @@ class Desk:
         self.calendar = settings.calendar
         self.tz = self.calendar.tz
         self.clock = clock
-        self.wakeup = threading.Event()
-        self.listeners = ListenerPool(settings.listener_threads)
-        self.metrics = Metrics(self)
+        self.wakeup = threading.Event()  # set when a commit owes Slack something
         event.listen(self.db.sessions, "after_commit", self._after_commit)
         event.listen(self.db.sessions, "after_rollback", self._after_rollback)
 
@@ -64,8 +62,9 @@ class Desk:
     def refresh_homes(self, session: Session, users, *, staff: bool = False) -> None:
         """Queue App Home publishes for these users (and, with ``staff``, every reviewer,
         account manager and admin, whose queue just changed)."""
-        targets = {u for u in users if u and u not in ("auto", "system", "cli")}
+        targets = {u for u in users if u and u not in BOT_ACTORS}
         if staff:
             targets |= set(session.scalars(
-                select(Staff.slack_user_id).where(Staff.role.in_((REVIEWER, ACCOUNT_MANAGER, ADMIN)))))
-        outbox.enqueue_homes(session, sorted(targets), now=self.now())
+                select(Staff.slack_user_id).where(Staff.role.in_([str(r) for r in STAFF_ROLES]))))
+        outbox.enqueue_homes(session, sorted(targets), now=self.now(),
+                             delay=self.settings.home_debounce_seconds)

@@ -1,170 +1,225 @@
-"""Filing a credit request: validate, store, check, auto-decide, and owe Slack the
-receipt thread, the reviewer post and the App Home refresh — one transaction."""
+"""Filing credit requests: validate every lead named, store one request per lead, check
+each against the policy, auto-decide the clear-cut ones, and owe Slack the receipts,
+their threads, the reviewer cards and the App Home refreshes — one transaction.
+
+Validation is all or nothing: when any lead id is bad, nothing is filed and the modal
+shows which ids and why."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.slack.ids import Field
-from bot.slack.render.messages import check_results, decision_reply, receipt
-from bot.slack.render.text import STATUS_LABEL, escape, request_ref
 from bot.usecases import audit, outbox
 from bot.usecases.checking import check_stored_lead
+from bot.usecases.decisions import owe_change
 from bot.usecases.desk import Desk
+from bot.usecases.outcomes import Refusal, refusal_about
+from bot.usecases.people import clients_spoken_for
 from policy.engine import Decision
+from policy.lifecycle import POLICY_ACTOR, Action, Status
 from policy.reasons import CREDITABLE, parse_reason
-from storage.models import APPROVED, DENIED, OPEN_STATUSES, PENDING, Client, CreditRequest, Lead
-from storage.queries import clients_for_channel, clients_for_user, speaks_for_a_client
+from policy.terms import MAX_LEAD_ID, MAX_LEADS_PER_FILING, MAX_TEXT
+from storage.models import CreditRequest, Lead
+
+LEAD_IDS = "lead_id"  # the inputs a filing names problems for
+REASON = "reason"
+DETAILS = "details"
+
+_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 @dataclass(frozen=True)
 class Filing:
     user_id: str
     channel_id: str
-    lead_id: str
+    lead_ids: str  # as typed: one lead id, or several separated by commas, spaces or new lines
     reason: str
     details: str
     view_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one input: a code, the lead ids it concerns, and for leads that
+    already have a request, that request as it stands."""
+
+    code: str  # required | too_long | too_many | unknown | not_yours | not_linked | has_request
+    lead_ids: tuple[str, ...] = ()
+    earlier: tuple[Refusal, ...] = ()
+
+
 class FilingErrors(Exception):
-    """Field errors for the modal (``block_id`` → message); nothing was stored."""
+    """Problems per input; nothing was stored."""
 
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+    def __init__(self, problems: dict[str, list[Problem]]):
+        super().__init__("; ".join(f"{k}: {', '.join(p.code for p in v)}" for k, v in problems.items()))
+        self.problems = problems
 
 
-def _contractor_clients(session, user_id: str, channel_id: str) -> set[str]:
-    clients = clients_for_user(session, user_id)
-    if not clients and channel_id:
-        clients = clients_for_channel(session, channel_id)
-    return {c.client_id for c in clients}
+@dataclass
+class Filed:
+    requests: list[CreditRequest] = field(default_factory=list)
+    created: bool = True  # False: this very modal was filed before (Slack sent it twice)
+
+
+def parse_lead_ids(text: str) -> list[str]:
+    """The lead ids typed in one input, in order, each once."""
+    return list(dict.fromkeys(part for part in _SEPARATORS.split(text or "") if part))
 
 
 def filing_blocker(desk: Desk, user_id: str, channel_id: str) -> str | None:
-    """Why this user cannot file from here, or None. Checked before the modal opens."""
+    """Why this user cannot file from here (a problem code), or None. Checked before the modal opens."""
     with desk.read() as session:
-        if speaks_for_a_client(session, user_id, channel_id):
-            return None
-    return ("Your Slack account is not linked to a client yet, so you cannot file credit requests here. "
-            "Please contact your account manager.")
+        return None if clients_spoken_for(session, user_id, channel_id) else "not_linked"
 
 
-def _validate(session, f: Filing) -> Lead:
-    errors: dict[str, str] = {}
-    if not f.details.strip():
-        errors[Field.DETAILS] = "Please describe what is wrong with the lead; requests without notes are denied."
-    reason = parse_reason(f.reason)
-    if reason not in CREDITABLE:
-        errors[Field.REASON] = "Choose one of the creditable reasons."
-    lead_id = f.lead_id.strip()
-    lead = session.get(Lead, lead_id) if lead_id else None
-    if not lead_id:
-        errors[Field.LEAD_ID] = "Enter the lead id from your lead delivery."
-    elif lead is None:
-        errors[Field.LEAD_ID] = f"There is no lead with id {lead_id[:40]}. Check the id on your lead delivery."
+def _validate(session, f: Filing) -> list[Lead]:
+    problems: dict[str, list[Problem]] = {}
+
+    def problem(field_: str, code: str, ids=(), earlier=()) -> None:
+        problems.setdefault(field_, []).append(Problem(code, tuple(ids), tuple(earlier)))
+
+    details = f.details.strip()
+    if not details:
+        problem(DETAILS, "required")
+    elif len(details) > MAX_TEXT:
+        problem(DETAILS, "too_long")
+    if parse_reason(f.reason) not in CREDITABLE:
+        problem(REASON, "required")
+    ids = parse_lead_ids(f.lead_ids)
+    leads: list[Lead] = []
+    if not ids:
+        problem(LEAD_IDS, "required")
+    elif len(ids) > MAX_LEADS_PER_FILING:
+        problem(LEAD_IDS, "too_many")
+    elif any(len(i) > MAX_LEAD_ID for i in ids):
+        problem(LEAD_IDS, "unknown", [i[:MAX_LEAD_ID] + "…" for i in ids if len(i) > MAX_LEAD_ID])
     else:
-        mine = _contractor_clients(session, f.user_id, f.channel_id)
+        mine = {c.client_id for c in clients_spoken_for(session, f.user_id, f.channel_id)}
+        found = {lead.lead_id: lead for lead in session.scalars(select(Lead).where(Lead.lead_id.in_(ids)))}
+        unknown = [i for i in ids if i not in found]
         if not mine:
-            errors[Field.LEAD_ID] = ("Your Slack account is not linked to a client yet; "
-                                     "please contact your account manager.")
-        elif lead.client_id not in mine:
-            errors[Field.LEAD_ID] = f"Lead {lead_id} was not delivered to your company."
+            problem(LEAD_IDS, "not_linked")
+        elif unknown:
+            problem(LEAD_IDS, "unknown", unknown)
         else:
-            open_req = session.scalar(select(CreditRequest).where(
-                CreditRequest.lead_id == lead_id, CreditRequest.status.in_(OPEN_STATUSES)))
-            if open_req is not None:
-                errors[Field.LEAD_ID] = (f"Lead {lead_id} already has an open credit request "
-                                         f"({request_ref(open_req.id)}, {STATUS_LABEL[open_req.status].lower()}).")
-    if errors:
-        raise FilingErrors(errors)
-    return lead
+            leads = [found[i] for i in ids]
+            not_yours = [lead.lead_id for lead in leads if lead.client_id not in mine]
+            if not_yours:
+                problem(LEAD_IDS, "not_yours", not_yours)
+            earlier = _earlier_requests(session, [lead for lead in leads if lead.client_id in mine])
+            if earlier:
+                problem(LEAD_IDS, "has_request", [r.lead_id for r in earlier], earlier)
+    if problems:
+        raise FilingErrors(problems)
+    return leads
 
 
-def file_request(desk: Desk, f: Filing) -> tuple[CreditRequest, bool]:
-    """Store and route a request. Returns ``(request, created)``; a modal submitted twice
-    returns the first request with ``created`` False. Raises FilingErrors."""
+def _earlier_requests(session, leads: list[Lead]) -> list[Refusal]:
+    """For each lead that already has a request (in any state), that request as it stands."""
+    if not leads:
+        return []
+    latest: dict[str, CreditRequest] = {}
+    for req in session.scalars(select(CreditRequest).where(CreditRequest.lead_id.in_([x.lead_id for x in leads]))
+                               .order_by(CreditRequest.id)):
+        latest[req.lead_id] = req
+    return [refusal_about(session, latest[x.lead_id], "has_request", Action.FILE)
+            for x in leads if x.lead_id in latest]
+
+
+def file_requests(desk: Desk, f: Filing) -> Filed:
+    """Store and route the requests. A modal submitted twice files once (``created`` False
+    the second time). Raises FilingErrors."""
     try:
         return _file(desk, f)
     except IntegrityError:
-        # Lost a race: the same view filed twice at once, or another open request appeared.
+        # Lost a race: the same modal filed twice at once, or a request appeared on a lead.
         with desk.read() as session:
-            if f.view_id and (first := _filed_from(session, f.view_id)) is not None:
-                return first, False
+            if f.view_id and (first := _filed_from(session, f.view_id)):
+                return Filed(first, created=False)
             _validate(session, f)
         raise
 
 
-def tell_late_outcome(desk: Desk, f: Filing, future) -> None:
-    """The modal closed before filing finished (a slow database): if it failed, say why by DM."""
-    exc = future.exception()
-    if exc is None:
-        return  # filed: the receipt is on its way
-    if isinstance(exc, FilingErrors):
-        text = f"Your credit request for lead {f.lead_id[:64]} was not filed: " + " ".join(exc.errors.values())
-    else:
-        text = f"Your credit request for lead {f.lead_id[:64]} could not be filed; please try again."
-    with desk.transaction() as session:
-        outbox.enqueue(session, outbox.DM, now=desk.now(), user=f.user_id, text=escape(text))
-
-
-def _file(desk: Desk, f: Filing) -> tuple[CreditRequest, bool]:
+def _file(desk: Desk, f: Filing) -> Filed:
     now = desk.now()
     s = desk.settings
     # Validation and the policy engine only read: they run before the write lock is taken.
     with desk.read() as session:
-        if f.view_id and (first := _filed_from(session, f.view_id)) is not None:
-            return first, False
-        lead = _validate(session, f)
-        verdict = check_stored_lead(session, desk.calendar, lead, f.reason, f.details, now)
-        client = session.get(Client, lead.client_id)
-        channel = f.channel_id or (client.slack_channel_id if client else "") or ""
+        if f.view_id and (first := _filed_from(session, f.view_id)):
+            return Filed(first, created=False)
+        leads = _validate(session, f)
+        verdicts = [check_stored_lead(session, desk.calendar, lead, f.reason, f.details, now) for lead in leads]
+    filed = Filed()
     with desk.transaction() as session:
-        if f.view_id and (first := _filed_from(session, f.view_id)) is not None:
-            return first, False
-        # A request opened meanwhile on the same lead trips the open-lead unique index.
-        req = CreditRequest(
-            lead_id=lead.lead_id, client_id=lead.client_id, reason=str(parse_reason(f.reason)),
-            details=f.details.strip(), requested_by=f.user_id, requested_at=now,
-            origin_channel_id=f.channel_id or None, source_view_id=f.view_id, status=PENDING,
-            verdict=str(verdict.verdict), deny_reason=None, deadline=verdict.deadline,
-            findings=[x.to_dict() for x in verdict.findings], evidence=verdict.evidence,
-            auto_decided=False, info_wait_seconds=0.0, version=1, updated_at=now,
-        )
-        session.add(req)
-        session.flush()
-        audit.record(session, request_id=req.id, at=now, actor=f.user_id, surface=audit.SURFACE_VIEW,
-                     action="filed", old_status=None, new_status=PENDING,
-                     data={"lead_id": lead.lead_id, "reason": req.reason, "verdict": req.verdict})
-        decided = None
-        if verdict.verdict == Decision.APPROVE and s.auto_approve:
-            decided = APPROVED
-        elif verdict.verdict == Decision.DENY and s.auto_deny:
-            decided = DENIED
-            req.deny_reason = str(verdict.deny_reason)
-        if decided:
-            req.status, req.auto_decided, req.decided_at, req.decided_by = decided, True, now, "auto"
-            audit.record(session, request_id=req.id, at=now, actor="auto", surface=audit.SURFACE_SYSTEM,
-                         action=f"auto_{decided}", old_status=PENDING, new_status=decided,
-                         note=req.deny_reason)
-        tz = desk.tz
-        text, blocks = receipt(req, tz)
-        outbox.enqueue(session, outbox.RECEIPT, now=now, request_id=req.id, channel=channel,
-                       user=f.user_id, text=text, blocks=blocks)
-        text, blocks = check_results(req, tz)
-        outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, text=text, blocks=blocks)
-        if decided:
-            text, blocks = decision_reply(req, tz, action=decided)
-            outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, text=text,
-                           blocks=blocks)
-        outbox.enqueue(session, outbox.REVIEWER_SYNC, now=now, request_id=req.id)
-        desk.refresh_homes(session, [f.user_id], staff=True)
-        return req, True
+        for n, (lead, verdict) in enumerate(zip(leads, verdicts, strict=True)):
+            req = CreditRequest(
+                lead_id=lead.lead_id, client_id=lead.client_id, reason=str(parse_reason(f.reason)),
+                details=f.details.strip(), requested_by=f.user_id, requested_at=now,
+                origin_channel_id=f.channel_id or None, source_view_id=_view_key(f.view_id, n),
+                status=Status.PENDING.value, verdict=str(verdict.verdict), deny_reason=None,
+                deadline=verdict.deadline, findings=[x.to_dict() for x in verdict.findings],
+                evidence=verdict.evidence, auto_decided=False, info_wait_seconds=0.0, version=1,
+                updated_at=now, lead_slot=lead.lead_id,
+            )
+            session.add(req)
+            session.flush()  # a second request on the lead trips the unique lead slot here
+            audit.record(session, request_id=req.id, at=now, actor=f.user_id, surface=audit.Surface.VIEW,
+                         action=Action.FILE, old_status=None, new_status=Status.PENDING,
+                         data={"lead_id": lead.lead_id, "reason": req.reason, "verdict": req.verdict})
+            outbox.enqueue(session, outbox.RECEIPT_SYNC, now=now, request_id=req.id)
+            outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, checks=True)
+            auto = _automatic(verdict.verdict, s)
+            if auto is None:
+                owe_change(desk, session, req, Action.FILE, None)
+            else:
+                req.status = str(auto.target)
+                req.auto_decided, req.decided_at, req.decided_by = True, now, POLICY_ACTOR
+                if auto.action is Action.AUTO_DENY:
+                    req.deny_reason = str(verdict.deny_reason)
+                event = audit.record(
+                    session, request_id=req.id, at=now, actor=POLICY_ACTOR, surface=audit.Surface.SYSTEM,
+                    action=auto.action, old_status=Status.PENDING, new_status=auto.target,
+                    note=req.deny_reason, data={"deny_reason": req.deny_reason} if req.deny_reason else {})
+                session.flush()
+                owe_change(desk, session, req, auto.action, event.id)
+            filed.requests.append(req)
+    return filed
 
 
-def _filed_from(session, view_id: str) -> CreditRequest | None:
-    return session.scalar(select(CreditRequest).where(CreditRequest.source_view_id == view_id))
+@dataclass(frozen=True)
+class _Auto:
+    action: Action
+    target: Status
+
+
+def _automatic(verdict: str, settings) -> _Auto | None:
+    if verdict == Decision.APPROVE and settings.auto_approve:
+        return _Auto(Action.AUTO_APPROVE, Status.APPROVED)
+    if verdict == Decision.DENY and settings.auto_deny:
+        return _Auto(Action.AUTO_DENY, Status.DENIED)
+    return None
+
+
+def _view_key(view_id: str | None, n: int) -> str | None:
+    """``source_view_id`` of the n-th request filed from one modal (unique per request)."""
+    if not view_id:
+        return None
+    return view_id if n == 0 else f"{view_id}#{n}"
+
+
+def _filed_from(session, view_id: str) -> list[CreditRequest]:
+    keys = [_view_key(view_id, n) for n in range(MAX_LEADS_PER_FILING)]
+    return list(session.scalars(select(CreditRequest).where(CreditRequest.source_view_id.in_(keys))
+                                .order_by(CreditRequest.id)))
+
+
+def owe_late_refusal(desk: Desk, user_id: str, payload: dict) -> None:
+    """A modal closed before its work finished (a slow database) and the work then failed:
+    tell the person by DM (``payload`` says what; rendered when sent)."""
+    with desk.transaction() as session:
+        outbox.enqueue(session, outbox.DM, now=desk.now(), user=user_id, **payload)

@@ -1,5 +1,9 @@
-"""The transactional outbox: every Slack call the bot owes is a row written in the
-same transaction as the state change that causes it. ``bot.slack.delivery`` sends them."""
+"""The transactional outbox: every Slack call the bot owes is a row written in the same
+transaction as the state change that causes it. The Slack adapter's delivery worker
+sends them, rendering each message from the current state when it is sent.
+
+Rows name what to tell, not how: ``{"event_id": 7}`` (a status change in the trail),
+``{"message_id": 3}`` (a question or a reply), ``{"refusal": {...}}`` and so on."""
 
 from __future__ import annotations
 
@@ -10,17 +14,19 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.models import OutboxMessage
 
-# Kinds of delivery. "sync" kinds render the current state when they are sent.
-RECEIPT = "receipt"  # top-level receipt in the contractor's channel (DM fallback)
+# Kinds of delivery. "Sync" kinds post a surface the first time and update it after.
+RECEIPT_SYNC = "receipt"  # the receipt in the client's channel (DM fallback), and its live replies
 CONTRACTOR_REPLY = "contractor_reply"  # a reply in the contractor's receipt thread
-REVIEWER_SYNC = "reviewer_sync"  # post or update the reviewer-channel message
-REVIEWER_REPLY = "reviewer_reply"  # a reply in the reviewer thread
-EXCEPTION_SYNC = "exception_sync"  # post or update the account-manager thread parent
-EXCEPTION_REPLY = "exception_reply"  # a reply in the exception thread
+REVIEWER_SYNC = "reviewer_sync"  # the reviewer card
+REVIEWER_REPLY = "reviewer_reply"  # a reply in the reviewer card's thread
+EXCEPTION_SYNC = "exception_sync"  # the exception card in the account-manager channel
+EXCEPTION_REPLY = "exception_reply"  # a reply in the exception card's thread
 HOME = "home"  # publish a user's App Home
-EPHEMERAL = "ephemeral"  # a message only one user sees
+EPHEMERAL = "ephemeral"  # a message only one user sees (DM when that fails)
 DM = "dm"  # a direct message
-CHANNEL_POST = "channel_post"  # a plain post to a channel (digests, alerts)
+CHANNEL_POST = "channel_post"  # a post to a channel (digests, reports)
+
+SYNC_KINDS = (RECEIPT_SYNC, REVIEWER_SYNC, EXCEPTION_SYNC)
 
 PENDING = "pending"
 DONE = "done"
@@ -28,7 +34,7 @@ DEAD = "dead"
 
 # Kinds whose order matters share a key; the worker sends one key's rows in id order.
 _ORDER = {
-    RECEIPT: "contractor",
+    RECEIPT_SYNC: "contractor",
     CONTRACTOR_REPLY: "contractor",
     REVIEWER_SYNC: "reviewer",
     REVIEWER_REPLY: "reviewer",
@@ -47,50 +53,65 @@ def order_key(kind: str, request_id: int | None, payload: dict) -> str:
     return f"channel:{payload.get('channel', '-')}"
 
 
-def enqueue(session: Session, kind: str, *, now: datetime, request_id: int | None = None, **payload) -> None:
-    """Owe Slack one call. Commits with the caller's transaction, or not at all."""
+def _waiting(session: Session, keys: list[str], kind: str) -> set[str]:
+    """Order keys among ``keys`` with an unclaimed row of ``kind`` still waiting. On PostgreSQL
+    those rows are locked until this transaction ends, so a worker cannot claim one and
+    render the state from before this transaction's change."""
+    stmt = (select(OutboxMessage.order_key)
+            .where(OutboxMessage.order_key.in_(keys), OutboxMessage.kind == kind,
+                   OutboxMessage.status == PENDING, OutboxMessage.claimed_until.is_(None))
+            .execution_options(autoflush=False))
+    if session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return set(session.scalars(stmt))
+
+
+def enqueue(session: Session, kind: str, *, now: datetime, request_id: int | None = None,
+            delay: float = 0.0, **payload) -> None:
+    """Owe Slack one call. Commits with the caller's transaction, or not at all.
+
+    A sync of a surface that is already waiting (not yet being sent) is not queued twice:
+    the waiting one renders the newest state when it goes out."""
     if kind == HOME:
         enqueue_homes(session, [payload["user"]], now=now)
         return
     key = order_key(kind, request_id, payload)
+    if kind in SYNC_KINDS and _waiting(session, [key], kind):
+        return
     session.add(OutboxMessage(
         order_key=key, request_id=request_id, kind=kind, payload=payload, status=PENDING,
-        attempts=0, created_at=now, next_attempt_at=now,
+        attempts=0, created_at=now, next_attempt_at=now + timedelta(seconds=delay),
     ))
     session.info["outbox_written"] = True
 
 
-HOME_DEBOUNCE = timedelta(seconds=1)
+HOME_DEBOUNCE = 1.0  # seconds: a burst of changes renders each home once
 
 
-def enqueue_homes(session: Session, users: list[str], *, now: datetime) -> None:
+def enqueue_homes(session: Session, users: list[str], *, now: datetime, delay: float = HOME_DEBOUNCE) -> None:
     """Owe App Home publishes. A home renders when it is sent, so a user whose publish is
-    already waiting (not yet claimed) needs no second one: one query finds them. Publishes
-    wait a moment (HOME_DEBOUNCE) so a burst of changes renders each home once."""
+    already waiting needs no second one. Publishes wait ``delay`` seconds so a burst of
+    changes renders each home once."""
     if not users:
         return
     keys = {f"home:{u}": u for u in users}
-    waiting = set(session.scalars(
-        select(OutboxMessage.order_key).where(
-            OutboxMessage.order_key.in_(list(keys)), OutboxMessage.status == PENDING,
-            OutboxMessage.claimed_until.is_(None),
-        ).execution_options(autoflush=False)
-    ))
+    waiting = _waiting(session, list(keys), HOME)
     session.add_all([
         OutboxMessage(order_key=key, request_id=None, kind=HOME, payload={"user": user}, status=PENDING,
-                      attempts=0, created_at=now, next_attempt_at=now + HOME_DEBOUNCE)
+                      attempts=0, created_at=now, next_attempt_at=now + timedelta(seconds=delay))
         for key, user in keys.items() if key not in waiting
     ])
     session.info["outbox_written"] = True
 
 
 def claimable(session: Session, now: datetime, limit: int, skip_keys: set[str],
-              *, homes_early: bool = False) -> list[OutboxMessage]:
-    """Rows due now that are first in line for their order key (with ``homes_early``, App
-    Home publishes still in their debounce pause count as due: a stopping worker sends them)."""
+              *, homes_early: float = 0.0) -> list[OutboxMessage]:
+    """Rows due now that are first in line for their order key (App Home publishes due
+    within ``homes_early`` seconds count as due: a stopping worker sends them)."""
     due = OutboxMessage.next_attempt_at <= now
     if homes_early:
-        due = due | ((OutboxMessage.kind == HOME) & (OutboxMessage.next_attempt_at <= now + HOME_DEBOUNCE))
+        due = due | ((OutboxMessage.kind == HOME)
+                     & (OutboxMessage.next_attempt_at <= now + timedelta(seconds=homes_early)))
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         and_(earlier.order_key == OutboxMessage.order_key, earlier.status == PENDING,

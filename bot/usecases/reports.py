@@ -2,8 +2,7 @@
 and the credit rate per client with outliers flagged for a person to look at.
 
 ``build_report`` is a pure function over plain rows; ``load_report`` is the thin database
-loader; ``cmd_report`` is ``credit-bot report``; ``weekly_digest`` posts the previous
-week's report to the reviewer channel once per ISO week.
+loader (``credit-bot report`` and the weekly digest use it).
 
 Definitions (all periods are half-open, ``since <= t < until``):
 
@@ -23,29 +22,18 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.usecases import outbox
-from bot.usecases.desk import Desk
+from policy.lifecycle import ALL_STATUSES, POLICY_ACTOR, Status
+from policy.terms import SLA_LIMIT_DAYS, SLA_TARGET_DAYS
 from policy.windows import PolicyCalendar
-from storage.models import (
-    ALL_STATUSES,
-    APPROVED,
-    DENIED,
-    PENDING,
-    Client,
-    CreditRequest,
-    Lead,
-    RequestEvent,
-    SlaNotice,
-)
+from storage.models import Client, CreditRequest, Lead, RequestEvent
 
-SLA_TARGET_DAYS = 5  # decisions aim for 5–7 business days
-SLA_LIMIT_DAYS = 7
+APPROVED, DENIED, PENDING = Status.APPROVED, Status.DENIED, Status.PENDING
+
 # The outlier rule (see ``flag_outliers``).
 FLAG_MIN_DELIVERED = 10
 FLAG_MIN_CREDITED = 3
@@ -58,7 +46,6 @@ FLAG_RULE = (
     f"leads; peers are the other clients with at least {FLAG_MIN_DELIVERED} delivered leads "
     f"(at least {FLAG_MIN_PEERS} needed)."
 )
-DIGEST_AT = time(9, 0)  # daily and weekly digests go out from 9:00 policy time
 
 
 @dataclass(frozen=True)
@@ -231,7 +218,7 @@ def load_report(session: Session, calendar: PolicyCalendar, *, since: datetime |
                RequestEvent.new_status.is_not(None), RequestEvent.new_status != PENDING)
         .order_by(RequestEvent.id))
     for request_id, at, actor in events:
-        first.setdefault(request_id, (at, actor == "auto"))
+        first.setdefault(request_id, (at, actor == POLICY_ACTOR))
     rows = []
     for r in session.execute(
             select(CreditRequest.id, CreditRequest.lead_id, CreditRequest.client_id, CreditRequest.status,
@@ -246,36 +233,3 @@ def load_report(session: Session, calendar: PolicyCalendar, *, since: datetime |
         .group_by(Lead.client_id)).all())
     names = dict(session.execute(select(Client.client_id, Client.name)).all())
     return build_report(rows, delivered, names, calendar, since=since, until=until, as_of=as_of)
-
-
-# -- credit-bot report ------------------------------------------------------------------
-
-# -- the weekly digest ------------------------------------------------------------------
-
-def weekly_digest(desk: Desk, at: datetime) -> bool:
-    """On Mondays from 9:00 policy time, post the previous ISO week's report (Monday 00:00
-    to Monday 00:00, policy time) to the reviewer channel, once per ISO week however many
-    replicas try: the ``SlaNotice`` row (request 0, ``weekly:YYYY-Www``) is the guard."""
-    from bot.slack.render.report import report_blocks, report_summary
-
-    local = at.astimezone(desk.tz)
-    if local.weekday() != 0 or local.time() < DIGEST_AT:
-        return False
-    channel = desk.settings.reviewer_channel_id
-    if not channel:
-        return False
-    year, week, _ = local.date().isocalendar()
-    until = desk.calendar.day_start(local.date())
-    since = desk.calendar.day_start(local.date() - timedelta(days=7))
-    try:
-        with desk.transaction() as session:
-            session.add(SlaNotice(request_id=0, kind=f"weekly:{year}-W{week:02d}", sent_at=at))
-            session.flush()
-            report = load_report(session, desk.calendar, since=since, until=until, as_of=at)
-            title = f"Weekly credit desk report, week of {since.strftime('%b %-d')}"
-            outbox.enqueue(session, outbox.CHANNEL_POST, now=desk.now(), channel=channel,
-                           text=f"{title}: {report_summary(report)}",
-                           blocks=report_blocks(report, desk.tz, title=title))
-            return True
-    except IntegrityError:
-        return False  # another replica (or an earlier run) posted this week's digest

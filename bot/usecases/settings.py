@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from policy.terms import DEFAULT_HOLIDAYS, DEFAULT_TIMEZONE
 from policy.windows import PolicyCalendar, make_calendar
 from storage.db import DEFAULT_URL
 
@@ -63,7 +65,7 @@ def _flag(env: dict, name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, not {raw!r}")
 
 
-def _seconds(env: dict, name: str, default: float) -> float:
+def _seconds(env: dict, name: str, default: float, *, zero_ok: bool = False) -> float:
     raw = (env.get(name) or "").strip()
     if not raw:
         return default
@@ -71,9 +73,28 @@ def _seconds(env: dict, name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if value <= 0:
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
         raise SettingsError(f"{name} must be positive, not {raw!r}")
     return value
+
+
+def _count(env: dict, name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 1024:
+        raise SettingsError(f"{name} must be a positive number, not {raw!r}")
+    return int(raw)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(env: dict) -> str:
+    raw = (env.get("LOG_LEVEL") or "").strip().upper() or "INFO"
+    if raw not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {raw!r}")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -87,16 +108,20 @@ class Settings:
     reviewer_channel_id: str = ""
     account_manager_channel_id: str = ""
     port: int = 3000
-    policy_timezone: str = "America/New_York"
-    policy_holidays: str = "US"
+    policy_timezone: str = DEFAULT_TIMEZONE
+    policy_holidays: str = DEFAULT_HOLIDAYS
     auto_approve: bool = True
     auto_deny: bool = True
     delivery_threads: int = 32
     slack_timeout: float = 10.0
     listener_threads: int = 32
+    host: str = "0.0.0.0"
+    http_threads: int = 16
+    sla_scheduler: bool = True
+    log_level: str = "INFO"
+    home_debounce_seconds: float = 1.0  # a burst of changes publishes each App Home once
     slack_app_id: str = ""  # when set, requests for any other Slack app are refused
     metrics_token: str = field(default="", repr=False)  # when set, GET /metrics needs "Authorization: Bearer <token>"
-    extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_env(cls, env: dict | None = None, *, dotenv: bool = True) -> Settings:
@@ -105,11 +130,8 @@ class Settings:
                 load_dotenv(os.path.join(os.getcwd(), ".env"), override=False)
             env = dict(os.environ)
         port_raw = env.get("PORT", "3000").strip() or "3000"
-        if not port_raw.isdigit():
+        if not port_raw.isdigit() or int(port_raw) > 65535:
             raise SettingsError(f"PORT must be a number, not {port_raw!r}")
-        threads_raw = env.get("DELIVERY_THREADS", "32").strip() or "32"
-        if not threads_raw.isdigit() or int(threads_raw) < 1:
-            raise SettingsError(f"DELIVERY_THREADS must be a positive number, not {threads_raw!r}")
         api_url = env.get("SLACK_API_URL", "").strip() or "https://slack.com/api/"
         if not api_url.endswith("/"):
             api_url += "/"
@@ -129,12 +151,17 @@ class Settings:
             reviewer_channel_id=env.get("REVIEWER_CHANNEL_ID", "").strip(),
             account_manager_channel_id=env.get("ACCOUNT_MANAGER_CHANNEL_ID", "").strip(),
             port=int(port_raw),
-            policy_timezone=env.get("POLICY_TIMEZONE", "").strip() or "America/New_York",
-            policy_holidays=env.get("POLICY_HOLIDAYS", "US").strip(),
+            policy_timezone=env.get("POLICY_TIMEZONE", "").strip() or DEFAULT_TIMEZONE,
+            policy_holidays=env.get("POLICY_HOLIDAYS", DEFAULT_HOLIDAYS).strip(),
             auto_approve=_flag(env, "AUTO_APPROVE", True),
             auto_deny=_flag(env, "AUTO_DENY", True),
-            delivery_threads=int(threads_raw),
+            delivery_threads=_count(env, "DELIVERY_THREADS", 32),
             slack_timeout=_seconds(env, "SLACK_TIMEOUT", 10.0),
+            host=env.get("HOST", "").strip() or "0.0.0.0",
+            http_threads=_count(env, "HTTP_THREADS", 16),
+            sla_scheduler=_flag(env, "SLA_SCHEDULER", True),
+            log_level=_log_level(env),
+            home_debounce_seconds=_seconds(env, "HOME_DEBOUNCE_SECONDS", 1.0, zero_ok=True),
             slack_app_id=app_id,
             metrics_token=metrics_token,
         )

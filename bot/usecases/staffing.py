@@ -5,24 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from bot.usecases import audit
 from storage.db import Database
-from storage.models import ACCOUNT_MANAGER, ADMIN, REVIEWER, Staff
-from storage.queries import roles_of
-
-# Which roles may take which kind of action. Admins may do everything.
-MAY_DECIDE = {REVIEWER, ADMIN}
-MAY_HANDLE_EXCEPTIONS = {ACCOUNT_MANAGER, ADMIN}
+from storage.models import Staff
 
 
 def grant(db: Database, user_id: str, role: str, *, actor: str, now: datetime) -> None:
     with db.transaction() as session:
         if session.get(Staff, (user_id, role)) is None:
             session.add(Staff(slack_user_id=user_id, role=role, granted_at=now, granted_by=actor))
-            audit.record(session, request_id=None, at=now, actor=actor, surface=audit.SURFACE_CLI,
-                         action="staff_granted", note=f"{user_id} {role}", data={"user": user_id, "role": role})
+            audit.record(session, request_id=None, at=now, actor=actor, surface=audit.Surface.CLI,
+                         action=audit.Event.STAFF_GRANTED, note=f"{user_id} {role}", data={"user": user_id, "role": role})
 
 
 def revoke(db: Database, user_id: str, role: str | None, *, actor: str, now: datetime) -> list[str]:
@@ -32,8 +26,8 @@ def revoke(db: Database, user_id: str, role: str | None, *, actor: str, now: dat
             stmt = stmt.where(Staff.role == role)
         removed = sorted(session.scalars(stmt.returning(Staff.role)))
         for r in removed:
-            audit.record(session, request_id=None, at=now, actor=actor, surface=audit.SURFACE_CLI,
-                         action="staff_revoked", note=f"{user_id} {r}", data={"user": user_id, "role": r})
+            audit.record(session, request_id=None, at=now, actor=actor, surface=audit.Surface.CLI,
+                         action=audit.Event.STAFF_REVOKED, note=f"{user_id} {r}", data={"user": user_id, "role": r})
         return removed
 
 
@@ -42,7 +36,3 @@ def listing(db: Database) -> list[tuple[str, str, datetime]]:
         rows = session.execute(select(Staff.slack_user_id, Staff.role, Staff.granted_at)
                                .order_by(Staff.slack_user_id, Staff.role))
         return [tuple(r) for r in rows]
-
-
-def has_any(session: Session, user_id: str, roles: set[str]) -> bool:
-    return bool(roles_of(session, user_id) & roles)

@@ -22,7 +22,7 @@ def settings_for(database_url: str, slack_url: str, **overrides) -> Settings:
     env = {
         "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack_url,
         "DATABASE_URL": database_url, "REVIEWER_CHANNEL_ID": REVIEW, "ACCOUNT_MANAGER_CHANNEL_ID": MANAGERS,
-        "SLACK_TIMEOUT": "3",
+        "SLACK_TIMEOUT": "3", "HOME_DEBOUNCE_SECONDS": "0",
     }
     env.update({k: str(v) for k, v in overrides.items()})
     return Settings.from_env(env, dotenv=False)

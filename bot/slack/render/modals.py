@@ -1,8 +1,11 @@
-"""Modals: filing a request, denying, reversing, asking for an exception or for more info."""
+"""Modals: filing requests, denying, reversing, asking for an exception, granting or
+upholding it, and asking the contractor a question. Input limits are the policy's
+(``policy.terms``), enforced again on the server."""
 
 from __future__ import annotations
 
 import copy
+import json
 from functools import lru_cache
 
 from slack_sdk.models.blocks import (
@@ -10,14 +13,16 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
+    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.slack.ids import Callback, Field
-from bot.slack.render.text import clip, escape, request_ref
+from bot.slack.render.text import clip, lead_ref, request_ref
 from policy.reasons import CATALOG, CREDITABLE, NON_CREDITABLE
+from policy.terms import MAX_LEAD_ID, MAX_LEADS_PER_FILING, MAX_TEXT, window_words
 
 
 def _options(codes) -> list[Option]:
@@ -25,7 +30,7 @@ def _options(codes) -> list[Option]:
 
 
 def _text_input(field: str, label: str, *, multiline: bool, initial: str | None = None,
-                placeholder: str | None = None, optional: bool = False, max_length: int = 3000) -> InputBlock:
+                placeholder: str | None = None, optional: bool = False, max_length: int = MAX_TEXT) -> InputBlock:
     return InputBlock(
         block_id=field, label=label, optional=optional,
         element=PlainTextInputElement(action_id=field, multiline=multiline, initial_value=initial or None,
@@ -37,10 +42,13 @@ def credit_request_modal(channel_id: str, lead_id: str = "") -> dict:
     """The filing modal: the static part is built (and checked against Slack's limits) once."""
     view = copy.deepcopy(_credit_request_template())
     view["private_metadata"] = channel_id[:3000]
-    lead_id = clip(lead_id.strip(), 64)
+    lead_id = clip(lead_id.strip(), LEAD_INPUT_LENGTH)
     if lead_id:
         view["blocks"][0]["element"]["initial_value"] = lead_id
     return view
+
+
+LEAD_INPUT_LENGTH = MAX_LEADS_PER_FILING * (MAX_LEAD_ID + 2)
 
 
 @lru_cache(maxsize=1)
@@ -50,16 +58,17 @@ def _credit_request_template() -> dict:
         type="modal", callback_id=Callback.CREDIT_REQUEST, title="Lead credit request",
         submit="Submit", close="Cancel",
         blocks=[
-            _text_input(Field.LEAD_ID, "Lead ID", multiline=False,
-                        placeholder="e.g. L-10042", max_length=64),
+            _text_input(Field.LEAD_ID, "Lead ID", multiline=True,
+                        placeholder=f"e.g. L-10042 — several leads with the same problem? Up to "
+                                    f"{MAX_LEADS_PER_FILING} ids, separated by commas or new lines",
+                        max_length=LEAD_INPUT_LENGTH),
             InputBlock(block_id=Field.REASON, label="Reason",
                        element=StaticSelectElement(action_id=Field.REASON, placeholder="Choose a reason",
                                                    options=_options(CREDITABLE))),
             _text_input(Field.DETAILS, "Details", multiline=True,
                         placeholder="What happened? e.g. the number is disconnected, we called twice."),
             SectionBlock(text=MarkdownTextObject(text=clip(
-                "*Creditable reasons*\n" + rules + "\nReport inbound call leads within 5 business days and "
-                "standard leads within 8 days of receipt.", 3000))),
+                "*Creditable reasons*\n" + rules + f"\nReport within {window_words()} of receipt.", 3000))),
         ],
     )
     return view.to_dict()
@@ -67,13 +76,24 @@ def _credit_request_template() -> dict:
 
 def _note_modal(callback: str, title: str, submit: str, request_id: int, intro: str, *,
                 label: str = "Note", field: str = Field.NOTE, optional: bool = False,
-                extra: list | None = None) -> dict:
+                extra: list | None = None, channel_id: str | None = None, hint: str | None = None) -> dict:
     blocks = [SectionBlock(text=MarkdownTextObject(text=clip(intro, 3000)))]
     blocks += extra or []
-    blocks.append(_text_input(field, label, multiline=True, optional=optional))
+    note = _text_input(field, label, multiline=True, optional=optional)
+    if hint:
+        note.hint = PlainTextObject(text=hint)
+    blocks.append(note)
     view = View(type="modal", callback_id=callback, title=title, submit=submit, close="Cancel",
-                private_metadata=str(request_id), blocks=blocks)
+                private_metadata=metadata(request_id, channel_id), blocks=blocks)
     return view.to_dict()
+
+
+def metadata(request_id: int, channel_id: str | None = None) -> str:
+    """A decision modal's ``private_metadata``: the request id, and the channel the button
+    was clicked in when it matters (a contractor known by their channel)."""
+    if not channel_id:
+        return str(request_id)
+    return json.dumps({"request_id": request_id, "channel_id": channel_id})
 
 
 def deny_modal(request_id: int, lead_id: str, suggested: str | None = None) -> dict:
@@ -83,24 +103,40 @@ def deny_modal(request_id: int, lead_id: str, suggested: str | None = None) -> d
                         element=StaticSelectElement(action_id=Field.DENY_REASON, options=options,
                                                     initial_option=initial, placeholder="Choose a reason"))
     return _note_modal(Callback.DENY_REQUEST, "Deny credit request", "Deny", request_id,
-                       f"Deny *{request_ref(request_id)}* for lead *{escape(lead_id)}*.",
-                       label="Note to the contractor", optional=True, extra=[select])
+                       f"Deny *{request_ref(request_id)}* for lead *{lead_ref(lead_id)}*.",
+                       label="Note to the contractor", optional=True, extra=[select],
+                       hint="Optional; the contractor sees it with the policy rule.")
 
 
 def reverse_modal(request_id: int, lead_id: str) -> dict:
     return _note_modal(Callback.REVERSE_REQUEST, "Reverse credit", "Reverse", request_id,
-                       f"Reverse the credit on *{request_ref(request_id)}* (lead *{escape(lead_id)}*). "
-                       "Say what contradicts the approved credit.", label="Why is it reversed?")
+                       f"Reverse the credit on *{request_ref(request_id)}* (lead *{lead_ref(lead_id)}*). "
+                       "Say what contradicts the approved credit; the contractor sees it.",
+                       label="Why is it reversed?")
 
 
-def exception_modal(request_id: int, lead_id: str) -> dict:
+def exception_modal(request_id: int, lead_id: str, channel_id: str | None = None) -> dict:
     return _note_modal(Callback.REQUEST_EXCEPTION, "Request an exception", "Send", request_id,
-                       f"Ask your account manager to review the denial of lead *{escape(lead_id)}* "
-                       f"({request_ref(request_id)}).", label="What makes this exceptional?")
+                       f"Ask your account manager to review the denial of lead *{lead_ref(lead_id)}* "
+                       f"({request_ref(request_id)}).", label="What makes this exceptional?",
+                       channel_id=channel_id)
+
+
+def grant_modal(request_id: int, lead_id: str) -> dict:
+    return _note_modal(Callback.GRANT_EXCEPTION, "Grant exception", "Grant", request_id,
+                       f"Grant the exception on *{request_ref(request_id)}* (lead *{lead_ref(lead_id)}*): "
+                       "the lead will be credited.", label="Note to the contractor", optional=True,
+                       hint="Optional; the contractor sees it.")
+
+
+def uphold_modal(request_id: int, lead_id: str) -> dict:
+    return _note_modal(Callback.UPHOLD_DENIAL, "Uphold denial", "Uphold", request_id,
+                       f"Uphold the denial of *{request_ref(request_id)}* (lead *{lead_ref(lead_id)}*).",
+                       label="Why does the denial stand?", hint="Required; the contractor sees it.")
 
 
 def info_modal(request_id: int, lead_id: str) -> dict:
     return _note_modal(Callback.REQUEST_INFO, "Ask the contractor", "Send", request_id,
-                       f"Your question is posted in the contractor's thread for lead *{escape(lead_id)}*; "
+                       f"Your question is posted in the contractor's thread for lead *{lead_ref(lead_id)}*; "
                        "their replies come back to this request's thread.", label="Question",
                        field=Field.QUESTION)

@@ -9,10 +9,14 @@ from zoneinfo import ZoneInfo
 
 from bot.slack.render.blocks import context, divider, header, section
 from bot.slack.render.text import clip, escape
+from bot.slack.render.words import reason_label
 from bot.usecases.csvout import to_csv
-from bot.usecases.reports import SLA_LIMIT_DAYS, SLA_TARGET_DAYS, Report
-from policy.reasons import CATALOG, parse_reason
-from storage.models import ALL_STATUSES, APPROVED, DENIED, EXCEPTION, PENDING, REVERSED
+from bot.usecases.reports import Report, load_report
+from policy.lifecycle import ALL_STATUSES, Status
+from policy.terms import SLA_LIMIT_DAYS, SLA_TARGET_DAYS
+
+APPROVED, DENIED, EXCEPTION, PENDING, REVERSED = (Status.APPROVED, Status.DENIED, Status.EXCEPTION,
+                                                   Status.PENDING, Status.REVERSED)
 
 STATUS_WORDS = {
     APPROVED: "Approved (credited)",
@@ -32,11 +36,6 @@ def pct(value: float | None) -> str:
 
 def days(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
-
-
-def reason_label(code: str) -> str:
-    reason = parse_reason(code)
-    return CATALOG[reason].label if reason else code
 
 
 def stamp(at: datetime | None, tz: ZoneInfo) -> str:
@@ -223,3 +222,24 @@ def report_blocks(report: Report, tz: ZoneInfo, *, title: str = "Credit desk rep
         blocks.append(section(f":warning: Far above their peers, worth a look: {names}"))
     blocks.append(context(escape(r.flag_rule)))
     return blocks
+
+
+# -- the digests ------------------------------------------------------------------------
+
+DIGEST_ROWS = 30
+
+
+def daily_digest(queue: list[tuple[int, str, float]], at: datetime, tz: ZoneInfo) -> str:
+    """The open queue, oldest first: ``queue`` is (request id, lead id, business days pending)."""
+    local = at.astimezone(tz)
+    lines = [f"• CR-{rid} lead {escape(lead)}: {age:.1f} business days" for rid, lead, age in queue[:DIGEST_ROWS]]
+    more = f"\n…and {len(queue) - DIGEST_ROWS} more" if len(queue) > DIGEST_ROWS else ""
+    return (f":clipboard: Daily queue, {local.strftime('%a %b %-d')}: {len(queue)} open request(s)."
+            + ("\n" + "\n".join(lines) + more if lines else " Nothing waiting."))
+
+
+def weekly_report(session, calendar, *, since: datetime, until: datetime, as_of: datetime) -> tuple[str, list[dict]]:
+    """The previous week's report for the reviewer channel: (text, blocks)."""
+    report = load_report(session, calendar, since=since, until=until, as_of=as_of)
+    title = f"Weekly credit desk report, week of {since.astimezone(calendar.tz).strftime('%b %-d')}"
+    return f"{title}: {report_summary(report)}", report_blocks(report, calendar.tz, title=title)

@@ -1,34 +1,31 @@
-"""Text helpers for everything the bot posts: escaping, dates, status words."""
+"""Text helpers for everything the bot posts: escaping, dates, people, request names.
+
+Anything that did not come from the bot itself (what people typed, and values from the
+operators' imports: lead ids, names, categories) goes through ``escape`` before it is
+posted, so nobody can make the bot ping ``@here`` or a user, or post a link."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from storage.models import APPROVED, DENIED, EXCEPTION, PENDING, REVERSED
+from policy.lifecycle import BOT_ACTORS, STATUS_LABEL, Status
 
-STATUS_LABEL = {
-    PENDING: "Pending review",
-    APPROVED: "Credited",
-    DENIED: "Denied",
-    REVERSED: "Reversed",
-    EXCEPTION: "Exception under review",
-}
 STATUS_EMOJI = {
-    PENDING: ":hourglass_flowing_sand:",
-    APPROVED: ":white_check_mark:",
-    DENIED: ":x:",
-    REVERSED: ":leftwards_arrow_with_hook:",
-    EXCEPTION: ":raising_hand:",
+    Status.PENDING: ":hourglass_flowing_sand:",
+    Status.APPROVED: ":white_check_mark:",
+    Status.DENIED: ":x:",
+    Status.REVERSED: ":leftwards_arrow_with_hook:",
+    Status.EXCEPTION: ":raising_hand:",
 }
 OUTCOME_MARK = {"pass": "✔", "warn": "⚠", "fail": "✖", "info": "•"}
 
 
 def escape(text: str | None) -> str:
-    """Make user text inert in Slack: no links, no @channel, no user pings."""
+    """Make outside text inert in Slack: no links, no @channel, no user pings."""
     if not text:
         return ""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int) -> str:
@@ -36,7 +33,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def quote(text: str | None, limit: int = 2500) -> str:
-    """User text as an escaped block quote."""
+    """Outside text as an escaped block quote."""
     body = clip(escape(text or "").strip() or "(empty)", limit)
     return "\n".join("> " + line for line in body.splitlines() or [""])
 
@@ -48,10 +45,25 @@ def when(at: datetime | None, tz: ZoneInfo) -> str:
 
 
 def mention(user_id: str | None) -> str:
-    if not user_id or user_id in ("system", "cli", "auto"):
+    """A person as Slack shows them; the bot's own actors read as the credit bot."""
+    if not user_id or user_id in BOT_ACTORS:
         return "the credit bot"
+    if not user_id.isalnum():  # not a Slack id: never let it become markup
+        return escape(user_id)
     return f"<@{user_id}>"
 
 
-def request_ref(request_id: int) -> str:
+def request_ref(request_id: int | None) -> str:
     return f"CR-{request_id}"
+
+
+def status_label(status: str | None) -> str:
+    try:
+        return STATUS_LABEL[Status(status)]
+    except ValueError:
+        return escape(status or "-")
+
+
+def lead_ref(lead_id: str | None) -> str:
+    """A lead id from the operators' imports, safe to post."""
+    return escape(lead_id or "-")

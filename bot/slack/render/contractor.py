@@ -1,0 +1,164 @@
+"""What the contractor sees: the receipt (updated on every change), the check results and
+every status change in the receipt's thread, and reviewers' questions. Plain language:
+labels, never internal codes. Each returns ``(text, blocks)``."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.slack.ids import BUTTON, contractor_block
+from bot.slack.render.blocks import actions, button, context, section
+from bot.slack.render.text import (
+    OUTCOME_MARK,
+    escape,
+    lead_ref,
+    mention,
+    quote,
+    request_ref,
+    status_label,
+    when,
+)
+from bot.slack.render.words import BY_POLICY, plain, reason_label, reason_rule, status_line
+from bot.usecases.cases import Case, Step
+from policy.lifecycle import Action, Party, Status, offered
+from policy.terms import sla_range
+from storage.models import RequestMessage
+
+SLA_TEXT = f"We aim to decide within {sla_range()} business days of your request."
+BUTTON_TEXT = {Action.REQUEST_EXCEPTION: "Request an exception"}
+
+
+def findings_lines(findings: list[dict]) -> str:
+    """The checks in plain words (no internal codes)."""
+    return "\n".join(
+        f"{OUTCOME_MARK.get(f.get('outcome'), '•')} *{escape(str(f.get('check', '')).replace('_', ' '))}*: "
+        f"{escape(plain(str(f.get('detail', ''))))}"
+        for f in findings
+    )
+
+
+def _status(case: Case, tz: ZoneInfo) -> str:
+    last = case.last()
+    denial = case.denial
+    return status_line(case.status, last.action if last else None, last.actor if last else None,
+                       last.at if last else None, tz, deny_reason=denial.deny_reason if denial else None)
+
+
+def receipt(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
+    """The top-level receipt: always the current status."""
+    req = case.request
+    ref, lead = request_ref(req.id), lead_ref(req.lead_id)
+    text = (f":receipt: Credit request {ref} received for lead {lead} ({reason_label(req.reason)}). "
+            f"Status: {_status_word(case)}")
+    nxt = "Updates and questions come in this thread."
+    if case.status == Status.PENDING:
+        nxt = f"A reviewer will look at it. {SLA_TEXT} Updates come in this thread."
+    elif Action.REQUEST_EXCEPTION in offered(case.state, Party.CONTRACTOR):
+        nxt = "Think this is an exceptional circumstance? Use *Request an exception* in this thread."
+    blocks = [
+        section(f":receipt: Credit request *{ref}* received for lead *{lead}* · {reason_label(req.reason)}"),
+        section(f"*Status:* {_status(case, tz)}"),
+        context(f"Filed by {mention(req.requested_by)} · {when(req.requested_at, tz)} · {nxt}"),
+    ]
+    return text, blocks
+
+
+def _status_word(case: Case) -> str:
+    return status_label(case.status)
+
+
+def check_results(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
+    """The first thread reply: what the bot checked and what happens next."""
+    req = case.request
+    lead = lead_ref(req.lead_id)
+    if case.last(Action.AUTO_APPROVE, Action.AUTO_DENY):
+        nxt = "The policy decides this one on its own; the decision follows below. A reviewer sees it too."
+    else:
+        nxt = f"A reviewer will look at it next. {SLA_TEXT}"
+    text = f"Checks for lead {lead}: reporting deadline {when(req.deadline, tz)}."
+    blocks = [
+        section(f"*What we checked for lead {lead}*\n{findings_lines(req.findings or [])}"),
+        section(f"*Reporting deadline:* {when(req.deadline, tz)}\n*What happens next:* {nxt}"),
+    ]
+    return text, blocks
+
+
+def _by(step: Step, who_word: str = "by") -> str:
+    if step.actor and step.action in (Action.AUTO_APPROVE, Action.AUTO_DENY):
+        return f"automatically, {BY_POLICY}"
+    return f"{who_word} {mention(step.actor)}"
+
+
+def status_reply(case: Case, step: Step, tz: ZoneInfo) -> tuple[str, list[dict]]:
+    """A status change told in the contractor's thread. The exception button shows while
+    the contractor may still use it; once used (or moot) the message says so instead."""
+    req = case.request
+    ref, lead = request_ref(req.id), lead_ref(req.lead_id)
+    action = step.action
+    note_title = "Note"
+    if action in (Action.APPROVE, Action.AUTO_APPROVE):
+        text = f":white_check_mark: {ref} for lead {lead} is approved: the lead will be credited."
+        detail = f"Approved {_by(step)} · {when(step.at, tz)}."
+    elif action in (Action.DENY, Action.AUTO_DENY):
+        code = step.deny_reason or req.deny_reason
+        text = f":x: {ref} for lead {lead} is denied: {reason_label(code)}."
+        detail = f"Denied {_by(step)} · {when(step.at, tz)}. Policy rule: {reason_rule(code)}"
+        note_title = "Note from the reviewer"
+    elif action == Action.REVERSE:
+        text = f":leftwards_arrow_with_hook: The credit for lead {lead} ({ref}) has been reversed."
+        detail = (f"Reversed by {mention(step.actor)} · {when(step.at, tz)}. We reverse a credit when we have "
+                  "information that contradicts a previously approved credit.")
+        note_title = "Why"
+    elif action == Action.REQUEST_EXCEPTION:
+        who = mention(case.client_manager) if case.client_manager else "your account manager"
+        text = f":raising_hand: Your exception request for {ref} (lead {lead}) went to {who}."
+        detail = f"Asked by {mention(step.actor)} · {when(step.at, tz)}. The answer comes in this thread."
+        note_title = "Your note"
+    elif action == Action.GRANT_EXCEPTION:
+        text = f":tada: Your exception for lead {lead} ({ref}) was granted: the lead will be credited."
+        detail = f"Granted by {mention(step.actor)} · {when(step.at, tz)}."
+        note_title = "Note from your account manager"
+    elif action == Action.UPHOLD_DENIAL:
+        text = f":x: Your exception for lead {lead} ({ref}) was reviewed and the denial stands."
+        detail = f"Reviewed by {mention(step.actor)} · {when(step.at, tz)}."
+        note_title = "Why the denial stands"
+    else:
+        raise ValueError(f"no contractor message for {action!r}")
+    blocks = [section(text), context(detail)]
+    if step.note:
+        blocks.append(section(f"*{note_title}:*\n{quote(step.note)}"))
+    if action in (Action.DENY, Action.AUTO_DENY):
+        blocks += _exception_offer(case, step, tz)
+    return text, blocks
+
+
+def _exception_offer(case: Case, denial: Step, tz: ZoneInfo) -> list[dict]:
+    """Under a denial: the exception button while it is this denial's to offer, else why not."""
+    if case.denial is not None and case.denial.event_id != denial.event_id:
+        return []  # a later denial carries the offer now
+    if Action.REQUEST_EXCEPTION in offered(case.state, Party.CONTRACTOR):
+        return [section("Think this is an exceptional circumstance? Ask your account manager to review it."),
+                actions(contractor_block(case.id), button(BUTTON_TEXT[Action.REQUEST_EXCEPTION],
+                                                          BUTTON[Action.REQUEST_EXCEPTION], str(case.id)))]
+    asked = case.last(Action.REQUEST_EXCEPTION)
+    if asked is not None:
+        return [context(f":raising_hand: Exception asked by {mention(asked.actor)} · {when(asked.at, tz)}.")]
+    if case.status != Status.DENIED:
+        return [context(f"This request is now {_status_word(case).lower()}.")]
+    return []
+
+
+def is_live(case: Case, step: Step) -> bool:
+    """Does the reply telling ``step`` still carry a button?"""
+    return (step.action in (Action.DENY, Action.AUTO_DENY) and case.denial is not None
+            and case.denial.event_id == step.event_id
+            and Action.REQUEST_EXCEPTION in offered(case.state, Party.CONTRACTOR))
+
+
+def question(case: Case, msg: RequestMessage) -> tuple[str, list[dict]]:
+    """A reviewer's question, in the contractor's thread."""
+    text = f":speech_balloon: A reviewer has a question about lead {lead_ref(case.request.lead_id)}"
+    blocks = [section(f"{text}:\n{quote(msg.text)}"),
+              context("Reply in this thread; the reviewer sees your answer. "
+                      "The review clock waits for you meanwhile.")]
+    return text, blocks

@@ -1,0 +1,176 @@
+"""Why something was refused, in a sentence the person can act on: as an ephemeral
+message, a DM, or a field error in a modal."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.slack.render.text import lead_ref, mention, request_ref, when
+from bot.slack.render.words import reason_label
+from bot.usecases.filing import DETAILS, LEAD_IDS, REASON, Problem
+from bot.usecases.outcomes import NO_REQUEST, Refusal
+from policy.lifecycle import Action, Status, Why
+from policy.terms import MAX_LEAD_ID, MAX_LEADS_PER_FILING, MAX_TEXT
+
+_WHAT = {
+    Action.APPROVE: "approve", Action.DENY: "deny", Action.REVERSE: "reverse",
+    Action.GRANT_EXCEPTION: "grant the exception on", Action.UPHOLD_DENIAL: "uphold the denial on",
+    Action.REQUEST_INFO: "ask the contractor about", Action.CLAIM: "claim",
+    Action.REQUEST_EXCEPTION: "ask for an exception on",
+}
+
+
+def _at(r: Refusal, tz: ZoneInfo) -> str:
+    return when(r.last_time, tz)
+
+
+def where_it_stands(r: Refusal, tz: ZoneInfo, *, names: bool = True) -> str:
+    """'CR-3 was already credited by <@U1> on Tue Dec 1 2026, 10:02 AM EST.' Without ``names``
+    (a modal's field error is plain text, where a mention would show as raw markup) people
+    are left out: 'CR-3 was already credited by a reviewer on ...'."""
+    ref = request_ref(r.request_id)
+    by, at = (mention(r.last_actor) if names else _role_word(r.last_action)), _at(r, tz)
+    last = r.last_action
+    if r.status == Status.PENDING or last is None:
+        return f"{ref} is still pending review."
+    if last == Action.AUTO_APPROVE:
+        return f"{ref} was already credited automatically under the Lead Credit Policy on {at}."
+    if last == Action.APPROVE:
+        return f"{ref} was already credited by {by} on {at}."
+    if last == Action.GRANT_EXCEPTION:
+        return f"{ref} was already credited: {by} granted its exception on {at}."
+    if last == Action.AUTO_DENY:
+        return f"{ref} was already denied automatically under the Lead Credit Policy on {at}."
+    if last == Action.DENY:
+        return f"{ref} was already denied by {by} on {at}."
+    if last == Action.UPHOLD_DENIAL:
+        return f"{ref} stays denied: {by} upheld the denial on {at}."
+    if last == Action.REQUEST_EXCEPTION:
+        return f"{ref} has an exception under review, asked by {by} on {at}."
+    if last == Action.REVERSE:
+        return f"{ref}'s credit was already reversed by {by} on {at}."
+    return f"{ref} is {r.status}."
+
+
+def _role_word(action: str | None) -> str:
+    if action in (Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL):
+        return "the account manager"
+    if action == Action.REQUEST_EXCEPTION:
+        return "the contractor"
+    return "a reviewer"
+
+
+def refusal_text(r: Refusal, tz: ZoneInfo) -> str:
+    ref = request_ref(r.request_id)
+    why = r.why
+    if why == NO_REQUEST:
+        return f"There is no request {ref}."
+    if why == Why.NOT_REVIEWER:
+        return "Only reviewers can do that."
+    if why == Why.NOT_CLIENT_MANAGER:
+        if r.manager:
+            return (f"Only this client's account manager ({mention(r.manager)}) or an admin can grant "
+                    f"or uphold the exception on {ref}.")
+        return f"Only account managers (or admins) can grant or uphold the exception on {ref}."
+    if why == Why.NOT_CONTRACTOR:
+        return f"Only the contractor's own company can ask for an exception on {ref}."
+    if why == Why.OWN_REQUEST:
+        return (f"You filed {ref} yourself, so you cannot {_WHAT.get(r.action, 'decide')} it: "
+                "someone else on the desk has to.")
+    if why == Why.EXCEPTION_USED:
+        asked = f" (asked by {mention(r.asked_by)} on {when(r.asked_time, tz)})" if r.asked_at else ""
+        if r.status == Status.EXCEPTION:
+            who = mention(r.manager) if r.manager else "the account manager"
+            return f"An exception on {ref} was already asked{asked}; {who} is reviewing it."
+        return f"{ref} already had its exception reviewed{asked}. {where_it_stands(r, tz)}"
+    if why == Why.OVERRIDES_PEOPLE:
+        return (f"{where_it_stands(r, tz)} A reviewer's denial is not approved from the card; "
+                "the contractor can ask for an exception.")
+    if why == Why.ALREADY_CREDITED:
+        return (f"Lead {lead_ref(r.lead_id)} is already credited on {request_ref(r.credited_on)}; "
+                "a lead is credited once.")
+    if why == "busy":
+        return f"{ref} changed while you were acting on it; please try again."
+    return where_it_stands(r, tz)
+
+
+# -- the filing modal's field errors ------------------------------------------------------
+
+def _ids(ids: tuple[str, ...]) -> str:
+    return ", ".join(lead_ref(i) for i in ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+
+
+def earlier_request(r: Refusal, tz: ZoneInfo) -> str:
+    """A lead that already has a request: which one, how it stands, what to do instead."""
+    ref = request_ref(r.request_id)
+    lead = lead_ref(r.lead_id)
+    if r.status == Status.PENDING:
+        return (f"Lead {lead} already has an open credit request ({ref}, pending review); "
+                "its updates come in its thread.")
+    if r.status == Status.EXCEPTION:
+        return f"Lead {lead} already has an open credit request ({ref}) with an exception under review."
+    if r.status == Status.APPROVED:
+        return f"Lead {lead} was already credited on {ref}; a lead is credited once."
+    if r.status == Status.REVERSED:
+        return f"Lead {lead} was credited and then reversed on {ref}; it cannot be filed again."
+    stands = where_it_stands(r, tz, names=False)
+    if r.status == Status.DENIED and not r.asked_at:
+        return f"Lead {lead} already has a credit request: {stands} Use “Request an exception” on {ref} instead."
+    return f"Lead {lead} already has a credit request: {stands} It cannot be filed again."
+
+
+def problem_text(field: str, p: Problem, tz: ZoneInfo) -> str:
+    code = p.code
+    if field == DETAILS:
+        if code == "too_long":
+            return f"Please keep the details under {MAX_TEXT:,} characters."
+        return "Please describe what is wrong with the lead; requests without notes are denied."
+    if field == REASON:
+        return "Choose one of the creditable reasons."
+    if code == "required":
+        return "Enter the lead id from your lead delivery."
+    if code == "too_many":
+        return f"At most {MAX_LEADS_PER_FILING} lead ids at once, please."
+    if code == "not_linked":
+        return "Your Slack account is not linked to a client yet; please contact your account manager."
+    if code == "unknown":
+        many = len(p.lead_ids) > 1
+        too_long = any(len(i) > MAX_LEAD_ID for i in p.lead_ids)
+        if too_long:
+            return f"A lead id has at most {MAX_LEAD_ID} characters: {_ids(p.lead_ids)}."
+        return (f"There {'are no leads' if many else 'is no lead'} with id {_ids(p.lead_ids)}. "
+                "Check the id on your lead delivery.")
+    if code == "not_yours":
+        return f"Lead {_ids(p.lead_ids)} {'were' if len(p.lead_ids) > 1 else 'was'} not delivered to your company."
+    if code == "has_request":
+        return " ".join(earlier_request(r, tz) for r in p.earlier[:5])
+    return "Please check this field."
+
+
+def filing_errors(problems: dict[str, list[Problem]], tz: ZoneInfo) -> dict[str, str]:
+    """``{block_id: message}`` for the modal (Slack shows one message per input)."""
+    out = {}
+    for field, found in problems.items():
+        out[field] = " ".join(problem_text(field, p, tz) for p in found)[:1900]
+    return {k: v for k, v in out.items() if k in (LEAD_IDS, REASON, DETAILS)}
+
+
+def blocker_text(code: str) -> str:
+    """Why someone cannot open the filing modal at all."""
+    return ("Your Slack account is not linked to a client yet, so you cannot file credit requests here. "
+            "Please contact your account manager.")
+
+
+def input_problem_text(field: str, problem: str) -> str:
+    """A decision modal's field error."""
+    if problem == "too_long":
+        return f"Please keep this under {MAX_TEXT:,} characters."
+    if field == "deny_reason":
+        return "Choose a deny reason from the policy's list."
+    if field == "question":
+        return "Write the question for the contractor."
+    return "Please write a note: it is shown to the contractor."
+
+
+def reason_words(code: str | None) -> str:
+    return reason_label(code)

@@ -1,0 +1,120 @@
+"""A request as every surface shows it: the stored row, its lead and client, the trail of
+what people (and the policy) did to it, and its lifecycle state. Every message about a
+request is rendered from a ``Case`` read when the message is sent, so all surfaces show
+the same truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from policy.lifecycle import TRANSITIONS, Action, RequestState, Status
+from storage.models import Client, CreditRequest, Lead, RequestEvent, RequestMessage
+
+# Trail entries every card lists (the status changes, plus claims and questions).
+SHOWN_ACTIONS = frozenset({*(a.value for a in TRANSITIONS), Action.FILE.value, Action.CLAIM.value,
+                           Action.REQUEST_INFO.value})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing done to the request, from the audit trail."""
+
+    event_id: int
+    action: str
+    actor: str
+    at: datetime
+    note: str | None = None
+    deny_reason: str | None = None
+    old_status: str | None = None
+    new_status: str | None = None
+
+    @classmethod
+    def of(cls, e: RequestEvent) -> Step:
+        return cls(event_id=e.id, action=e.action, actor=e.actor, at=e.at, note=e.note,
+                   deny_reason=(e.data or {}).get("deny_reason"), old_status=e.old_status,
+                   new_status=e.new_status)
+
+
+@dataclass
+class Case:
+    request: CreditRequest
+    lead: Lead | None
+    client_name: str
+    client_manager: str | None
+    client_channel: str | None
+    steps: list[Step] = field(default_factory=list)
+    credited_elsewhere: int | None = None
+
+    @property
+    def id(self) -> int:
+        return self.request.id
+
+    @property
+    def status(self) -> Status:
+        return Status(self.request.status)
+
+    @property
+    def state(self) -> RequestState:
+        return state_of(self.request, self.client_manager, self.credited_elsewhere)
+
+    def last(self, *actions: str) -> Step | None:
+        """The latest step among ``actions`` (any status change when none are named)."""
+        wanted = set(actions) if actions else {a.value for a in TRANSITIONS}
+        return next((s for s in reversed(self.steps) if s.action in wanted), None)
+
+    def step(self, event_id: int) -> Step | None:
+        return next((s for s in self.steps if s.event_id == event_id), None)
+
+    @property
+    def denial(self) -> Step | None:
+        """The denial the request is (or was last) under: a reviewer's or the policy's."""
+        return self.last(Action.DENY, Action.AUTO_DENY)
+
+
+def state_of(req: CreditRequest, client_manager: str | None, credited_elsewhere: int | None) -> RequestState:
+    return RequestState(
+        status=Status(req.status),
+        filed_by=req.requested_by,
+        client_manager=client_manager,
+        decided_by_policy=bool(req.auto_decided),
+        exception_asked=req.exception_requested_at is not None or req.exception_outcome is not None,
+        credited_elsewhere=credited_elsewhere,
+        claimed_by=req.claimed_by,
+    )
+
+
+def credited_elsewhere(session: Session, req: CreditRequest) -> int | None:
+    """Another request on the same lead that is credited (only possible for history kept
+    from before the one-request-per-lead rule)."""
+    return session.scalar(select(CreditRequest.id).where(
+        CreditRequest.lead_id == req.lead_id, CreditRequest.id != req.id,
+        CreditRequest.status == Status.APPROVED).limit(1))
+
+
+def client_facts(session: Session, client_id: str) -> tuple[str, str | None, str | None]:
+    """(name, account manager, channel) of a client; the id stands in for a missing client."""
+    client = session.get(Client, client_id)
+    if client is None:
+        return client_id, None, None
+    return client.name, client.account_manager_user_id, client.slack_channel_id
+
+
+def load_case(session: Session, request_id: int) -> Case | None:
+    req = session.get(CreditRequest, request_id)
+    if req is None:
+        return None
+    name, manager, channel = client_facts(session, req.client_id)
+    events = session.scalars(select(RequestEvent).where(RequestEvent.request_id == req.id,
+                                                        RequestEvent.action.in_(SHOWN_ACTIONS))
+                             .order_by(RequestEvent.id))
+    return Case(request=req, lead=session.get(Lead, req.lead_id), client_name=name, client_manager=manager,
+                client_channel=channel, steps=[Step.of(e) for e in events],
+                credited_elsewhere=credited_elsewhere(session, req))
+
+
+def message(session: Session, message_id: int) -> RequestMessage | None:
+    return session.get(RequestMessage, message_id)

@@ -1,0 +1,42 @@
+"""The policy's numbers, defined once: reporting windows, the duplicate window, the
+decision SLA, the policy's default time zone and the limits on what people type.
+
+The engine, the scheduler, every rendered text and the reports read them from here.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+# Reporting windows (a client's contract may override the day counts).
+INBOUND_BUSINESS_DAYS = 5  # inbound_call leads: end of the 5th business day after receipt
+STANDARD_CALENDAR_DAYS = 8  # standard leads: end of the 8th calendar day after receipt
+
+# A duplicate is the same contact delivered within this long before the lead.
+DUPLICATE_WINDOW = timedelta(days=30)
+
+# Decisions target 5–7 business days from the request.
+SLA_TARGET_DAYS = 5
+SLA_LIMIT_DAYS = 7
+SLA_REMINDER_DAYS = 3  # reviewers are reminded of a request pending this long
+# Notices the SLA clock sends, with the business days pending that trigger each.
+SLA_NOTICES = (("reminder", SLA_REMINDER_DAYS), ("escalation", SLA_TARGET_DAYS), ("breach", SLA_LIMIT_DAYS))
+
+DEFAULT_TIMEZONE = "America/New_York"
+DEFAULT_HOLIDAYS = "US"
+
+# What people may type: the modal's limits, enforced again on the server.
+MAX_TEXT = 3000  # details, notes, questions
+MAX_LEAD_ID = 64
+MAX_LEADS_PER_FILING = 20
+
+
+def sla_range() -> str:
+    """'5–7' (the SLA target as people read it)."""
+    return f"{SLA_TARGET_DAYS}–{SLA_LIMIT_DAYS}"
+
+
+def window_words(inbound_days: int = INBOUND_BUSINESS_DAYS, standard_days: int = STANDARD_CALENDAR_DAYS) -> str:
+    """The reporting windows in plain words."""
+    return (f"{inbound_days} business days for inbound call leads, "
+            f"{standard_days} days for standard leads")

@@ -1,0 +1,181 @@
+"""The lifecycle's rules, exhaustively: every status × action × kind of person."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from policy.lifecycle import (
+    RULES,
+    Action,
+    Need,
+    Party,
+    RequestState,
+    Role,
+    Status,
+    Viewer,
+    Why,
+    input_problems,
+    next_actions,
+    offered,
+    refusal,
+    state_allows,
+    target,
+)
+
+FILER = "U0FILER"
+MANAGER = "U0AM"
+
+# Every kind of person a rule can meet.
+PEOPLE = {
+    "contractor": Viewer("U0C2", speaks_for_client=True),
+    "filer": Viewer(FILER, speaks_for_client=True),
+    "stranger": Viewer("U0STRANGER"),
+    "reviewer": Viewer("U0REV", frozenset({Role.REVIEWER})),
+    "admin": Viewer("U0ADMIN", frozenset({Role.ADMIN})),
+    "client_manager": Viewer(MANAGER, frozenset({Role.ACCOUNT_MANAGER})),
+    "client_manager_without_role": Viewer(MANAGER),
+    "other_manager": Viewer("U0AM2", frozenset({Role.ACCOUNT_MANAGER})),
+    "reviewer_who_filed": Viewer(FILER, frozenset({Role.REVIEWER}), speaks_for_client=True),
+    "admin_who_filed": Viewer(FILER, frozenset({Role.ADMIN}), speaks_for_client=True),
+}
+
+# Who may take each action at all (when the state allows it).
+ALLOWED = {
+    Action.APPROVE: {"reviewer", "admin"},
+    Action.DENY: {"reviewer", "admin"},
+    Action.REVERSE: {"reviewer", "admin"},
+    Action.REQUEST_INFO: {"reviewer", "admin"},
+    Action.CLAIM: {"reviewer", "admin"},
+    Action.REQUEST_EXCEPTION: {"contractor", "filer", "reviewer_who_filed", "admin_who_filed"},
+    Action.GRANT_EXCEPTION: {"admin", "client_manager", "client_manager_without_role"},
+    Action.UPHOLD_DENIAL: {"admin", "client_manager", "client_manager_without_role"},
+    Action.AUTO_APPROVE: set(),
+    Action.AUTO_DENY: set(),
+}
+
+# (status, exception asked, decided by the policy) -> the actions the state allows.
+STATES = {
+    (Status.PENDING, False, False): {Action.APPROVE, Action.DENY, Action.REQUEST_INFO, Action.CLAIM,
+                                     Action.AUTO_APPROVE, Action.AUTO_DENY},
+    (Status.APPROVED, False, False): {Action.REVERSE},
+    (Status.APPROVED, False, True): {Action.REVERSE},
+    (Status.APPROVED, True, False): {Action.REVERSE},
+    (Status.DENIED, False, False): {Action.REQUEST_EXCEPTION},
+    (Status.DENIED, False, True): {Action.REQUEST_EXCEPTION, Action.APPROVE},
+    (Status.DENIED, True, False): set(),
+    (Status.EXCEPTION, True, False): {Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL},
+    (Status.REVERSED, False, False): set(),
+    (Status.REVERSED, True, False): set(),
+}
+
+
+def _state(status, asked, by_policy, **kw):
+    return RequestState(status=status, filed_by=FILER, client_manager=MANAGER, decided_by_policy=by_policy,
+                        exception_asked=asked, **kw)
+
+
+CASES = list(itertools.product(STATES, RULES, PEOPLE))
+
+
+@pytest.mark.parametrize(("key", "action", "person"), CASES,
+                         ids=[f"{k[0]}{'+asked' if k[1] else ''}{'+auto' if k[2] else ''}-{a}-{p}"
+                              for k, a, p in CASES])
+def test_every_status_action_and_person(key, action, person):
+    state = _state(*key)
+    viewer = PEOPLE[person]
+    may = person in ALLOWED[action] and action in STATES[key]
+    own = viewer.user_id == FILER and RULES[action].who is not Party.CONTRACTOR
+    if own and person in ALLOWED[action]:
+        may = False
+    why = refusal(action, state, viewer)
+    assert (why is None) == may, why
+    if why is None:
+        assert action in next_actions(state, viewer)
+    else:
+        assert action not in next_actions(state, viewer)
+
+
+def test_who_is_told_before_when():
+    state = _state(Status.REVERSED, False, False)
+    assert refusal(Action.APPROVE, state, PEOPLE["stranger"]) is Why.NOT_REVIEWER
+    assert refusal(Action.GRANT_EXCEPTION, state, PEOPLE["reviewer"]) is Why.NOT_CLIENT_MANAGER
+    assert refusal(Action.REQUEST_EXCEPTION, state, PEOPLE["reviewer"]) is Why.NOT_CONTRACTOR
+    assert refusal(Action.APPROVE, state, PEOPLE["reviewer"]) is Why.NOT_NOW
+    assert refusal(Action.AUTO_APPROVE, _state(Status.PENDING, False, False), PEOPLE["admin"]) is Why.POLICY_ONLY
+
+
+def test_nobody_decides_their_own_request_whatever_their_roles():
+    pending = _state(Status.PENDING, False, False)
+    everything = Viewer(FILER, frozenset(Role), speaks_for_client=True)
+    for action in (Action.APPROVE, Action.DENY, Action.REQUEST_INFO, Action.CLAIM):
+        assert refusal(action, pending, everything) is Why.OWN_REQUEST
+    assert refusal(Action.REVERSE, _state(Status.APPROVED, False, False), everything) is Why.OWN_REQUEST
+    exception = _state(Status.EXCEPTION, True, False)
+    assert refusal(Action.GRANT_EXCEPTION, exception, everything) is Why.OWN_REQUEST
+    assert refusal(Action.UPHOLD_DENIAL, exception, everything) is Why.OWN_REQUEST
+    # ... but as the client's contractor they may still ask for an exception on it.
+    assert refusal(Action.REQUEST_EXCEPTION, _state(Status.DENIED, False, False), everything) is None
+
+
+def test_one_exception_per_request_and_reviewers_override_only_the_policy():
+    assert state_allows(Action.REQUEST_EXCEPTION, _state(Status.DENIED, True, False)) is Why.EXCEPTION_USED
+    assert state_allows(Action.REQUEST_EXCEPTION, _state(Status.EXCEPTION, True, False)) is Why.EXCEPTION_USED
+    assert state_allows(Action.APPROVE, _state(Status.DENIED, False, False)) is Why.OVERRIDES_PEOPLE
+    assert state_allows(Action.APPROVE, _state(Status.DENIED, False, True)) is None
+    assert state_allows(Action.APPROVE, _state(Status.DENIED, True, True)) is Why.NOT_NOW
+
+
+def test_a_lead_is_credited_once():
+    pending = _state(Status.PENDING, False, False, credited_elsewhere=7)
+    assert refusal(Action.APPROVE, pending, PEOPLE["reviewer"]) is Why.ALREADY_CREDITED
+    assert state_allows(Action.AUTO_APPROVE, pending) is Why.ALREADY_CREDITED
+    exception = _state(Status.EXCEPTION, True, False, credited_elsewhere=7)
+    assert refusal(Action.GRANT_EXCEPTION, exception, PEOPLE["admin"]) is Why.ALREADY_CREDITED
+    assert refusal(Action.UPHOLD_DENIAL, exception, PEOPLE["admin"]) is None
+
+
+def test_a_client_without_a_manager_on_file_goes_to_any_account_manager():
+    state = RequestState(Status.EXCEPTION, FILER, client_manager=None, exception_asked=True)
+    assert refusal(Action.GRANT_EXCEPTION, state, PEOPLE["other_manager"]) is None
+    assert refusal(Action.GRANT_EXCEPTION, state, PEOPLE["client_manager_without_role"]) is Why.NOT_CLIENT_MANAGER
+    assert refusal(Action.GRANT_EXCEPTION, state, PEOPLE["reviewer"]) is Why.NOT_CLIENT_MANAGER
+
+
+@pytest.mark.parametrize(("key", "party", "buttons"), [
+    ((Status.PENDING, False, False), Party.REVIEWER,
+     (Action.APPROVE, Action.DENY, Action.REQUEST_INFO, Action.CLAIM)),
+    ((Status.APPROVED, False, True), Party.REVIEWER, (Action.REVERSE,)),
+    ((Status.DENIED, False, True), Party.REVIEWER, (Action.APPROVE,)),
+    ((Status.DENIED, False, False), Party.REVIEWER, ()),
+    ((Status.DENIED, False, False), Party.CONTRACTOR, (Action.REQUEST_EXCEPTION,)),
+    ((Status.DENIED, True, False), Party.CONTRACTOR, ()),
+    ((Status.EXCEPTION, True, False), Party.CLIENT_MANAGER, (Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL)),
+    ((Status.EXCEPTION, True, False), Party.CONTRACTOR, ()),
+    ((Status.REVERSED, False, False), Party.REVIEWER, ()),
+])
+def test_buttons_offered_to_each_party(key, party, buttons):
+    assert offered(_state(*key), party) == buttons
+
+
+def test_targets():
+    assert target(Action.APPROVE) is Status.APPROVED
+    assert target(Action.UPHOLD_DENIAL) is Status.DENIED
+    assert target(Action.GRANT_EXCEPTION) is Status.APPROVED
+    assert target(Action.REQUEST_EXCEPTION) is Status.EXCEPTION
+    assert target(Action.REVERSE) is Status.REVERSED
+    assert target(Action.CLAIM) is Status.PENDING
+
+
+def test_inputs_each_action_needs():
+    reasons = frozenset({"contradicting_info"})
+    assert input_problems(Action.REVERSE, note="  ") == {Need.NOTE: "required"}
+    assert input_problems(Action.UPHOLD_DENIAL, note="") == {Need.NOTE: "required"}
+    assert input_problems(Action.GRANT_EXCEPTION, note="") == {}
+    assert input_problems(Action.DENY, note="", deny_reason="", deny_reasons=reasons) == {
+        Need.DENY_REASON: "required"}
+    assert input_problems(Action.DENY, deny_reason="invalid_number", deny_reasons=reasons) == {
+        Need.DENY_REASON: "required"}
+    assert input_problems(Action.DENY, deny_reason="contradicting_info", deny_reasons=reasons) == {}
+    assert input_problems(Action.APPROVE, note="x" * 3001) == {Need.NOTE: "too_long"}
