@@ -11,7 +11,7 @@ from bot.usecases.audit import Surface
 from bot.usecases.conversation import request_info
 from bot.usecases.decisions import Actor, act
 from bot.usecases.filing import Filing, FilingErrors, file_requests, owe_late_refusal
-from bot.usecases.outcomes import Outcome
+from bot.usecases.results import Result
 from handlers.payload import metadata, metadata_channel, request_id_of, state_value, user_of
 from policy.lifecycle import Action as Step
 
@@ -49,7 +49,7 @@ def submit_credit_request(ack, body, view, context):
     ack()
 
 
-def _errors(step: Step, outcome: Outcome, tz) -> dict[str, str]:
+def _errors(step: Step, outcome: Result, tz) -> dict[str, str]:
     """The modal's field errors for a refused or malformed decision."""
     if outcome.problems:
         return {field: input_problem_text(field, problem) for field, problem in outcome.problems.items()}

@@ -6,14 +6,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from .phone import normalize_email, normalize_phone
 from .terms import DEFAULT_TIMEZONE, DUPLICATE_WINDOW
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .engine import LeadFacts
+
+class LeadFacts(Protocol):
+    """What a duplicate check reads of a lead (``policy.engine.LeadFacts`` has it)."""
+
+    lead_id: str
+    client_id: str
+    category: str
+    received_at: datetime
+    phone: str | None
+    email: str | None
 
 DEFAULT_TZ = ZoneInfo(DEFAULT_TIMEZONE)
 

@@ -13,7 +13,6 @@ Three local servers run in this process:
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import signal
 import sys
@@ -176,7 +175,7 @@ def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", por
 def run_sandbox(args) -> int:
     """``credit-bot sandbox``: run until Ctrl-C or SIGTERM. Returns the exit code."""
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING").upper(), stream=sys.stderr,
+        logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                             format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         sandbox = start_sandbox(args.db, host=args.host, port=args.port)

@@ -22,7 +22,7 @@ from bot.slack.render.report import daily_digest, weekly_report
 from bot.usecases import outbox
 from bot.usecases.cases import Case, message
 from bot.usecases.desk import Desk
-from bot.usecases.outcomes import Refusal
+from bot.usecases.results import Refusal
 from storage.models import CreditRequest, OutboxMessage, SlackPost
 
 # Errors meaning "this channel cannot take the bot's message" — the DM fallback applies.

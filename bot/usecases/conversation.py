@@ -9,18 +9,18 @@ from bot.usecases import audit, outbox
 from bot.usecases.audit import Event
 from bot.usecases.decisions import Actor, check, judge
 from bot.usecases.desk import Desk
-from bot.usecases.outcomes import Outcome
 from bot.usecases.people import speaks_for
+from bot.usecases.results import Result
 from policy.lifecycle import Action, Need, input_problems
 from storage.models import CreditRequest, ProcessedEvent, RequestMessage
 
 
-def may_ask(desk: Desk, request_id: int, actor: Actor) -> Outcome:
+def may_ask(desk: Desk, request_id: int, actor: Actor) -> Result:
     """May ``actor`` open the question modal? Refusals are audited and told ephemerally."""
     return check(desk, request_id, Action.REQUEST_INFO, actor)
 
 
-def request_info(desk: Desk, request_id: int, actor: Actor, question: str, *, tell: bool = True) -> Outcome:
+def request_info(desk: Desk, request_id: int, actor: Actor, question: str, *, tell: bool = True) -> Result:
     """A reviewer asks the contractor a question; it is posted in the contractor's thread."""
     question = (question or "").strip()
     problems = input_problems(Action.REQUEST_INFO, note=question)
@@ -31,7 +31,7 @@ def request_info(desk: Desk, request_id: int, actor: Actor, question: str, *, te
         if refused is not None:
             return refused
         if problems:
-            return Outcome(False, req, problems={"question": problems[Need.NOTE]})
+            return Result(False, req, problems={"question": problems[Need.NOTE]})
         if req.info_requested_at is None:
             req.info_requested_at = now
         msg = RequestMessage(request_id=req.id, at=now, author=actor.user_id, direction="to_contractor",
@@ -43,7 +43,7 @@ def request_info(desk: Desk, request_id: int, actor: Actor, question: str, *, te
         outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, message_id=msg.id)
         outbox.enqueue(session, outbox.REVIEWER_REPLY, now=now, request_id=req.id, message_id=msg.id)
         outbox.enqueue(session, outbox.REVIEWER_SYNC, now=now, request_id=req.id)
-        return Outcome(True, req)
+        return Result(True, req)
 
 
 def contractor_replied(desk: Desk, *, event_id: str | None, channel: str, thread_ts: str, user: str,

@@ -13,8 +13,8 @@ from bot.usecases import audit, outbox
 from bot.usecases.audit import Event
 from bot.usecases.cases import client_facts, credited_elsewhere, state_of
 from bot.usecases.desk import Desk
-from bot.usecases.outcomes import NO_REQUEST, Outcome, Refusal, refusal_about
 from bot.usecases.people import viewer
+from bot.usecases.results import NO_REQUEST, Refusal, Result, refusal_about
 from policy.lifecycle import RULES, TRANSITIONS, Action, Need, Status, input_problems, refusal
 from policy.reasons import NON_CREDITABLE, parse_reason
 from storage.models import CreditRequest
@@ -30,7 +30,7 @@ class Actor:
 
 
 def refuse(desk: Desk, session: Session, actor: Actor, refusal_: Refusal, *, tell: bool = True,
-           note: str | None = None) -> Outcome:
+           note: str | None = None) -> Result:
     """Audit a refused attempt and (with ``tell``) owe the person an ephemeral saying why."""
     now = desk.now()
     audit.record(session, request_id=refusal_.request_id, at=now, actor=actor.user_id, surface=actor.surface,
@@ -39,12 +39,12 @@ def refuse(desk: Desk, session: Session, actor: Actor, refusal_: Refusal, *, tel
     if tell:
         outbox.enqueue(session, outbox.EPHEMERAL, now=now, request_id=refusal_.request_id, user=actor.user_id,
                        channel=actor.channel_id or "", refusal=refusal_.to_payload())
-    return Outcome(False, refusal=refusal_, told=tell)
+    return Result(False, refusal=refusal_, told=tell)
 
 
 def judge(desk: Desk, session: Session, req: CreditRequest | None, action: Action, actor: Actor,
-           request_id: int, tell: bool) -> Outcome | None:
-    """A refusal Outcome when ``actor`` may not take ``action`` now; None when they may."""
+           request_id: int, tell: bool) -> Result | None:
+    """A refusal when ``actor`` may not take ``action`` now; None when they may."""
     if req is None:
         return refuse(desk, session, actor, Refusal(NO_REQUEST, action, request_id=request_id), tell=tell)
     _, manager, _ = client_facts(session, req.client_id)
@@ -57,16 +57,16 @@ def judge(desk: Desk, session: Session, req: CreditRequest | None, action: Actio
                                                       credited_on=other), tell=tell)
 
 
-def check(desk: Desk, request_id: int, action: Action, actor: Actor, *, tell: bool = True) -> Outcome:
+def check(desk: Desk, request_id: int, action: Action, actor: Actor, *, tell: bool = True) -> Result:
     """May ``actor`` start ``action`` now (before its modal opens)? Refusals are audited and told."""
     with desk.transaction() as session:
         req = session.get(CreditRequest, request_id)
         refused = judge(desk, session, req, action, actor, request_id, tell)
-        return refused or Outcome(True, req)
+        return refused or Result(True, req)
 
 
 def act(desk: Desk, request_id: int, action: Action, actor: Actor, *, note: str | None = None,
-        deny_reason: str | None = None, tell: bool = True) -> Outcome:
+        deny_reason: str | None = None, tell: bool = True) -> Result:
     """Take ``action`` once. Twenty simultaneous clicks: one wins, the rest are told who did.
 
     Missing or malformed inputs (a required note, the deny reason) come back as ``problems``
@@ -84,7 +84,7 @@ def act(desk: Desk, request_id: int, action: Action, actor: Actor, *, note: str 
             audit.record(session, request_id=req.id, at=now, actor=actor.user_id, surface=actor.surface,
                          action=Event.REFUSED, note="; ".join(f"{k} {v}" for k, v in problems.items()),
                          data={"attempted": str(action), "why": "input", "problems": problems})
-            return Outcome(False, req, problems={str(k): v for k, v in problems.items()})
+            return Result(False, req, problems={str(k): v for k, v in problems.items()})
         old = req.status
         values = _changes(action, actor, now, note, code)
         for _ in range(3):  # a claim or question bumping the version meanwhile is no reason to refuse
@@ -109,7 +109,7 @@ def act(desk: Desk, request_id: int, action: Action, actor: Actor, *, note: str 
                              action=action, old_status=old, new_status=req.status, note=note, data=data)
         session.flush()
         owe_change(desk, session, req, action, event.id)
-        return Outcome(True, req)
+        return Result(True, req)
 
 
 def _changes(action: Action, actor: Actor, now, note: str | None, code) -> dict:

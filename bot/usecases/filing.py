@@ -17,8 +17,8 @@ from bot.usecases import audit, outbox
 from bot.usecases.checking import check_stored_lead
 from bot.usecases.decisions import owe_change
 from bot.usecases.desk import Desk
-from bot.usecases.outcomes import Refusal, refusal_about
 from bot.usecases.people import clients_spoken_for
+from bot.usecases.results import Refusal, refusal_about
 from policy.engine import Decision
 from policy.lifecycle import POLICY_ACTOR, Action, Status
 from policy.reasons import CREDITABLE, parse_reason
@@ -184,7 +184,7 @@ def _file(desk: Desk, f: Filing) -> Filed:
                 event = audit.record(
                     session, request_id=req.id, at=now, actor=POLICY_ACTOR, surface=audit.Surface.SYSTEM,
                     action=auto.action, old_status=Status.PENDING, new_status=auto.target,
-                    note=req.deny_reason, data={"deny_reason": req.deny_reason} if req.deny_reason else {})
+                    data={"deny_reason": req.deny_reason} if req.deny_reason else {})
                 session.flush()
                 owe_change(desk, session, req, auto.action, event.id)
             filed.requests.append(req)

@@ -1,9 +1,9 @@
-"""Alembic environment: runs against the connection the caller hands in
-(``config.attributes["connection"]``), or against ``DATABASE_URL``."""
+"""Alembic environment. The application runs migrations on a connection it hands in
+(``config.attributes["connection"]``, see ``storage.db.upgrade``: every ``credit-bot``
+command upgrades the schema it needs). Run by hand, Alembic takes the database from the
+``sqlalchemy.url`` option (``alembic -x`` is not needed)."""
 
 from __future__ import annotations
-
-import os
 
 from alembic import context
 
@@ -20,9 +20,12 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    from storage.db import DEFAULT_URL, make_engine
+    from storage.db import make_engine
 
-    engine = make_engine(os.environ.get("DATABASE_URL", DEFAULT_URL))
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("set sqlalchemy.url (or run any credit-bot command: each upgrades the schema)")
+    engine = make_engine(url)
     with engine.begin() as conn:
         context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
@@ -30,9 +33,7 @@ def run_migrations_online() -> None:
 
 
 def run_migrations_offline() -> None:
-    from storage.db import DEFAULT_URL
-
-    context.configure(url=os.environ.get("DATABASE_URL", DEFAULT_URL), target_metadata=target_metadata)
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -44,7 +44,7 @@ def timeline_line(step: Step, tz: ZoneInfo) -> str:
     line = f"• {done_by(step.action, step.actor)} · {when(step.at, tz)}"
     if step.action in (Action.DENY, Action.AUTO_DENY) and step.deny_reason:
         line += f" — {reason_with_code(step.deny_reason)}"
-    if step.note and step.action not in (Action.AUTO_DENY,):
+    if step.note and step.action not in (Action.AUTO_APPROVE, Action.AUTO_DENY):
         line += f" — “{escape(clip(' '.join(step.note.split()), 300))}”"
     return line
 

@@ -125,7 +125,7 @@ def status_reply(case: Case, step: Step, tz: ZoneInfo) -> tuple[str, list[dict]]
     else:
         raise ValueError(f"no contractor message for {action!r}")
     blocks = [section(text), context(detail)]
-    if step.note:
+    if step.note and action not in (Action.AUTO_APPROVE, Action.AUTO_DENY):  # the policy writes no notes
         blocks.append(section(f"*{note_title}:*\n{quote(step.note)}"))
     if action in (Action.DENY, Action.AUTO_DENY):
         blocks += _exception_offer(case, step, tz)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.slack.render.text import lead_ref, mention, request_ref, when
 from bot.slack.render.words import reason_label
 from bot.usecases.filing import DETAILS, LEAD_IDS, REASON, Problem
-from bot.usecases.outcomes import NO_REQUEST, Refusal
+from bot.usecases.results import NO_REQUEST, Refusal
 from policy.lifecycle import Action, Status, Why
 from policy.terms import MAX_LEAD_ID, MAX_LEADS_PER_FILING, MAX_TEXT
 

@@ -74,7 +74,7 @@ def _asker(session: Session, req: CreditRequest) -> str | None:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Result:
     ok: bool
     request: CreditRequest | None = None
     refusal: Refusal | None = None
