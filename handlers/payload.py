@@ -14,7 +14,7 @@ from bot.usecases.decisions import Actor
 
 SLACK_ID = re.compile(r"[A-Za-z0-9]{1,32}")  # users, channels, teams, apps (as `staff add` checks them)
 MAX_ID = 2**31 - 1  # request ids are 32-bit integers in the database
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it), lone surrogates (not UTF-8)
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it), lone surrogates (not UTF-8)
 _ID_KEYS = {"channel_id", "user_id", "team_id"}
 
 
@@ -23,7 +23,7 @@ def clean_text(value) -> str:
     not a string is empty."""
     if not isinstance(value, str):
         return ""
-    return _UNSTORABLE.sub("", value)
+    return UNSTORABLE.sub("", value)
 
 
 def slack_id(value) -> str:

@@ -43,6 +43,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.slack.observability import KIND_KEY, Metrics, QuietLog
 from bot.usecases.desk import Desk
+from handlers.payload import SLACK_ID, UNSTORABLE
 from storage.models import ProcessedEvent
 
 log = logging.getLogger("credit_bot.edge")
@@ -64,15 +65,13 @@ EVENT_TYPES = {"event_callback": "event", "url_verification": "url_verification"
 BOLT_HEADERS = ("content-type", "x-slack-request-timestamp", "x-slack-signature", "x-slack-retry-num",
                 "x-slack-retry-reason")
 
-_SLACK_ID = re.compile(r"[A-Za-z0-9]{1,32}")  # U…, W…, C…, D…, G…, T…, E…, A…, B…
 _TS = re.compile(r"[A-Za-z0-9._-]{1,32}")  # "1718000000.000100"
 _LONG_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")  # view ids, event ids
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it), lone surrogates (not UTF-8)
 
 # String fields, wherever they appear: a pattern (ids) or a maximum length (Slack's own).
 _STRINGS: dict[str, re.Pattern | int] = {
-    "user_id": _SLACK_ID, "channel_id": _SLACK_ID, "team_id": _SLACK_ID, "enterprise_id": _SLACK_ID,
-    "api_app_id": _SLACK_ID, "app_id": _SLACK_ID, "bot_id": _SLACK_ID, "app_installed_team_id": _SLACK_ID,
+    "user_id": SLACK_ID, "channel_id": SLACK_ID, "team_id": SLACK_ID, "enterprise_id": SLACK_ID,
+    "api_app_id": SLACK_ID, "app_id": SLACK_ID, "bot_id": SLACK_ID, "app_installed_team_id": SLACK_ID,
     "ts": _TS, "thread_ts": _TS, "message_ts": _TS, "event_ts": _TS, "action_ts": _TS,
     "view_id": _LONG_ID, "root_view_id": _LONG_ID, "previous_view_id": _LONG_ID, "event_id": _LONG_ID,
     "type": 64, "command": 64, "callback_id": 255, "action_id": 255, "block_id": 255, "trigger_id": 255,
@@ -190,7 +189,7 @@ def _load_json(text: str, what: str):
 
 
 def _clean(text: str) -> str:
-    return _UNSTORABLE.sub("", text) if _UNSTORABLE.search(text) else text
+    return UNSTORABLE.sub("", text) if UNSTORABLE.search(text) else text
 
 
 def _check_string(key: str, value: str) -> None:
@@ -209,11 +208,11 @@ def _check_field(key: str, value) -> None:
         return
     if key in _HOLDERS:
         if isinstance(value, str):
-            if value and not _SLACK_ID.fullmatch(value):
+            if value and not SLACK_ID.fullmatch(value):
                 raise _bad(f"{key} is not an id")
         elif isinstance(value, dict):
             inner = value.get("id")
-            if inner is not None and not (isinstance(inner, str) and (inner == "" or _SLACK_ID.fullmatch(inner))):
+            if inner is not None and not (isinstance(inner, str) and (inner == "" or SLACK_ID.fullmatch(inner))):
                 raise _bad(f"{key}.id is not an id")
         else:
             raise _bad(f"{key} has the wrong type")
@@ -231,8 +230,8 @@ def _check_field(key: str, value) -> None:
                 raise _bad("state values are not objects")
             for block in values.values():
                 for element in block.values():
-                    value = element.get("value")
-                    if isinstance(value, str) and len(value) > MAX_INPUT:
+                    typed = element.get("value")
+                    if isinstance(typed, str) and len(typed) > MAX_INPUT:
                         raise _bad("input value too long")
     elif key in _OBJECT_LISTS:
         if not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
@@ -253,7 +252,7 @@ def clean_tree(doc: dict) -> dict:
         if depth > MAX_DEPTH:
             raise _bad("nested too deep")
         if isinstance(node, dict):
-            if any(_UNSTORABLE.search(k) for k in node):
+            if any(UNSTORABLE.search(k) for k in node):
                 cleaned = {_clean(k): v for k, v in node.items()}
                 node.clear()
                 node.update(cleaned)
