@@ -85,6 +85,7 @@ _OBJECT_LISTS = {"actions", "authorizations", "response_urls", "blocks"}
 # What each kind of interactivity always carries (Bolt's matchers index into these).
 _REQUIRED = {"block_actions": ("actions",), "view_submission": ("view",), "view_closed": ("view",),
              "shortcut": ("callback_id",), "message_action": ("callback_id",), "block_suggestion": ("action_id",)}
+_KNOWN = frozenset(_STRINGS) | _HOLDERS | _OBJECTS | _OBJECT_LISTS
 _PLAIN_EVENTS = {"message", "app_home_opened"}  # their user and channel are always plain ids
 MAX_MESSAGE = 40_000  # Slack's own limit on a message's text
 # Slack caps a plain-text input at 3,000 characters. Longer values up to this reach the use
@@ -259,7 +260,8 @@ def clean_tree(doc: dict) -> dict:
             for key, value in node.items():
                 if isinstance(value, str):
                     value = node[key] = _clean(value)
-                _check_field(key, value)
+                if key in _KNOWN:
+                    _check_field(key, value)
                 if isinstance(value, (dict, list)):
                     stack.append((value, depth + 1))
         elif isinstance(node, list):
