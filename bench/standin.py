@@ -3,7 +3,10 @@ so its threads do not share a GIL with the load client, plus a small control end
 hands the recorded calls to the benchmark.
 
     python -m bench.standin --latency 0.1      # prints "standin <api port> <control port>"
+    python -m bench.standin --rate-limits      # enforce Slack's rate limits (HTTP 429s)
 
+Control endpoint: ``GET /calls?since=N&method=M`` (the recorded calls, with their HTTP
+status) and ``GET /stats`` (per method ``{"calls", "rate_limited"}``, ``"*"`` for all).
 Call times are ``time.monotonic()`` (CLOCK_MONOTONIC: the same clock in every process)."""
 
 from __future__ import annotations
@@ -22,26 +25,29 @@ TOKEN = "xoxb-bench"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _serve(latency: float) -> None:
+def _serve(latency: float, rate_limits: bool = False) -> None:
     from bot.sandbox.slack_api import FakeSlack
 
-    fake = FakeSlack(token=TOKEN).start()
+    fake = FakeSlack(token=TOKEN, rate_limits=rate_limits).start()
     fake.latency = latency
 
     class Control(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             split = urlsplit(self.path)
-            query = parse_qs(split.query)
-            since = int((query.get("since") or ["0"])[0])
-            method = (query.get("method") or [""])[0]
-            calls = fake.calls
-            rows = [
-                {"i": i, "method": c.method, "channel": str(c.params.get("channel") or ""),
-                 "text": str(c.params.get("text") or "")[:300], "thread_ts": c.params.get("thread_ts"),
-                 "at": c.at, "ok": c.ok}
-                for i, c in enumerate(calls[since:], start=since) if not method or c.method == method
-            ]
-            data = json.dumps({"total": len(calls), "calls": rows}).encode()
+            if split.path == "/stats":
+                data = json.dumps(fake.rate_limit_stats()).encode()
+            else:
+                query = parse_qs(split.query)
+                since = int((query.get("since") or ["0"])[0])
+                method = (query.get("method") or [""])[0]
+                calls = fake.calls
+                rows = [
+                    {"i": i, "method": c.method, "channel": str(c.params.get("channel") or ""),
+                     "text": str(c.params.get("text") or "")[:300], "thread_ts": c.params.get("thread_ts"),
+                     "at": c.at, "ok": c.ok, "status": c.status}
+                    for i, c in enumerate(calls[since:], start=since) if not method or c.method == method
+                ]
+                data = json.dumps({"total": len(calls), "calls": rows}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -62,10 +68,12 @@ def _serve(latency: float) -> None:
 class StandIn:
     """Runs :func:`_serve` in a subprocess; ``url`` is the Web API base for ``SLACK_API_URL``."""
 
-    def __init__(self, latency: float):
+    def __init__(self, latency: float, *, rate_limits: bool = False):
         self.latency = latency
-        self.proc = subprocess.Popen([sys.executable, "-m", "bench.standin", "--latency", str(latency)],
-                                     cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        argv = [sys.executable, "-m", "bench.standin", "--latency", str(latency)]
+        if rate_limits:
+            argv.append("--rate-limits")
+        self.proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline().split()
         if len(line) != 3 or line[0] != "standin":
             self.close()
@@ -87,6 +95,11 @@ class StandIn:
     def total(self) -> int:
         return self.calls(since=1 << 40)[0]
 
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Per method ``{"calls": n, "rate_limited": k}`` (``"*"``: all methods)."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.control}/stats", timeout=30) as resp:
+            return json.loads(resp.read())
+
     def close(self) -> None:
         if self.proc.poll() is None:
             try:
@@ -106,4 +119,6 @@ class StandIn:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--latency", type=float, default=0.1)
-    _serve(parser.parse_args().latency)
+    parser.add_argument("--rate-limits", action="store_true", help="enforce Slack's rate limits")
+    args = parser.parse_args()
+    _serve(args.latency, args.rate_limits)

@@ -4,9 +4,9 @@ calls it."""
 
 from __future__ import annotations
 
-from handlers import actions, commands, events, views
+from handlers import actions, commands, events, shortcuts, views
 
 
 def register(app) -> None:
-    for module in (commands, views, actions, events):
+    for module in (commands, shortcuts, views, actions, events):
         module.register(app)

@@ -18,7 +18,8 @@ from bot.slack.render.modals import (
 )
 from bot.usecases.audit import Surface
 from bot.usecases.decisions import act, check
-from handlers.payload import action_actor, request_id_of
+from bot.usecases.homes import choose_queue_filter
+from handlers.payload import action_actor, request_id_of, user_of
 from policy.lifecycle import Action as Step
 
 log = logging.getLogger("credit_bot.handlers")
@@ -76,8 +77,15 @@ def new_request_from_home(body, client):
     _open(client, body, credit_request_modal(""), "the App Home button")
 
 
+def filter_queue(body, context):
+    action = (body.get("actions") or [{}])[0]
+    choice = str(((action.get("selected_option") or {}).get("value")) or "")
+    choose_queue_filter(context["desk"], user_of(body), choice)
+
+
 def register(app) -> None:
     for button_id, step in STEP_OF_BUTTON.items():
         app.action(button_id)(ack=just_ack, lazy=[_button(step)])
     app.action(Action.OPEN_REQUEST_MODAL)(ack=just_ack, lazy=[new_request_from_home])
+    app.action(Action.QUEUE_FILTER)(ack=just_ack, lazy=[filter_queue])
 

@@ -1,4 +1,6 @@
-"""Slash commands: ``/credit-request [lead id]`` opens the filing modal."""
+"""Slash commands: ``/credit-request [lead id…]`` opens the filing modal;
+``/credit-request status`` and ``/credit-request help`` answer in the acknowledgement,
+seen only by the person."""
 
 from __future__ import annotations
 
@@ -7,14 +9,31 @@ import logging
 from bot.slack.ids import COMMAND
 from bot.slack.render.modals import credit_request_modal
 from bot.slack.render.refusals import blocker_text
+from bot.slack.render.status import help_text, status_text
 from bot.usecases.filing import filing_blocker
+from bot.usecases.status import requests_of
 
 log = logging.getLogger("credit_bot.handlers")
 
+WORDS = {"status", "help"}
+
+
+def _word(body: dict) -> str | None:
+    text = " ".join(str(body.get("text") or "").split()).lower()
+    return text if text in WORDS else None
+
 
 def answer(ack, body, context):
-    """The acknowledgement: an ephemeral "not linked" answer, or an empty ack."""
-    problem = filing_blocker(context["desk"], body.get("user_id", ""), body.get("channel_id", ""))
+    """The acknowledgement: status or help, an ephemeral "not linked" answer, or an empty ack."""
+    desk, user, channel = context["desk"], body.get("user_id", ""), body.get("channel_id", "")
+    word = _word(body)
+    if word == "help":
+        ack(text=help_text(), response_type="ephemeral")
+        return
+    if word == "status":
+        ack(text=status_text(requests_of(desk, user, channel), desk.tz), response_type="ephemeral")
+        return
+    problem = filing_blocker(desk, user, channel)
     if problem:
         ack(text=blocker_text(problem), response_type="ephemeral")
     else:
@@ -23,7 +42,7 @@ def answer(ack, body, context):
 
 def open_modal(body, client, context):
     """After the ack: open the modal (the trigger is valid for 3 seconds)."""
-    if filing_blocker(context["desk"], body.get("user_id", ""), body.get("channel_id", "")):
+    if _word(body) or filing_blocker(context["desk"], body.get("user_id", ""), body.get("channel_id", "")):
         return
     view = credit_request_modal(body.get("channel_id", ""), body.get("text", ""))
     try:

@@ -45,6 +45,16 @@ def state_value(view: dict, field: str) -> str:
     return clean_text(element.get("value"))
 
 
+def state_files(view: dict, field: str) -> list:
+    """The Slack file objects of a file input in a submitted view."""
+    state = view.get("state") if isinstance(view, dict) else None
+    values = state.get("values") if isinstance(state, dict) else None
+    block = values.get(field) if isinstance(values, dict) else None
+    element = block.get(field) if isinstance(block, dict) else None
+    files = element.get("files") if isinstance(element, dict) else None
+    return [f for f in files if isinstance(f, dict)] if isinstance(files, list) else []
+
+
 def metadata(view: dict, key: str) -> str:
     """``private_metadata`` holds a bare value (the channel id, or the request id);
     a JSON object with ``key`` is accepted too. A channel, user or team id that is not
@@ -87,12 +97,6 @@ def user_of(body: dict) -> str:
     if isinstance(user, dict):
         return slack_id(user.get("id"))
     return slack_id(user) or slack_id(body.get("user_id") if isinstance(body, dict) else None)
-
-
-def event_text(event: dict) -> str:
-    """The text of a message event without NUL bytes (PostgreSQL cannot store them; a
-    reply must still be mirrored, just without them)."""
-    return clean_text(event.get("text") if isinstance(event, dict) else None)
 
 
 def action_actor(body: dict, surface: str) -> Actor:

@@ -10,9 +10,10 @@ from bot.slack.render.refusals import filing_errors, input_problem_text, refusal
 from bot.usecases.audit import Surface
 from bot.usecases.conversation import request_info
 from bot.usecases.decisions import Actor, act
+from bot.usecases.evidence import files_of
 from bot.usecases.filing import Filing, FilingErrors, file_requests, owe_late_refusal
 from bot.usecases.results import Result
-from handlers.payload import metadata, metadata_channel, request_id_of, state_value, user_of
+from handlers.payload import metadata, metadata_channel, request_id_of, state_files, state_value, user_of
 from policy.lifecycle import Action as Step
 
 # The input each modal reports its problems on.
@@ -27,7 +28,8 @@ def submit_credit_request(ack, body, view, context):
         lead_ids=state_value(view, Field.LEAD_ID),
         reason=state_value(view, Field.REASON),
         details=state_value(view, Field.DETAILS),
-        view_id=view.get("id"),
+        view_id=str(view.get("id") or "")[:40] or None,
+        files=files_of(state_files(view, Field.EVIDENCE)),
     )
     desk = context["desk"]
 

@@ -10,45 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from .duplicates import DUPLICATE_WINDOW, PriorLead, find_duplicate
 from .phone import PhoneCheck, check_phone, describe_line_type, display_phone
 from .reasons import CATALOG, Reason, ReasonInfo, parse_reason
 from .service_area import AreaCheck, ServiceArea, check_service_area
+from .terms import CapUsage, ClientTerms
+from .verdicts import CHECK_ORDER, Check, Decision, Outcome, UnknownReason
 from .windows import PolicyCalendar, reporting_deadline, window_description, within_window
 from .wording import non_creditable_hints
 
-
-class Check(StrEnum):
-    WINDOW = "window"
-    REASON = "reason"
-    NOTES = "notes"
-    PHONE = "phone"
-    DUPLICATE = "duplicate"
-    SERVICE_AREA = "service_area"
-    DETAILS = "details"
-
-
-class Outcome(StrEnum):
-    PASS = "pass"
-    FAIL = "fail"
-    WARN = "warn"
-    INFO = "info"
-
-
-class Decision(StrEnum):
-    APPROVE = "approve"
-    DENY = "deny"
-    REVIEW = "review"
-
-
-CHECK_ORDER: tuple[Check, ...] = tuple(Check)
-
-
-class UnknownReason(ValueError):
-    """The request names a reason code that is not in the catalog."""
+__all__ = ["CHECK_ORDER", "Check", "Decision", "LeadFacts", "Outcome", "RequestFacts", "UnknownReason",
+           "Verdict", "evaluate"]
 
 
 @dataclass(frozen=True)
@@ -113,10 +87,14 @@ def _when(instant: datetime, cal: PolicyCalendar, with_weekday: bool = False) ->
     return local.strftime(("%a " if with_weekday else "") + "%Y-%m-%d %H:%M %Z")
 
 
-def _window_finding(lead: LeadFacts, requested: datetime, deadline: datetime, cal: PolicyCalendar) -> Finding:
+def _window_finding(lead: LeadFacts, requested: datetime, deadline: datetime, cal: PolicyCalendar,
+                    terms: ClientTerms) -> Finding:
     when = _when(requested, cal)
     ends = _when(deadline, cal, with_weekday=True)
-    kind = window_description(lead.lead_type)
+    kind = window_description(lead.lead_type, inbound_days=terms.inbound_call_days,
+                              standard_days=terms.standard_days)
+    if terms.inbound_call_days is not None or terms.standard_days is not None:
+        kind += " under the client's contract"
     if within_window(requested, deadline):
         return Finding(
             Check.WINDOW, Outcome.PASS, f"Reported {when}, inside the window ending {ends} ({kind})"
@@ -130,12 +108,8 @@ def _window_finding(lead: LeadFacts, requested: datetime, deadline: datetime, ca
 
 def _reason_finding(info: ReasonInfo) -> Finding:
     if info.creditable:
-        return Finding(
-            Check.REASON, Outcome.PASS, f"{info.label} ({info.code}) is a creditable reason: {info.rule}"
-        )
-    return Finding(
-        Check.REASON, Outcome.FAIL, f"{info.label} ({info.code}) is not a creditable reason: {info.rule}"
-    )
+        return Finding(Check.REASON, Outcome.PASS, f"{info.label} is a creditable reason: {info.rule}")
+    return Finding(Check.REASON, Outcome.FAIL, f"{info.label} is not a creditable reason: {info.rule}")
 
 
 def _notes_finding(details: str) -> Finding:
@@ -221,6 +195,13 @@ def _strong_evidence(claimed: Reason, pc: PhoneCheck, prior: PriorLead | None, a
     return False  # incorrect_contact, testing_solicitation: nothing to check offline
 
 
+def _cap_finding(usage: CapUsage, cap_percent, past: bool) -> Finding:
+    if past:
+        return Finding(Check.CAP, Outcome.WARN,
+                       f"{usage.words(cap_percent)}; one more credit would pass the cap, so a person decides")
+    return Finding(Check.CAP, Outcome.PASS, usage.words(cap_percent))
+
+
 def evaluate(
     lead: LeadFacts,
     request: RequestFacts,
@@ -228,15 +209,21 @@ def evaluate(
     calendar: PolicyCalendar,
     area: ServiceArea,
     priors: Iterable[PriorLead] = (),
+    terms: ClientTerms | None = None,
+    cap: CapUsage | None = None,
 ) -> Verdict:
-    """Check a credit request against the policy. Raises UnknownReason for an unknown code."""
+    """Check a credit request against the policy (and the client's contract ``terms``, with
+    ``cap``: this month's credited and delivered leads). Raises UnknownReason for an
+    unknown code."""
+    terms = terms or ClientTerms()
     claimed = parse_reason(str(request.reason))
     if claimed is None:
         raise UnknownReason(f"Unknown reason code {request.reason!r}")
     info = CATALOG[claimed]
     cal = calendar
     requested = cal.aware(request.requested_at)
-    deadline = reporting_deadline(lead.lead_type, lead.received_at, cal)
+    deadline = reporting_deadline(lead.lead_type, lead.received_at, cal, inbound_days=terms.inbound_call_days,
+                                  standard_days=terms.standard_days)
     details = (request.details or "").strip()
 
     in_window = within_window(requested, deadline)
@@ -246,7 +233,7 @@ def evaluate(
     hints = non_creditable_hints(details)
 
     findings = (
-        _window_finding(lead, requested, deadline, cal),
+        _window_finding(lead, requested, deadline, cal, terms),
         _reason_finding(info),
         _notes_finding(details),
         _phone_finding(lead.phone, pc, claimed),
@@ -269,6 +256,12 @@ def evaluate(
         decision = Decision.APPROVE
     else:
         decision = Decision.REVIEW
+
+    if terms.monthly_cap_percent is not None and cap is not None:
+        past = cap.past_cap_with_one_more(terms.monthly_cap_percent)
+        findings = (*findings, _cap_finding(cap, terms.monthly_cap_percent, past))
+        if past and decision == Decision.APPROVE:
+            decision = Decision.REVIEW
 
     evidence: dict[str, Any] = {
         "phone_valid": pc.valid,

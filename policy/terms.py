@@ -6,7 +6,9 @@ The engine, the scheduler, every rendered text and the reports read them from he
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 # Reporting windows (a client's contract may override the day counts).
 INBOUND_BUSINESS_DAYS = 5  # inbound_call leads: end of the 5th business day after receipt
@@ -29,6 +31,7 @@ DEFAULT_HOLIDAYS = "US"
 MAX_TEXT = 3000  # details, notes, questions
 MAX_LEAD_ID = 64
 MAX_LEADS_PER_FILING = 20
+MAX_EVIDENCE_FILES = 5
 
 
 def sla_range() -> str:
@@ -40,3 +43,43 @@ def window_words(inbound_days: int = INBOUND_BUSINESS_DAYS, standard_days: int =
     """The reporting windows in plain words."""
     return (f"{inbound_days} business days for inbound call leads, "
             f"{standard_days} days for standard leads")
+
+
+@dataclass(frozen=True)
+class ClientTerms:
+    """A client's contract terms; None keeps the policy's default."""
+
+    inbound_call_days: int | None = None  # reporting window for inbound call leads, business days
+    standard_days: int | None = None  # reporting window for standard leads, calendar days
+    monthly_cap_percent: Decimal | None = None  # credited ÷ delivered leads in a month, at most
+    auto_approve: bool | None = None  # False: the client's approvals go to reviewers
+
+    @property
+    def decides_alone(self) -> bool:
+        return self.auto_approve is not False
+
+
+MAX_WINDOW_DAYS = 366
+
+
+@dataclass(frozen=True)
+class CapUsage:
+    """Credited and delivered leads of a client in the current calendar month."""
+
+    credited: int
+    delivered: int
+
+    def past_cap_with_one_more(self, cap_percent: Decimal) -> bool:
+        """Would crediting one more lead this month take the client past its cap?"""
+        if self.delivered <= 0:
+            return True
+        return Decimal(self.credited + 1) * 100 > Decimal(cap_percent) * self.delivered
+
+    def words(self, cap_percent: Decimal) -> str:
+        """'4 of 40 delivered leads credited this month: cap 10%'."""
+        return (f"{self.credited} of {self.delivered} delivered lead{'s' if self.delivered != 1 else ''} "
+                f"credited this month: cap {_percent(cap_percent)}")
+
+
+def _percent(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}%"

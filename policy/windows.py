@@ -149,19 +149,21 @@ def make_calendar(timezone: str = DEFAULT_TIMEZONE, holidays_spec: str = DEFAULT
     return PolicyCalendar(tz=tz, holidays=_build_holidays(holidays_spec))
 
 
-def reporting_deadline(lead_type: LeadType | str, received_at: datetime, cal: PolicyCalendar) -> datetime:
+def reporting_deadline(lead_type: LeadType | str, received_at: datetime, cal: PolicyCalendar, *,
+                       inbound_days: int | None = None, standard_days: int | None = None) -> datetime:
     """The last second a credit may be requested, as an aware datetime in cal.tz.
 
     inbound_call: end of the 5th business day after the day of receipt.
     standard: end of the 8th calendar day after the day of receipt.
-    The day of receipt is taken in the policy timezone.
+    A client's contract may set other day counts (``inbound_days``, ``standard_days``);
+    the same rules apply. The day of receipt is taken in the policy timezone.
     """
     kind = parse_lead_type(lead_type)
     received_day = cal.local_date(received_at)
     if kind is LeadType.INBOUND_CALL:
-        last_day = cal.add_business_days(received_day, INBOUND_BUSINESS_DAYS)
+        last_day = cal.add_business_days(received_day, INBOUND_BUSINESS_DAYS if inbound_days is None else inbound_days)
     else:
-        last_day = received_day + timedelta(days=STANDARD_CALENDAR_DAYS)
+        last_day = received_day + timedelta(days=STANDARD_CALENDAR_DAYS if standard_days is None else standard_days)
     return cal.end_of_day(last_day)
 
 
@@ -178,9 +180,12 @@ def within_window(requested_at: datetime, deadline: datetime) -> bool:
     return requested_at.astimezone(UTC) < limit.astimezone(UTC)
 
 
-def window_description(lead_type: LeadType | str) -> str:
+def window_description(lead_type: LeadType | str, *, inbound_days: int | None = None,
+                       standard_days: int | None = None) -> str:
     """Plain words for a lead type's window, e.g. 'inbound call: 5 business days'."""
     kind = parse_lead_type(lead_type)
     if kind is LeadType.INBOUND_CALL:
-        return f"inbound call: {INBOUND_BUSINESS_DAYS} business days"
-    return f"standard lead: {STANDARD_CALENDAR_DAYS} days"
+        days = INBOUND_BUSINESS_DAYS if inbound_days is None else inbound_days
+        return f"inbound call: {days} business day{'s' if days != 1 else ''}"
+    days = STANDARD_CALENDAR_DAYS if standard_days is None else standard_days
+    return f"standard lead: {days} day{'s' if days != 1 else ''}"

@@ -37,6 +37,11 @@ class Client(Base):
     service_counties: Mapped[str] = mapped_column(Text, default="")
     base_zip: Mapped[str | None] = mapped_column(String(10))
     radius_miles: Mapped[float | None] = mapped_column(Float)
+    # Contract terms (empty = the policy's defaults).
+    inbound_call_days: Mapped[int | None] = mapped_column(Integer)
+    standard_days: Mapped[int | None] = mapped_column(Integer)
+    monthly_cap_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    auto_approve: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -200,6 +205,54 @@ class OutboxMessage(Base):
         Index("ix_outbox_pending", "status", "next_attempt_at"),
         Index("ix_outbox_order", "order_key", "status", "id"),
     )
+
+
+class LedgerEntry(Base):
+    """Money: one entry per credit (an approval, a granted exception) for the lead's price,
+    and a negative one per reversal, written in the decision's own transaction. The audit
+    event of the decision is unique here, so a decision never books twice."""
+
+    __tablename__ = "credit_ledger"
+
+    entry_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(Integer, index=True)
+    event_id: Mapped[int] = mapped_column(Integer, unique=True)
+    lead_id: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # credit | reversal
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_credit_ledger_client_at", "client_id", "at"),)
+
+
+class RequestFile(Base):
+    """A file the contractor gave as evidence: in the filing modal, or later in the receipt thread."""
+
+    __tablename__ = "request_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(Integer, index=True)
+    file_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(255))
+    permalink: Mapped[str | None] = mapped_column(String(1000))
+    mimetype: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[int | None] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(String(32))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(16))  # modal | thread
+
+    __table_args__ = (Index("uq_request_files_file", "request_id", "file_id", unique=True),)
+
+
+class HomePrefs(Base):
+    """What a reviewer's App Home queue shows (their ``queue_filter`` choice)."""
+
+    __tablename__ = "home_prefs"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    queue_filter: Mapped[str] = mapped_column(String(16))
 
 
 class SlackPost(Base):

@@ -47,6 +47,11 @@ def clients_for_channel(session: Session, channel_id: str) -> list[Client]:
     return list(session.scalars(select(Client).where(Client.slack_channel_id == channel_id)))
 
 
+def has_users(session: Session, client_id: str) -> bool:
+    """Does the client list its Slack users (``slack_user_ids``)?"""
+    return bool(session.scalar(select(exists().where(ClientUser.client_id == client_id))))
+
+
 def is_staff(session: Session, slack_user_id: str) -> bool:
     return bool(session.scalar(select(exists().where(Staff.slack_user_id == slack_user_id))))
 

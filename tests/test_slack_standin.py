@@ -12,7 +12,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.sandbox.slack_api import BOT_USER_ID, FakeSlack, SlackError
+from bot.sandbox.slack_api import BOT_USER_ID, FakeSlack, Limit, SlackError
 
 
 @pytest.fixture
@@ -220,7 +220,7 @@ def test_invalid_and_missing_token(fake):
     assert err.value.response["error"] == "invalid_auth"
     with pytest.raises(SlackApiError) as err:
         WebClient(base_url=fake.url, retry_handlers=[]).auth_test()
-    assert err.value.response["error"] == "invalid_auth"
+    assert err.value.response["error"] == "not_authed"  # Slack's word for "no token at all"
     assert fake.messages("C1") == []
     assert [c.token for c in fake.calls] == ["xoxb-wrong", None]
 
@@ -391,3 +391,282 @@ def test_custom_method_and_bolt_app_init(fake, client):
 
     App(client=client, signing_secret="secret")  # runs auth.test against the fake
     assert fake.wait_for("auth.test")[0].token == "xoxb-test"
+
+
+# ---------------------------------------------------------------- message metadata
+
+TAG = {"event_type": "outbox_delivery", "event_payload": {"outbox_id": 41, "kind": "receipt"}}
+
+
+def test_metadata_round_trip_and_only_on_request(fake, client):
+    posted = client.chat_postMessage(channel="C1", text="receipt", metadata=TAG)
+    assert posted["message"]["metadata"] == TAG  # the poster's own answer shows it
+    plain = client.chat_postMessage(channel="C1", text="untagged")
+    assert "metadata" not in plain["message"]
+    history = client.conversations_history(channel="C1")["messages"]
+    assert [m["text"] for m in history] == ["untagged", "receipt"]
+    assert all("metadata" not in m for m in history)  # not without include_all_metadata
+    history = client.conversations_history(channel="C1", include_all_metadata=True)["messages"]
+    assert history[1]["metadata"] == TAG and "metadata" not in history[0]
+
+    reply_tag = {"event_type": "outbox_delivery", "event_payload": {"outbox_id": 42}}
+    client.chat_postMessage(channel="C1", text="checks", thread_ts=posted["ts"], metadata=reply_tag)
+    thread = client.conversations_replies(channel="C1", ts=posted["ts"])["messages"]
+    assert [m.get("metadata") for m in thread] == [None, None]
+    thread = client.conversations_replies(channel="C1", ts=posted["ts"], include_all_metadata=True)["messages"]
+    assert [m.get("metadata") for m in thread] == [TAG, reply_tag]
+    assert fake.messages("C1")[0]["metadata"] == TAG  # the inspection helpers always show it
+
+
+def test_metadata_as_form_json_and_as_sdk_object(fake):
+    from slack_sdk.models.metadata import Metadata
+
+    body = urlencode({"channel": "C9", "text": "form", "metadata": json.dumps(TAG)}).encode()
+    status, resp = raw_post(fake, "chat.postMessage", body, "application/x-www-form-urlencoded")
+    assert resp["ok"] is True and resp["message"]["metadata"] == TAG
+    sdk = WebClient(token="xoxb-test", base_url=fake.url, retry_handlers=[])
+    sdk.chat_postMessage(channel="C9", text="obj", metadata=Metadata(event_type="t", event_payload={"id": "7"}))
+    assert [m["metadata"] for m in fake.messages("C9")] == [TAG, {"event_type": "t", "event_payload": {"id": "7"}}]
+
+
+@pytest.mark.parametrize("metadata", ["not json", json.dumps([1]), json.dumps({"event_payload": {}}),
+                                      json.dumps({"event_type": "t", "event_payload": "x"})])
+def test_bad_metadata_is_refused_and_posts_nothing(fake, metadata):
+    body = urlencode({"channel": "C9", "text": "x", "metadata": metadata}).encode()
+    _, resp = raw_post(fake, "chat.postMessage", body, "application/x-www-form-urlencoded")
+    assert resp == {"ok": False, "error": "invalid_metadata_format"}
+    assert fake.messages("C9") == []
+
+
+def test_update_replaces_metadata_or_keeps_it(fake, client):
+    ts = client.chat_postMessage(channel="C1", text="v1", metadata=TAG)["ts"]
+    client.chat_update(channel="C1", ts=ts, text="v2")
+    assert fake.message("C1", ts)["metadata"] == TAG
+    newer = {"event_type": "outbox_delivery", "event_payload": {"outbox_id": 43}}
+    resp = client.chat_update(channel="C1", ts=ts, text="v3", metadata=newer)
+    assert resp["message"]["metadata"] == newer
+    found = client.conversations_history(channel="C1", include_all_metadata="true")["messages"]
+    assert [(m["text"], m["metadata"]) for m in found] == [("v3", newer)]
+
+
+# ------------------------------------------------------- history and replies pages
+
+def _post_many(client, channel, n, **kw):
+    return [client.chat_postMessage(channel=channel, text=f"m{i}", **kw)["ts"] for i in range(n)]
+
+
+def test_history_pages_newest_first_with_cursor(fake, client):
+    stamps = _post_many(client, "C1", 7)
+    first = client.conversations_history(channel="C1", limit=3)
+    assert [m["ts"] for m in first["messages"]] == stamps[::-1][:3]
+    assert first["has_more"] is True and first["response_metadata"]["next_cursor"]
+    seen, cursor = [], None
+    while True:
+        page = client.conversations_history(channel="C1", limit=3, cursor=cursor)
+        seen += [m["ts"] for m in page["messages"]]
+        cursor = page["response_metadata"]["next_cursor"]
+        if not page["has_more"]:
+            assert cursor == ""
+            break
+    assert seen == stamps[::-1]
+    # slack_sdk's own paging (iterating the response) follows the cursor the same way
+    # (it yields the same response object, refilled: read each page as it comes)
+    pages = [[m["ts"] for m in page["messages"]] for page in client.conversations_history(channel="C1", limit=2)]
+    assert [ts for page in pages for ts in page] == stamps[::-1] and len(pages) == 4
+
+
+def test_history_window_bounds_and_inclusive(fake, client):
+    stamps = _post_many(client, "C1", 5)
+    inner = client.conversations_history(channel="C1", oldest=stamps[1], latest=stamps[3])["messages"]
+    assert [m["ts"] for m in inner] == [stamps[2]]
+    both = client.conversations_history(channel="C1", oldest=stamps[1], latest=stamps[3], inclusive=True)
+    assert [m["ts"] for m in both["messages"]] == [stamps[3], stamps[2], stamps[1]]
+    since = client.conversations_history(channel="C1", oldest=stamps[2], limit=1)
+    assert [m["ts"] for m in since["messages"]] == [stamps[4]] and since["has_more"] is True
+    rest = client.conversations_history(channel="C1", oldest=stamps[2], limit=5,
+                                        cursor=since["response_metadata"]["next_cursor"])
+    assert [m["ts"] for m in rest["messages"]] == [stamps[3]] and rest["has_more"] is False
+    assert client.conversations_history(channel="C1", latest=stamps[0])["messages"] == []
+
+
+def test_history_leaves_out_thread_replies_but_not_broadcasts(fake, client):
+    parent = client.chat_postMessage(channel="C1", text="parent")["ts"]
+    client.chat_postMessage(channel="C1", text="quiet", thread_ts=parent)
+    client.chat_postMessage(channel="C1", text="loud", thread_ts=parent, reply_broadcast=True)
+    texts = [m["text"] for m in client.conversations_history(channel="C1")["messages"]]
+    assert texts == ["loud", "parent"]
+
+
+def test_history_and_replies_argument_errors(fake, client):
+    client.chat_postMessage(channel="C1", text="x")
+    for kwargs, error in (({"cursor": "bm9wZQ=="}, "invalid_cursor"), ({"cursor": "%%%"}, "invalid_cursor"),
+                          ({"oldest": "yesterday"}, "invalid_ts_oldest"), ({"latest": "soon"}, "invalid_ts_latest"),
+                          ({"limit": "many"}, "invalid_limit")):
+        with pytest.raises(SlackApiError) as err:
+            client.conversations_history(channel="C1", **kwargs)
+        assert err.value.response["error"] == error, kwargs
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_replies(channel="C1", ts="1.000001")
+    assert err.value.response["error"] == "thread_not_found"
+    fake.remove_bot_from("C1")
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_history(channel="C1")
+    assert err.value.response["error"] == "not_in_channel"
+
+
+def test_replies_pages_forward_with_the_parent_on_every_page(fake, client):
+    parent = client.chat_postMessage(channel="C1", text="parent")["ts"]
+    replies = _post_many(client, "C1", 5, thread_ts=parent)
+    pages, cursor = [], None
+    while True:
+        page = client.conversations_replies(channel="C1", ts=parent, limit=2, cursor=cursor)
+        pages.append([m["ts"] for m in page["messages"]])
+        cursor = page["response_metadata"]["next_cursor"]
+        assert bool(cursor) == page["has_more"]
+        if not page["has_more"]:
+            break
+    assert pages == [[parent, *replies[0:2]], [parent, *replies[2:4]], [parent, replies[4]]]
+    # any message of the thread names the whole thread; the window selects replies, not the parent
+    via_reply = client.conversations_replies(channel="C1", ts=replies[3])["messages"]
+    assert [m["ts"] for m in via_reply] == [parent, *replies]
+    window = client.conversations_replies(channel="C1", ts=parent, oldest=replies[1], latest=replies[4])
+    assert [m["ts"] for m in window["messages"]] == [parent, replies[2], replies[3]]
+    window = client.conversations_replies(channel="C1", ts=parent, oldest=replies[1], inclusive=True)
+    assert [m["ts"] for m in window["messages"]] == [parent, *replies[1:]]
+    lone = client.chat_postMessage(channel="C1", text="no thread")["ts"]
+    assert [m["ts"] for m in client.conversations_replies(channel="C1", ts=lone)["messages"]] == [lone]
+
+
+# ------------------------------------------------------------------ rate limits
+
+class ManualClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _try(fn, **kw):
+    try:
+        return fn(**kw)
+    except SlackApiError as exc:
+        return exc.response
+
+
+def test_post_message_bucket_is_per_channel(client):
+    clock = ManualClock()
+    with FakeSlack(rate_limits=True, clock=clock) as limited:
+        sdk = WebClient(token="xoxb-test", base_url=limited.url, retry_handlers=[])
+        burst = [_try(sdk.chat_postMessage, channel="C1", text=f"b{i}") for i in range(4)]
+        assert [r.status_code for r in burst] == [200, 200, 200, 429]
+        refused = burst[3]
+        assert refused.headers["Retry-After"] == "1"
+        assert refused.data == {"ok": False, "error": "ratelimited"}
+        assert [m["text"] for m in limited.messages("C1")] == ["b0", "b1", "b2"]  # the refused one did nothing
+        assert _try(sdk.chat_postMessage, channel="C2", text="other channel").status_code == 200
+        assert _try(sdk.chat_postMessage, channel="U7", text="a DM is a channel too").status_code == 200
+        clock.now += 1.0  # one token back
+        assert [_try(sdk.chat_postMessage, channel="C1", text=f"r{i}").status_code for i in range(2)] == [200, 429]
+        clock.now += 60  # the bucket fills up to its burst, no further
+        assert [_try(sdk.chat_postMessage, channel="C1", text=f"f{i}").status_code
+                for i in range(4)] == [200, 200, 200, 429]
+        stats = limited.rate_limit_stats()
+        assert stats["chat.postMessage"] == {"calls": 12, "rate_limited": 3}
+        assert stats["*"] == {"calls": 12, "rate_limited": 3}
+        assert len(limited.rate_limited_calls("chat.postMessage")) == 3
+        assert all(c.rate_limited and not c.ok for c in limited.rate_limited_calls())
+
+
+def test_tier_buckets_are_method_wide_and_overridable():
+    clock = ManualClock()
+    with FakeSlack(rate_limits=True, clock=clock) as limited:
+        sdk = WebClient(token="xoxb-test", base_url=limited.url, retry_handlers=[])
+        ts = sdk.chat_postMessage(channel="C1", text="card")["ts"]
+        other = sdk.chat_postMessage(channel="C2", text="card")["ts"]
+        updates = [_try(sdk.chat_update, channel="C1" if i % 2 else "C2", ts=ts if i % 2 else other,
+                        text=f"v{i}").status_code for i in range(11)]
+        assert updates == [200] * 10 + [429]  # Tier 3: burst 10 across channels
+        assert limited.rate_limited_calls("chat.update")[0].response == {"ok": False, "error": "ratelimited"}
+        resp = _try(sdk.chat_update, channel="C1", ts=ts, text="again")
+        assert resp.headers["Retry-After"] == "2"  # 50 a minute: 1.2 s to the next token, rounded up
+        home = {"type": "home", "blocks": []}
+        publishes = [_try(sdk.views_publish, user_id=f"U{i}", view=home).status_code for i in range(21)]
+        assert publishes == [200] * 20 + [429]  # Tier 4: burst 20
+        assert all(_try(sdk.auth_test).status_code == 200 for _ in range(30))  # not limited
+        assert limited.rate_limits["views.open"].per_minute == 100
+
+        limited.enforce_rate_limits({"chat.update": Limit(per_minute=6, burst=1), "views.publish": None},
+                                    clock=clock)
+        assert [_try(sdk.chat_update, channel="C1", ts=ts, text=f"o{i}").status_code
+                for i in range(2)] == [200, 429]
+        assert limited.rate_limited_calls("chat.update")[-1].status == 429
+        assert all(_try(sdk.views_publish, user_id="U1", view=home).status_code == 200 for _ in range(25))
+        limited.stop_rate_limits()
+        assert _try(sdk.chat_update, channel="C1", ts=ts, text="free").status_code == 200
+
+
+def test_rate_limit_recovers_after_retry_after_on_the_real_clock():
+    with FakeSlack(rate_limits=True) as limited:
+        sdk = WebClient(token="xoxb-test", base_url=limited.url, retry_handlers=[])
+        statuses = [_try(sdk.chat_postMessage, channel="C1", text=str(i)).status_code for i in range(4)]
+        assert statuses[-1] == 429
+        [refused] = limited.rate_limited_calls()
+        assert refused.response == {"ok": False, "error": "ratelimited"}
+        time.sleep(1.0)  # Retry-After: 1, and the bucket refills one call a second
+        assert _try(sdk.chat_postMessage, channel="C1", text="later").status_code == 200
+
+
+def test_rate_limits_leave_failures_and_bad_tokens_alone():
+    clock = ManualClock()
+    with FakeSlack(rate_limits={"chat.postMessage": Limit(60, 1, scope="channel")}, clock=clock) as limited:
+        bad = WebClient(token="xoxb-wrong", base_url=limited.url, retry_handlers=[])
+        assert all(_try(bad.chat_postMessage, channel="C1", text="x").data["error"] == "invalid_auth"
+                   for _ in range(3))
+        sdk = WebClient(token="xoxb-test", base_url=limited.url, retry_handlers=[])
+        assert _try(sdk.chat_postMessage, channel="C1", text="a").status_code == 200
+        assert _try(sdk.chat_postMessage, channel="C1", text="b").status_code == 429
+
+
+# ------------------------------------------------- slow calls and unknown outcomes
+
+def test_delayed_post_lands_after_the_client_gave_up(fake):
+    impatient = WebClient(token="xoxb-test", base_url=fake.url, retry_handlers=[], timeout=0.2)
+    fake.delay(1.5, method="chat.postMessage", times=1, effect="after")
+    with pytest.raises(OSError):  # the client's timeout
+        impatient.chat_postMessage(channel="C1", text="slow", metadata=TAG)
+    [arrived] = fake.wait_for_request("chat.postMessage")
+    assert arrived.params["text"] == "slow" and fake.in_flight == 1
+    assert fake.messages("C1") == []  # "after": not yet
+    [call] = fake.wait_for("chat.postMessage", timeout=5)
+    assert call.ok and call.answered >= call.at
+    [msg] = fake.messages("C1")
+    assert msg["metadata"] == TAG and fake.in_flight == 0
+
+
+def test_delay_with_effect_before_posts_at_once(fake):
+    impatient = WebClient(token="xoxb-test", base_url=fake.url, retry_handlers=[], timeout=0.2)
+    fake.delay(1.0, method="chat.postMessage", times=1, effect="before")
+    with pytest.raises(OSError):
+        impatient.chat_postMessage(channel="C1", text="slow")
+    assert [m["text"] for m in fake.messages("C1")] == ["slow"]  # there while the answer is still held
+    assert fake.wait_for("chat.postMessage")[0].ok
+    with pytest.raises(ValueError):
+        fake.delay(1.0, effect="sometimes")
+
+
+def test_failure_that_took_effect_and_dropped_connection(fake, client):
+    fake.fail("chat.postMessage", status=500, take_effect=True)
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C1", text="posted anyway")
+    assert err.value.response.status_code == 500
+    fake.drop_connection("chat.postMessage")
+    with pytest.raises(OSError):  # http.client.RemoteDisconnected / URLError
+        client.chat_postMessage(channel="C1", text="cut")
+    fake.drop_connection("chat.postMessage", take_effect=False)
+    with pytest.raises(OSError):
+        client.chat_postMessage(channel="C1", text="lost")
+    assert [m["text"] for m in fake.messages("C1")] == ["posted anyway", "cut"]
+    assert [c.status for c in fake.calls_to("chat.postMessage")] == [500, 0, 0]
+    client.chat_postMessage(channel="C1", text="fine")
+    assert len(fake.all_messages("C1")) == 3

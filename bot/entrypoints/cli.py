@@ -63,7 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--since", help="first day (ISO date or time); default: everything")
     report.add_argument("--format", choices=("md", "csv"), default="md")
 
-    outbox = sub.add_parser("outbox", help="inspect and retry Slack deliveries")
+    credits = sub.add_parser("credits", help="the credits ledger")
+    csub = credits.add_subparsers(dest="credits_command", required=True)
+    export = csub.add_parser("export", help="one line per ledger entry (credits and reversals)")
+    export.add_argument("--period", help="a month, e.g. 2026-12 (policy time zone); default: everything")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    outbox = sub.add_parser("outbox", help="inspect and retry Slack and webhook deliveries")
     osub = outbox.add_subparsers(dest="outbox_command", required=True)
     ol = osub.add_parser("list")
     ol.add_argument("--status", choices=("pending", "done", "dead", "all"), default="dead")
@@ -77,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _commands():
     # Imported here so a command loads only what it needs (``check`` never imports the server).
     from bot.entrypoints import commands_data as data
+    from bot.entrypoints import commands_money as money
     from bot.entrypoints import commands_ops as ops
 
     return {
@@ -91,6 +98,7 @@ def _commands():
         "outbox": ops.cmd_outbox,
         "sandbox": ops.cmd_sandbox,
         "report": ops.cmd_report,
+        "credits": money.cmd_credits,
     }
 
 

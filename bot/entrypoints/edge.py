@@ -81,7 +81,7 @@ _STRINGS: dict[str, re.Pattern | int] = {
 _HOLDERS = {"user", "channel", "team", "enterprise"}
 _OBJECTS = {"view", "event", "message", "previous_message", "container", "state", "item", "selected_option",
             "assistant_thread", "function_data"}
-_OBJECT_LISTS = {"actions", "authorizations", "response_urls", "blocks"}
+_OBJECT_LISTS = {"actions", "authorizations", "response_urls", "blocks", "files"}
 # What each kind of interactivity always carries (Bolt's matchers index into these).
 _REQUIRED = {"block_actions": ("actions",), "view_submission": ("view",), "view_closed": ("view",),
              "shortcut": ("callback_id",), "message_action": ("callback_id",), "block_suggestion": ("action_id",)}

@@ -106,6 +106,16 @@ class Runtime:
     def wsgi(self, extra_routes: dict | None = None):
         return make_wsgi(self.desk, self.bolt(), self.metrics, extra_routes)
 
+    def connect_socket_mode(self, bolt=None, **options):
+        """Bolt's Socket Mode handler for ``SLACK_APP_TOKEN``, connected: ``apps.connections.open``
+        on the Web API, then the websocket (reconnecting on its own when Slack drops it).
+        ``options`` go to ``SocketModeHandler`` (e.g. ``ping_interval``). Close it with ``.close()``."""
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        handler = SocketModeHandler(bolt or self.bolt(), self.settings.slack_app_token, **options)
+        handler.connect()
+        return handler
+
     def serve(self, host: str | None = None, port: int | None = None, extra_routes: dict | None = None) -> None:
         self.settings.require_slack()
         host = host or self.settings.host
@@ -115,10 +125,7 @@ class Runtime:
                                threads=self.settings.http_threads, ident="credit-bot")
         socket_mode = None
         if self.settings.slack_app_token:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            socket_mode = SocketModeHandler(bolt, self.settings.slack_app_token)
-            socket_mode.connect()
+            socket_mode = self.connect_socket_mode(bolt)
             log.info("Socket Mode connected")
 
         def stop(signum, _frame):

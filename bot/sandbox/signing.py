@@ -108,6 +108,9 @@ class SlackSender:
             element = declared.get(field) or {}
             kind = element.get("type") or ("static_select" if field in select_fields else "plain_text_input")
             action_id = element.get("action_id") or field
+            if kind == "file_input":
+                state[field] = {action_id: {"type": kind, "files": list(value or [])}}
+                continue
             if kind in ("static_select", "radio_buttons"):
                 option = next((o for o in element.get("options") or [] if o.get("value") == value), None)
                 if option is None and value:
@@ -127,6 +130,40 @@ class SlackSender:
             "user": _user(user, user_name), "api_app_id": APP,
             "token": "legacy", "trigger_id": new_trigger_id(), "view": submitted,
             "response_urls": [], "is_enterprise_install": False,
+        })
+
+    def shortcut(self, user: str, callback_id: str, *, trigger_id: str | None = None,
+                 user_name: str | None = None) -> Reply:
+        """A global shortcut (from the lightning-bolt menu or the search bar)."""
+        return self.interactive({
+            "type": "shortcut", "callback_id": callback_id, "trigger_id": trigger_id or new_trigger_id(),
+            "team": {"id": TEAM, "domain": "acme"}, "user": _user(user, user_name), "api_app_id": APP,
+            "token": "legacy", "action_ts": str(time.time()), "is_enterprise_install": False,
+        })
+
+    def message_shortcut(self, user: str, callback_id: str, channel: str, message: dict, *,
+                         trigger_id: str | None = None, user_name: str | None = None) -> Reply:
+        """A message shortcut, run on ``message`` in ``channel``."""
+        return self.interactive({
+            "type": "message_action", "callback_id": callback_id, "trigger_id": trigger_id or new_trigger_id(),
+            "team": {"id": TEAM, "domain": "acme"}, "user": _user(user, user_name), "api_app_id": APP,
+            "token": "legacy", "action_ts": str(time.time()), "message_ts": message.get("ts", "1.0"),
+            "channel": {"id": channel, "name": "c"}, "message": {"type": "message", **message},
+            "response_url": "https://hooks.slack.invalid/actions/2", "is_enterprise_install": False,
+        })
+
+    def select_action(self, user: str, action_id: str, value: str, *, view: dict | None = None,
+                      block_id: str = "b", user_name: str | None = None) -> Reply:
+        """A static select changed in a view (by default an App Home stand-in)."""
+        view = view or {"id": "VHOME", "type": "home"}
+        return self.interactive({
+            "type": "block_actions", "team": {"id": TEAM, "domain": "acme"}, "user": _user(user, user_name),
+            "api_app_id": APP, "token": "legacy", "trigger_id": new_trigger_id(),
+            "container": {"type": "view", "view_id": view.get("id")}, "view": view,
+            "actions": [{"action_id": action_id, "block_id": block_id, "type": "static_select",
+                         "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+                         "action_ts": str(time.time())}],
+            "is_enterprise_install": False,
         })
 
     def view_closed(self, user: str, view: dict, *, user_name: str | None = None) -> Reply:
@@ -177,11 +214,14 @@ class SlackSender:
     # -- events a person causes -----------------------------------------------------
 
     def message_event(self, user: str, channel: str, text: str, ts: str, *, thread_ts: str | None = None,
-                      channel_type: str = "channel") -> Reply:
+                      channel_type: str = "channel", files: list[dict] | None = None) -> Reply:
         event = {"type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
                  "event_ts": ts, "channel_type": channel_type, "team": TEAM}
         if thread_ts:
             event["thread_ts"] = thread_ts
+        if files:
+            event["subtype"] = "file_share"
+            event["files"] = files
         return self.event(event)
 
     def home_opened(self, user: str, channel: str, view: dict | None = None) -> Reply:

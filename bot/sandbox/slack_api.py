@@ -7,7 +7,38 @@
 
 FakeSlack serves ``POST /api/<method>`` on 127.0.0.1, answers like slack.com, keeps
 a model of the workspace (:mod:`bot.sandbox.slack_state`), records every call and can
-fail, rate-limit, slow down or go down on demand.
+fail, rate-limit, slow down or go down on demand. Where delivery depends on Slack's
+behaviour, it behaves like Slack:
+
+- **Message metadata.** ``chat.postMessage`` and ``chat.update`` take ``metadata``
+  (``{"event_type": ..., "event_payload": {...}}``, an object or its JSON text; anything
+  else is ``invalid_metadata_format``; an update without it keeps the old one).
+  ``conversations.history`` and ``conversations.replies`` return it only with
+  ``include_all_metadata=true``. History is newest first within ``oldest``/``latest``
+  (exclusive unless ``inclusive``), ``limit`` 100 by default (999 at most); replies are
+  oldest first with the parent on every page, ``limit`` (default 1000) counting replies;
+  both page with ``has_more`` and ``response_metadata.next_cursor`` / ``cursor``.
+  :meth:`FakeSlack.all_messages` shows every message, thread replies and metadata included.
+- **Rate limits, on demand.** ``FakeSlack(rate_limits=True)`` or
+  :meth:`~FakeSlack.enforce_rate_limits` turns on token buckets (see
+  :mod:`bot.sandbox.rate_limits`): ``chat.postMessage`` 1 a second per channel with a
+  burst of 3, Tier 3 methods (``chat.update``, history, replies) 50 a minute with a burst
+  of 10, Tier 4 (``views.*``, ``conversations.open``, ``chat.postEphemeral``) 100 a minute
+  with a burst of 20. A call over the limit gets HTTP 429, ``Retry-After: <whole seconds>``
+  and ``{"ok": false, "error": "ratelimited"}`` and changes nothing;
+  :meth:`~FakeSlack.rate_limited_calls` and :meth:`~FakeSlack.rate_limit_stats` count them.
+  ``clock=`` lets a test move the buckets' time by hand.
+- **Unknown outcomes.** :meth:`~FakeSlack.delay` holds calls and lets them take effect
+  ``"before"`` or ``"after"`` the pause, even when the client has timed out or died
+  meanwhile (:meth:`~FakeSlack.wait_for_request` and :attr:`~FakeSlack.in_flight` see
+  calls still held); ``fail(..., take_effect=True)`` posts and still answers an error;
+  :meth:`~FakeSlack.drop_connection` posts and closes the connection without an answer.
+- **Socket Mode.** ``apps.connections.open`` (with an app-level ``xapp-`` token; the bot
+  token is refused with ``not_allowed_token_type``, and the app token is good for nothing
+  else) returns a ``ws://`` URL of :attr:`FakeSlack.socket_mode`, a websocket server that
+  slack_sdk's built-in client (Bolt's ``SocketModeHandler``) connects to: ``hello``,
+  envelopes, recorded acks, dropped connections and ``disconnect`` messages
+  (:mod:`bot.sandbox.socket_mode`).
 """
 
 from __future__ import annotations
@@ -16,22 +47,27 @@ import copy
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.sandbox.rate_limits import DEFAULT_LIMITS, Limit, RateLimiter
 from bot.sandbox.slack_state import (
+    APP_ID,
     BOT_ID,
     BOT_USER_ID,
     TEAM_ID,
     SlackError,
     Workspace,
     parse_params,
+    ts_key,
 )
+from bot.sandbox.socket_mode import SocketModeServer
 
-__all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlack", "SlackError"]
+__all__ = ["BOT_ID", "BOT_USER_ID", "DEFAULT_LIMITS", "TEAM_ID", "Call", "FakeSlack", "Limit", "Request",
+           "SlackError"]
 
 
 @dataclass(frozen=True)
@@ -42,8 +78,9 @@ class Call:
     params: dict[str, Any]
     token: str | None
     at: float  # time.monotonic() when the request arrived
-    status: int
+    status: int  # HTTP status; 0 when the connection was dropped without an answer
     response: dict[str, Any]
+    answered: float = 0.0  # time.monotonic() when the answer was ready
 
     @property
     def ok(self) -> bool:
@@ -53,16 +90,32 @@ class Call:
     def error(self) -> str | None:
         return None if self.ok else self.response.get("error")
 
+    @property
+    def rate_limited(self) -> bool:
+        return self.status == 429
+
+
+@dataclass(frozen=True)
+class Request:
+    """A call as it arrived (it may still be in flight: see :meth:`FakeSlack.wait_for_request`)."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    at: float
+
 
 @dataclass
 class _Rule:
     kind: str  # "fail" or "delay"
     method: str  # API method or "*"
     times: int | None  # None = until cleared
-    status: int = 200
+    status: int = 200  # for "fail": 0 = drop the connection without an answer
     error: str | None = None
     retry_after: int | None = None
     seconds: float = 0.0
+    effect: str = "after"  # for "delay": the call takes effect "before" or "after" the pause
+    take_effect: bool = False  # for "fail": the call takes effect even though it answers a failure
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -85,16 +138,28 @@ class _Server(ThreadingHTTPServer):
 class FakeSlack:
     """HTTP server that behaves like Slack's Web API. See the module docstring."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, token: str | None = "xoxb-test") -> None:
-        self.host, self.port, self.token = host, port, token
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, token: str | None = "xoxb-test", *,
+                 app_token: str | None = None, rate_limits: bool | Mapping[str, Limit | None] = False,
+                 clock: Callable[[], float] | None = None) -> None:
+        """``token``: the bot token every Web API call must carry (None: any). ``app_token``:
+        the app-level token ``apps.connections.open`` wants (None: any ``xapp-...``).
+        ``rate_limits``: True (Slack's limits, :data:`DEFAULT_LIMITS`) or overrides per method
+        (see :meth:`enforce_rate_limits`); ``clock`` drives the rate-limit buckets."""
+        self.host, self.port, self.token, self.app_token = host, port, token, app_token
         self.latency = 0.0  # seconds added to every call
         self._ws = Workspace()
         self._lock = self._ws.lock  # one lock for model, recording and failure rules
         self._cond = threading.Condition(self._lock)
         self._calls: list[Call] = []
+        self._requests: list[Request] = []
+        self._in_flight = 0
         self._rules: list[_Rule] = []
         self._down = False
         self._custom: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+        self._limiter: RateLimiter | None = None
+        if rate_limits:
+            self.enforce_rate_limits(None if rate_limits is True else rate_limits, clock=clock)
+        self._socket_mode: SocketModeServer | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -111,6 +176,9 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        socket_mode, self._socket_mode = self._socket_mode, None
+        if socket_mode is not None:
+            socket_mode.stop()
         server, self._server = self._server, None
         if server is not None:
             server.shutdown()
@@ -129,6 +197,15 @@ class FakeSlack:
     def url(self) -> str:
         """Base URL for ``WebClient(base_url=...)``, e.g. ``http://127.0.0.1:54321/api/``."""
         return f"http://{self.host}:{self.port}/api/"
+
+    @property
+    def socket_mode(self) -> SocketModeServer:
+        """The Socket Mode websocket server (started on first use; ``apps.connections.open``
+        hands out its URLs). See :mod:`bot.sandbox.socket_mode`."""
+        with self._lock:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeServer(self.host, app_id=APP_ID).start()
+            return self._socket_mode
 
     # ---------------------------------------------------------------- requests
     def _handle(self, req: BaseHTTPRequestHandler) -> None:
@@ -150,17 +227,68 @@ class FakeSlack:
         param_token = params.pop("token", None)
         token = token or (str(param_token) if param_token else None)
 
-        with self._lock:
-            delay = self._take("delay", method)
-        pause = (delay.seconds if delay else 0.0) + (self.latency or 0.0)
-        if pause > 0:
-            time.sleep(pause)
-
-        status, response, headers = self._answer(method, params, token, bad_body)
         with self._cond:
-            self._calls.append(Call(method, params, token, arrived, status, response))
+            self._requests.append(Request(method, params, token, arrived))
+            self._in_flight += 1
+            self._cond.notify_all()
+            # Rate limits are counted when a call arrives, as on slack.com; a limited call
+            # is answered at once and changes nothing.
+            retry_after = self._throttle(method, params, token, bad_body)
+            delay = None if retry_after is not None else self._take("delay", method)
+        try:
+            if retry_after is not None:
+                if self.latency:
+                    time.sleep(self.latency)
+                status, response = 429, {"ok": False, "error": "ratelimited"}
+                headers = {"Retry-After": str(retry_after)}
+            else:
+                pause = (delay.seconds if delay else 0.0) + (self.latency or 0.0)
+                if delay is not None and delay.effect == "before":
+                    status, response, headers = self._answer(method, params, token, bad_body)
+                    time.sleep(pause)
+                else:
+                    if pause > 0:
+                        time.sleep(pause)
+                    status, response, headers = self._answer(method, params, token, bad_body)
+        finally:
+            with self._cond:
+                self._in_flight -= 1
+        with self._cond:
+            self._calls.append(Call(method, params, token, arrived, status, response, time.monotonic()))
             self._cond.notify_all()
         self._send(req, status, response, headers)
+
+    def _throttle(self, method: str, params: dict[str, Any], token: str | None,
+                  bad_body: str | None) -> int | None:
+        """Seconds to wait (Retry-After) when rate limits are on and this call is over them."""
+        if self._limiter is None or self._down or bad_body or not self._token_ok(method, token):
+            return None
+        channel = None
+        limit = self._limiter.limit_for(method)
+        if limit is not None and limit.scope == "channel":
+            channel = self._channel_key(params.get("channel"))
+        return self._limiter.take(method, channel)
+
+    def _channel_key(self, channel: Any) -> str:
+        raw = str(channel or "").strip()
+        try:
+            return self._ws.resolve(raw, create=False)["id"]
+        except SlackError:
+            return "D" + raw if raw[:1] in ("U", "W") else raw
+
+    def _token_ok(self, method: str, token: str | None) -> bool:
+        if method == "apps.connections.open":
+            return bool(token) and token.startswith("xapp-") and self.app_token in (None, token)
+        if token and token.startswith("xapp-"):
+            return False
+        return self.token is None or token == self.token
+
+    def _auth_error(self, method: str, token: str | None) -> str:
+        if not token:
+            return "not_authed"
+        if (method == "apps.connections.open") != token.startswith("xapp-"):
+            return "not_allowed_token_type"
+        return "invalid_auth"
 
     def _answer(self, method: str, params: dict[str, Any], token: str | None,
                 bad_body: str | None) -> tuple[int, dict[str, Any], dict[str, str]]:
@@ -169,7 +297,14 @@ class FakeSlack:
                 return 503, {"ok": False, "error": "service_unavailable"}, {}
             rule = self._take("fail", method)
         if rule is not None:
+            if rule.take_effect and not bad_body and self._token_ok(method, token):
+                try:
+                    self._run(method, params)
+                except SlackError:
+                    pass
             headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
+            if rule.status == 0:
+                return 0, {"ok": False, "error": "connection_dropped"}, {}
             if rule.status == 429:
                 return 429, {"ok": False, "error": rule.error or "ratelimited"}, headers
             if rule.status >= 500:
@@ -177,18 +312,27 @@ class FakeSlack:
             return rule.status, {"ok": False, "error": rule.error or "request_failed"}, headers
         if bad_body:
             return 200, {"ok": False, "error": bad_body}, {}
-        if self.token is not None and token != self.token:
-            return 200, {"ok": False, "error": "invalid_auth"}, {}
+        if not self._token_ok(method, token):
+            return 200, {"ok": False, "error": self._auth_error(method, token)}, {}
         try:
-            with self._lock:
-                custom = self._custom.get(method)
-                result = custom(copy.deepcopy(params)) if custom else self._ws.call(method, params)
+            result = self._run(method, params)
         except SlackError as exc:
             return 200, {"ok": False, "error": exc.error}, {}
         return 200, {"ok": True, **result}, {}
 
+    def _run(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The method's effect on the model and its response fields; raises SlackError."""
+        if method == "apps.connections.open":
+            return {"url": self.socket_mode.issue_url()}
+        with self._lock:
+            custom = self._custom.get(method)
+            return custom(copy.deepcopy(params)) if custom else self._ws.call(method, params)
+
     @staticmethod
     def _send(req: BaseHTTPRequestHandler, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+        if status == 0:  # a cut connection: no answer at all
+            req.close_connection = True
+            return
         data = json.dumps(body).encode("utf-8")
         try:
             req.send_response(status)
@@ -244,19 +388,98 @@ class FakeSlack:
         raise AssertionError(f"FakeSlack.wait_for({name!r}, count={count}) timed out after {timeout}s: "
                              f"{len(found)} matching ok call(s). Recorded calls: {seen}")
 
+    def wait_for_request(self, predicate_or_method: str | Callable[[Request], bool], count: int = 1,
+                         timeout: float = 5.0) -> list[Request]:
+        """Block until ``count`` calls matching have *arrived* (answered or still in flight,
+        e.g. held by :meth:`delay`); AssertionError on timeout."""
+        if isinstance(predicate_or_method, str):
+            name = predicate_or_method
+
+            def match(request: Request) -> bool:
+                return request.method == name
+        else:
+            match, name = predicate_or_method, getattr(predicate_or_method, "__name__", "predicate")
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [r for r in self._requests if match(r)]
+                remaining = deadline - time.monotonic()
+                if len(found) >= count or remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+        if len(found) < count:
+            raise AssertionError(f"FakeSlack.wait_for_request({name!r}, count={count}) timed out after "
+                                 f"{timeout}s: {len(found)} arrived")
+        return found
+
+    @property
+    def requests(self) -> list[Request]:
+        """Every call as it arrived, answered or not, in arrival order."""
+        with self._lock:
+            return list(self._requests)
+
+    @property
+    def in_flight(self) -> int:
+        """Calls that have arrived and not been answered yet."""
+        with self._lock:
+            return self._in_flight
+
     def clear(self) -> None:
         """Forget recorded calls (the workspace model is kept)."""
         with self._lock:
             self._calls.clear()
+            self._requests.clear()
 
     def reset(self) -> None:
-        """Forget calls, failure rules, latency and the whole workspace model."""
+        """Forget calls, failure rules, latency and the whole workspace model (rate limits, when
+        on, stay on with every bucket full)."""
         with self._lock:
             self._calls.clear()
+            self._requests.clear()
             self._rules.clear()
             self._down = False
             self.latency = 0.0
             self._ws.reset()
+            if self._limiter is not None:
+                self._limiter.reset()
+
+    # ------------------------------------------------------------- rate limits
+    def enforce_rate_limits(self, limits: Mapping[str, Limit | None] | None = None, *,
+                            clock: Callable[[], float] | None = None) -> None:
+        """Refuse calls over Slack's rate limits with HTTP 429, ``Retry-After: <whole seconds>``
+        and ``{"ok": false, "error": "ratelimited"}`` (the call changes nothing).
+
+        ``limits`` overrides :data:`DEFAULT_LIMITS` per method (None removes a method's limit);
+        ``clock`` (default ``time.monotonic``) lets a test move time by hand."""
+        with self._lock:
+            self._limiter = RateLimiter(limits, clock)
+
+    def stop_rate_limits(self) -> None:
+        with self._lock:
+            self._limiter = None
+
+    @property
+    def rate_limits(self) -> dict[str, Limit]:
+        """The limits in force, per method ({} when off)."""
+        with self._lock:
+            return dict(self._limiter.limits) if self._limiter else {}
+
+    def rate_limited_calls(self, method: str | None = None) -> list[Call]:
+        """Calls answered with HTTP 429 (by the limits or by :meth:`rate_limit`)."""
+        with self._lock:
+            return [c for c in self._calls if c.status == 429 and method in (None, c.method)]
+
+    def rate_limit_stats(self) -> dict[str, dict[str, int]]:
+        """Per method ``{"calls": n, "rate_limited": k}`` over the recorded calls, and ``"*"``
+        for all methods together (a benchmark's 429 share is ``rate_limited / calls``)."""
+        stats: dict[str, dict[str, int]] = {"*": {"calls": 0, "rate_limited": 0}}
+        with self._lock:
+            for call in self._calls:
+                for key in (call.method, "*"):
+                    entry = stats.setdefault(key, {"calls": 0, "rate_limited": 0})
+                    entry["calls"] += 1
+                    entry["rate_limited"] += call.status == 429
+        return stats
 
     # ------------------------------------------------------- failure injection
     def _take(self, kind: str, method: str) -> _Rule | None:
@@ -275,22 +498,39 @@ class FakeSlack:
         with self._lock:
             self._rules.append(rule)
 
-    def fail(self, method: str, status: int = 500, times: int | None = 1, error: str | None = None) -> None:
+    def fail(self, method: str, status: int = 500, times: int | None = 1, error: str | None = None, *,
+             take_effect: bool = False) -> None:
         """Fail the next ``times`` calls to ``method`` ("*" = any) with HTTP ``status``.
 
         5xx bodies are ``{"ok": false, "error": error or "internal_error"}``; with status 200,
         ``error`` is returned as an ordinary Slack error (e.g. "not_in_channel").
+        ``take_effect=True``: the call still happens (the message is posted) and only the
+        answer is a failure, as when Slack times out internally after doing the work.
         """
         self._add_rule(_Rule("fail", method, times, status=status, error=error,
-                             retry_after=1 if status == 429 else None))
+                             retry_after=1 if status == 429 else None, take_effect=take_effect))
+
+    def drop_connection(self, method: str, times: int | None = 1, *, take_effect: bool = True) -> None:
+        """Close the connection of the next ``times`` calls to ``method`` without answering
+        (the client sees a network error). By default the call still takes effect: the
+        outcome is unknown to the client, as after a cut connection or a crash mid-call."""
+        self._add_rule(_Rule("fail", method, times, status=0, take_effect=take_effect))
 
     def rate_limit(self, method: str, retry_after: int = 1, times: int | None = 1) -> None:
         """Answer the next ``times`` calls with HTTP 429, ``Retry-After: retry_after`` and error ratelimited."""
         self._add_rule(_Rule("fail", method, times, status=429, error="ratelimited", retry_after=retry_after))
 
-    def delay(self, seconds: float, method: str = "*", times: int | None = None) -> None:
-        """Sleep ``seconds`` before answering calls to ``method`` (times None = until cleared)."""
-        self._add_rule(_Rule("delay", method, times, seconds=seconds))
+    def delay(self, seconds: float, method: str = "*", times: int | None = None, *,
+              effect: str = "after") -> None:
+        """Hold calls to ``method`` for ``seconds`` before answering (times None = until cleared).
+
+        ``effect="after"``: the call takes effect when the pause is over; ``"before"``: at
+        once, and only the answer waits. Either way it takes effect even if the client has
+        given up or died meanwhile (a timeout or a crash mid-call leaves the outcome unknown
+        to the client, not undone)."""
+        if effect not in ("before", "after"):
+            raise ValueError("effect must be 'before' or 'after'")
+        self._add_rule(_Rule("delay", method, times, seconds=seconds, effect=effect))
 
     def down(self) -> None:
         """Answer every call with HTTP 503 until :meth:`up`."""
@@ -317,6 +557,14 @@ class FakeSlack:
             except SlackError:
                 return []
             return copy.deepcopy(self._ws.top.get(cid, []))
+
+    def all_messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Every message (top-level and thread replies) of ``channel``, or of every channel,
+        oldest first, metadata included: e.g. to count posts tagged with one outbox id."""
+        with self._lock:
+            found = [m for (cid, _), m in self._ws.index.items()
+                     if channel is None or cid == self._channel_key(channel)]
+            return copy.deepcopy(sorted(found, key=lambda m: ts_key(m["ts"])))
 
     def replies(self, channel: str, ts: str) -> list[dict[str, Any]]:
         """Replies in the thread of ``ts`` (parent excluded), oldest first; [] if none."""

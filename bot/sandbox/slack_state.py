@@ -7,6 +7,8 @@ and everything handed out is a deep copy, so callers never see a half-updated mo
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import email.parser
 import email.policy
@@ -14,6 +16,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -84,6 +87,73 @@ def truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
+
+
+def ts_key(value: Any, error: str = "invalid_ts") -> int:
+    """A message timestamp (``"1712345678.000123"``) as integer microseconds, so that
+    comparisons are exact; raises SlackError(``error``) when it is not a number."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise SlackError(error) from None
+    if not number.is_finite() or number < 0:
+        raise SlackError(error)
+    return int(number * 1_000_000)
+
+
+def metadata_param(value: Any) -> dict[str, Any] | None:
+    """``metadata`` as chat.postMessage / chat.update take it: an object (or its JSON text)
+    with a string ``event_type`` and an object ``event_payload``; None when absent."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):  # still a string: form field that was not valid JSON
+        raise SlackError("invalid_metadata_format")
+    if not isinstance(value, dict):
+        raise SlackError("invalid_metadata_format")
+    event_type, payload = value.get("event_type"), value.get("event_payload", {})
+    if not isinstance(event_type, str) or not event_type.strip() or not isinstance(payload, dict):
+        raise SlackError("invalid_metadata_format")
+    return {"event_type": event_type, "event_payload": copy.deepcopy(payload)}
+
+
+def encode_cursor(ts: str) -> str:
+    """An opaque ``next_cursor`` naming the first message of the next page (Slack's look:
+    base64 of ``next_ts:<ts without the dot>``)."""
+    return base64.b64encode(f"next_ts:{ts.replace('.', '')}".encode()).decode()
+
+
+def decode_cursor(cursor: Any) -> int:
+    """The microsecond key of the first message of the page a cursor names; invalid_cursor otherwise."""
+    try:
+        text = base64.b64decode(str(cursor), validate=True).decode("ascii")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise SlackError("invalid_cursor") from None
+    prefix, _, digits = text.partition(":")
+    if prefix != "next_ts" or not digits.isdigit():
+        raise SlackError("invalid_cursor")
+    return int(digits)
+
+
+def page_limit(value: Any, default: int, maximum: int) -> int:
+    """``limit`` as Slack reads it: absent or 0 means the default; above the maximum is clamped."""
+    if value is None or value == "":
+        return default
+    try:
+        limit = int(str(value).strip())
+    except ValueError:
+        raise SlackError("invalid_limit") from None
+    if limit < 0:
+        raise SlackError("invalid_limit")
+    return min(limit or default, maximum)
+
+
+def public_message(msg: dict[str, Any], *, metadata: bool) -> dict[str, Any]:
+    """A message as the Web API returns it: ``metadata`` only when there is some and the
+    caller asked for it (``include_all_metadata``, or the poster's own response)."""
+    out = copy.deepcopy(msg)
+    if not metadata or out.get("metadata") is None:
+        out.pop("metadata", None)
+    return out
 
 
 class Workspace:
@@ -289,10 +359,11 @@ class Workspace:
     def chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         ch = self.writable(params.get("channel"))
         text, blocks, attachments = self._content(params)
+        metadata = metadata_param(params.get("metadata"))
         msg = self.add_message(ch["id"], BOT_USER_ID, text, params.get("thread_ts"), blocks=blocks,
-                               attachments=attachments, metadata=params.get("metadata"),
+                               attachments=attachments, metadata=metadata,
                                broadcast=truthy(params.get("reply_broadcast")))
-        return {"channel": ch["id"], "ts": msg["ts"], "message": copy.deepcopy(msg)}
+        return {"channel": ch["id"], "ts": msg["ts"], "message": public_message(msg, metadata=True)}
 
     def chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         msg = self._find_message(params.get("channel"), params.get("ts"))
@@ -302,13 +373,18 @@ class Workspace:
             raise SlackError("is_archived")
         if not any(params.get(k) for k in ("text", "blocks", "attachments")):
             raise SlackError("no_text")
-        for key in ("text", "blocks", "attachments", "metadata"):
+        metadata = metadata_param(params.get("metadata"))  # absent: the message keeps its metadata
+        for key in ("blocks", "attachments"):
+            if params.get(key) is not None and not isinstance(params[key], list):
+                raise SlackError(JSON_FIELDS[key])
+        for key in ("text", "blocks", "attachments"):
             if key in params and params[key] is not None:
-                if key in ("blocks", "attachments") and not isinstance(params[key], list):
-                    raise SlackError(JSON_FIELDS[key])
                 msg[key] = str(params[key]) if key == "text" else params[key]
+        if metadata is not None:
+            msg["metadata"] = metadata
         msg["edited"] = True
-        return {"channel": msg["channel"], "ts": msg["ts"], "text": msg["text"], "message": copy.deepcopy(msg)}
+        return {"channel": msg["channel"], "ts": msg["ts"], "text": msg["text"],
+                "message": public_message(msg, metadata=True)}
 
     def chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         ch = self.writable(params.get("channel"))
@@ -351,19 +427,62 @@ class Workspace:
     def conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"channel": copy.deepcopy(self.resolve(params.get("channel")))}
 
+    @staticmethod
+    def _window(params: dict[str, Any]) -> tuple[int, int, bool]:
+        """(oldest, latest, inclusive) in microseconds; latest defaults to "now" (no bound)."""
+        oldest = ts_key(params["oldest"], "invalid_ts_oldest") if params.get("oldest") not in (None, "") else 0
+        latest = (ts_key(params["latest"], "invalid_ts_latest") if params.get("latest") not in (None, "")
+                  else 1 << 62)
+        inclusive = truthy(params.get("inclusive")) and (bool(params.get("oldest")) or bool(params.get("latest")))
+        return oldest, latest, inclusive
+
+    @staticmethod
+    def _in_window(msg: dict[str, Any], oldest: int, latest: int, inclusive: bool) -> bool:
+        key = ts_key(msg["ts"])
+        return oldest < key < latest or (inclusive and key in (oldest, latest))
+
     def conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The thread of ``ts`` (a parent or any reply in it), oldest first.
+
+        Like Slack: the parent comes first on every page and does not count toward ``limit``
+        (default 1000); ``oldest``/``latest``/``inclusive`` select replies; pages run forward
+        in time; ``has_more`` and ``response_metadata.next_cursor`` lead to the next page;
+        ``metadata`` only with ``include_all_metadata``."""
         self.readable(params.get("channel"))
-        msgs = self.thread(params.get("channel"), params.get("ts"))
-        return {"messages": copy.deepcopy(msgs), "has_more": False, "response_metadata": {"next_cursor": ""}}
+        if not params.get("ts"):
+            raise SlackError("invalid_arguments")
+        parent, *replies = self.thread(params.get("channel"), params.get("ts"))
+        oldest, latest, inclusive = self._window(params)
+        limit = page_limit(params.get("limit"), 1000, 1000)
+        chosen = [m for m in replies if self._in_window(m, oldest, latest, inclusive)]
+        if params.get("cursor"):
+            start = decode_cursor(params["cursor"])
+            chosen = [m for m in chosen if ts_key(m["ts"]) >= start]
+        page, rest = chosen[:limit], chosen[limit:]
+        with_meta = truthy(params.get("include_all_metadata"))
+        return {"messages": [public_message(m, metadata=with_meta) for m in [parent, *page]],
+                "has_more": bool(rest),
+                "response_metadata": {"next_cursor": encode_cursor(rest[0]["ts"]) if rest else ""}}
 
     def conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages (and broadcast replies) of a conversation, newest first.
+
+        ``oldest``/``latest`` bound the window (exclusive unless ``inclusive``); a page holds up
+        to ``limit`` (default 100, at most 999) of the newest messages in it; ``has_more`` and
+        ``response_metadata.next_cursor`` lead to older ones; ``metadata`` only with
+        ``include_all_metadata``. Thread replies are not in history (use conversations.replies)."""
         ch = self.readable(params.get("channel"))
-        oldest, latest = float(params.get("oldest") or 0), float(params.get("latest") or "inf")
-        msgs = [m for m in reversed(self.top[ch["id"]]) if oldest < float(m["ts"]) < latest
-                or truthy(params.get("inclusive")) and float(m["ts"]) in (oldest, latest)]
-        limit = int(params.get("limit") or 100)
-        return {"messages": copy.deepcopy(msgs[:limit]), "has_more": len(msgs) > limit, "pin_count": 0,
-                "response_metadata": {"next_cursor": ""}}
+        oldest, latest, inclusive = self._window(params)
+        limit = page_limit(params.get("limit"), 100, 999)
+        chosen = [m for m in reversed(self.top[ch["id"]]) if self._in_window(m, oldest, latest, inclusive)]
+        if params.get("cursor"):
+            start = decode_cursor(params["cursor"])
+            chosen = [m for m in chosen if ts_key(m["ts"]) <= start]
+        page, rest = chosen[:limit], chosen[limit:]
+        with_meta = truthy(params.get("include_all_metadata"))
+        return {"messages": [public_message(m, metadata=with_meta) for m in page], "has_more": bool(rest),
+                "pin_count": 0,
+                "response_metadata": {"next_cursor": encode_cursor(rest[0]["ts"]) if rest else ""}}
 
     # ---------------------------------------------------------------- API: views
     def _store_view(self, view: Any, *, old: dict[str, Any] | None = None,

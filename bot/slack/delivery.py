@@ -23,12 +23,16 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
 from bot.slack.observability import Metrics
-from bot.slack.senders import SENDERS, Link, Undeliverable
+from bot.slack.senders import SENDERS, Link, TryLater, Undeliverable
+from bot.slack.webhook import send_webhook
 from bot.usecases import outbox
 from bot.usecases.desk import Desk
 from storage.models import OutboxMessage
 
 log = logging.getLogger("credit_bot.delivery")
+
+# Every kind the worker delivers: Slack's, and the billing webhook.
+DELIVERERS = {**SENDERS, outbox.WEBHOOK: send_webhook}
 
 RETRYABLE_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 NETWORK_ERRORS = (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
@@ -105,11 +109,17 @@ class Deliverer:
         """Call Slack outside any transaction, then record the result and mark the row
         done in one transaction (so a crash in between re-sends rather than loses)."""
         try:
-            result = SENDERS[row.kind](self.link, row)
+            result = DELIVERERS[row.kind](self.link, row)
         except SlackApiError as exc:
             raise self._classify(exc) from None
         except Undeliverable as exc:
             self._finish(row, outbox.DEAD, str(exc))
+            return
+        except TryLater as exc:
+            if exc.after is None:
+                self._finish(row, outbox.DEAD, f"gave up after {row.attempts} attempts: {exc}")
+            else:
+                self._retry(row, str(exc), exc.after, scheduled=True)
             return
         except NETWORK_ERRORS as exc:
             raise Retry(f"network: {exc.__class__.__name__}: {exc}") from None
@@ -141,8 +151,8 @@ class Deliverer:
             return Retry(f"HTTP {status} {error}".strip())
         return Undeliverable(f"permanent Slack error: {error or status}")
 
-    def _retry(self, row: OutboxMessage, reason: str, after: float | None) -> None:
-        if row.attempts >= self.max_attempts:
+    def _retry(self, row: OutboxMessage, reason: str, after: float | None, *, scheduled: bool = False) -> None:
+        if row.attempts >= self.max_attempts and not scheduled:
             self._finish(row, outbox.DEAD, f"gave up after {row.attempts} attempts: {reason}")
             return
         if after is None:

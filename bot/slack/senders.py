@@ -37,12 +37,21 @@ class Undeliverable(Exception):
     """A permanent failure with no fallback left: the row goes dead."""
 
 
+class TryLater(Exception):
+    """Not now: try again in ``after`` seconds (a sender's own schedule); None: give up."""
+
+    def __init__(self, reason: str, after: float | None):
+        super().__init__(reason)
+        self.after = after
+
+
 @dataclass
 class Link:
     """What a sender needs: the desk (state, settings) and the Slack client."""
 
     desk: Desk
     client: WebClient
+    retry_scale: float = 1.0  # tests shrink senders' own retry schedules (the webhook's)
 
 
 @dataclass

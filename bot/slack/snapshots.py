@@ -3,17 +3,19 @@ user's App Home, the digests. Short read transactions; never held across a Slack
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.slack.render.home import HomeData, HomeRow, render_home
+from bot.slack.render.home import MAX_QUEUE_ROWS, HomeData, HomeRow, QueueFilter, render_home
 from bot.usecases.cases import Case, load_case
 from bot.usecases.desk import Desk
 from bot.usecases.people import roles_of
 from policy.lifecycle import Role, Status
-from storage.models import Client, CreditRequest, Staff
+from policy.terms import SLA_LIMIT_DAYS
+from policy.windows import PolicyCalendar
+from storage.models import Client, CreditRequest, HomePrefs, Staff
 from storage.queries import clients_for_user
 
 DECIDERS = {Role.REVIEWER, Role.ADMIN}
@@ -22,7 +24,7 @@ EXCEPTION_HANDLERS = {Role.ACCOUNT_MANAGER, Role.ADMIN}
 
 def case(desk: Desk, request_id: int) -> Case | None:
     with desk.read() as session:
-        return load_case(session, request_id)
+        return load_case(session, request_id, calendar=desk.calendar, at=desk.now())
 
 
 def admins(desk: Desk) -> list[str]:
@@ -36,7 +38,46 @@ def _row(desk: Desk, req: CreditRequest, names: dict[str, str], now) -> HomeRow:
         requested_at=req.requested_at, decided_at=req.decided_at, requested_by=req.requested_by,
         client_name=names.get(req.client_id, req.client_id),
         age_business_days=desk.calendar.business_days_between(req.requested_at, now),
+        claimed_by=req.claimed_by,
     )
+
+
+def overdue_before(calendar: PolicyCalendar, now: datetime, days: float) -> datetime:
+    """The latest request time that is at least ``days`` business days old at ``now``."""
+    lo, hi = now - timedelta(days=days * 3 + 30), now
+    while calendar.business_days_between(lo, now) < days:  # long holiday stretches
+        lo -= timedelta(days=30)
+    for _ in range(40):  # bisect to well under a second
+        mid = lo + (hi - lo) / 2
+        if calendar.business_days_between(mid, now) >= days:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def queue_filter(session: Session, user_id: str) -> QueueFilter:
+    pref = session.get(HomePrefs, user_id)
+    try:
+        return QueueFilter(pref.queue_filter) if pref else QueueFilter.ALL
+    except ValueError:
+        return QueueFilter.ALL
+
+
+def _queue(session: Session, desk: Desk, user_id: str, now, chosen: QueueFilter):
+    where = [CreditRequest.status == Status.PENDING]
+    if chosen is QueueFilter.MINE:
+        where.append(CreditRequest.claimed_by == user_id)
+    elif chosen is QueueFilter.UNCLAIMED:
+        where.append(CreditRequest.claimed_by.is_(None))
+    elif chosen is QueueFilter.OVERDUE:
+        where.append(CreditRequest.requested_at <= overdue_before(desk.calendar, now, SLA_LIMIT_DAYS))
+    total = session.scalar(select(func.count()).select_from(CreditRequest).where(*where))
+    oldest = list(session.scalars(select(CreditRequest).where(*where).order_by(CreditRequest.requested_at,
+                                                                              CreditRequest.id).limit(MAX_QUEUE_ROWS)))
+    names = dict(session.execute(select(Client.client_id, Client.name)
+                                 .where(Client.client_id.in_({r.client_id for r in oldest}))).all())
+    return [_row(desk, r, names, now) for r in oldest], total
 
 
 def home_view(session: Session, desk: Desk, user_id: str) -> dict:
@@ -55,15 +96,15 @@ def home_view(session: Session, desk: Desk, user_id: str) -> dict:
     latest = session.scalars(select(CreditRequest).where(mine).order_by(CreditRequest.id.desc()).limit(40))
     data.my_requests = [_row(desk, r, names, now) for r in latest]
     roles = roles_of(session, user_id)
-    if roles & (DECIDERS | EXCEPTION_HANDLERS):
-        all_names = dict(session.execute(select(Client.client_id, Client.name)).all())
-        queue = session.scalars(select(CreditRequest).where(CreditRequest.status == Status.PENDING)
-                                .order_by(CreditRequest.requested_at).limit(100))
-        data.queue = [_row(desk, r, all_names, now) for r in queue]
-        if roles & EXCEPTION_HANDLERS:
-            exc = session.scalars(select(CreditRequest).where(CreditRequest.status == Status.EXCEPTION)
-                                  .order_by(CreditRequest.exception_requested_at).limit(50))
-            data.exceptions = [_row(desk, r, all_names, now) for r in exc]
+    if roles & DECIDERS:
+        data.queue_filter = queue_filter(session, user_id)
+        data.queue, data.queue_total = _queue(session, desk, user_id, now, data.queue_filter)
+    if roles & EXCEPTION_HANDLERS:
+        exc = list(session.scalars(select(CreditRequest).where(CreditRequest.status == Status.EXCEPTION)
+                                   .order_by(CreditRequest.exception_requested_at).limit(50)))
+        all_names = dict(session.execute(select(Client.client_id, Client.name)
+                                         .where(Client.client_id.in_({r.client_id for r in exc}))).all())
+        data.exceptions = [_row(desk, r, all_names, now) for r in exc]
     return render_home(data, desk.tz)
 
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.usecases.facts import cap_usage
 from policy.lifecycle import TRANSITIONS, Action, RequestState, Status
-from storage.models import Client, CreditRequest, Lead, RequestEvent, RequestMessage
+from policy.terms import CapUsage
+from policy.windows import PolicyCalendar
+from storage.models import Client, CreditRequest, Lead, RequestEvent, RequestFile, RequestMessage
 
 # Trail entries every card lists (the status changes, plus claims and questions).
 SHOWN_ACTIONS = frozenset({*(a.value for a in TRANSITIONS), Action.FILE.value, Action.CLAIM.value,
@@ -48,6 +52,8 @@ class Case:
     client_channel: str | None
     steps: list[Step] = field(default_factory=list)
     credited_elsewhere: int | None = None
+    cap: tuple[CapUsage, Decimal] | None = None  # this month's usage and the client's cap, when it has one
+    files: list[RequestFile] = field(default_factory=list)
 
     @property
     def id(self) -> int:
@@ -103,17 +109,26 @@ def client_facts(session: Session, client_id: str) -> tuple[str, str | None, str
     return client.name, client.account_manager_user_id, client.slack_channel_id
 
 
-def load_case(session: Session, request_id: int) -> Case | None:
+def load_case(session: Session, request_id: int, *, calendar: PolicyCalendar | None = None,
+              at: datetime | None = None) -> Case | None:
+    """The request as surfaces show it; with ``calendar`` and ``at``, the client's cap usage
+    in the month of ``at`` too."""
     req = session.get(CreditRequest, request_id)
     if req is None:
         return None
     name, manager, channel = client_facts(session, req.client_id)
+    cap = None
+    client = session.get(Client, req.client_id)
+    if client is not None and client.monthly_cap_percent is not None and calendar is not None and at is not None:
+        cap = (cap_usage(session, req.client_id, at, calendar), client.monthly_cap_percent)
+    files = list(session.scalars(select(RequestFile).where(RequestFile.request_id == req.id)
+                                 .order_by(RequestFile.id)))
     events = session.scalars(select(RequestEvent).where(RequestEvent.request_id == req.id,
                                                         RequestEvent.action.in_(SHOWN_ACTIONS))
                              .order_by(RequestEvent.id))
     return Case(request=req, lead=session.get(Lead, req.lead_id), client_name=name, client_manager=manager,
                 client_channel=channel, steps=[Step.of(e) for e in events],
-                credited_elsewhere=credited_elsewhere(session, req))
+                credited_elsewhere=credited_elsewhere(session, req), cap=cap, files=files)
 
 
 def message(session: Session, message_id: int) -> RequestMessage | None:

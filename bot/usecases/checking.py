@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from bot.usecases.csvfiles import CsvTable, ImportReport
-from bot.usecases.facts import lead_facts, priors_for, service_area
+from bot.usecases.facts import cap_usage, client_terms, lead_facts, priors_for, service_area
 from policy.engine import RequestFacts, UnknownReason, Verdict, evaluate
 from policy.reasons import parse_reason
 from policy.windows import PolicyCalendar
@@ -43,11 +43,16 @@ def check_stored_lead(
     requested_at: datetime,
 ) -> Verdict:
     client = session.get(Client, lead.client_id)
+    terms = client_terms(client)
+    cap = (cap_usage(session, lead.client_id, requested_at, calendar)
+           if terms.monthly_cap_percent is not None else None)
     return evaluate(
         lead_facts(lead),
         RequestFacts(reason=str(reason), details=details or "", requested_at=requested_at),
         calendar=calendar,
         area=service_area(client),
+        terms=terms,
+        cap=cap,
         priors=priors_for(session, lead),
     )
 

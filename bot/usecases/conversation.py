@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.usecases import audit, outbox
+from bot.usecases import audit, evidence, outbox
 from bot.usecases.audit import Event
 from bot.usecases.decisions import Actor, check, judge
 from bot.usecases.desk import Desk
+from bot.usecases.evidence import EvidenceFile
 from bot.usecases.people import speaks_for
 from bot.usecases.results import Result
 from policy.lifecycle import Action, Need, input_problems
@@ -47,9 +48,10 @@ def request_info(desk: Desk, request_id: int, actor: Actor, question: str, *, te
 
 
 def contractor_replied(desk: Desk, *, event_id: str | None, channel: str, thread_ts: str, user: str,
-                       text: str, ts: str) -> bool:
+                       text: str, ts: str, files: tuple[EvidenceFile, ...] = ()) -> bool:
     """Mirror a reply in a receipt thread to the reviewer thread (once per event), when it
-    comes from the client's own people; anyone else's reply stays where it was written."""
+    comes from the client's own people; anyone else's reply stays where it was written.
+    Files shared with it join the request's evidence."""
     now = desk.now()
     try:
         with desk.transaction() as session:
@@ -62,8 +64,13 @@ def contractor_replied(desk: Desk, *, event_id: str | None, channel: str, thread
             if event_id:
                 session.add(ProcessedEvent(event_id=event_id, received_at=now))
                 session.flush()
+            added = evidence.attach(session, req, files, user=user, at=now, source=evidence.THREAD,
+                                    surface=audit.Surface.EVENT)
+            shown = text
+            if added:
+                shown = (text + "\n" if text else "") + "Evidence: " + ", ".join(f.name for f in added)
             msg = RequestMessage(request_id=req.id, at=now, author=user, direction="from_contractor",
-                                 text=text, slack_ts=ts)
+                                 text=shown, slack_ts=ts)
             session.add(msg)
             waited = None
             if req.info_requested_at is not None:
@@ -75,6 +82,8 @@ def contractor_replied(desk: Desk, *, event_id: str | None, channel: str, thread
                          note=text, data={"ts": ts, "waited_seconds": waited})
             session.flush()
             outbox.enqueue(session, outbox.REVIEWER_REPLY, now=now, request_id=req.id, message_id=msg.id)
+            if added:
+                outbox.enqueue(session, outbox.REVIEWER_SYNC, now=now, request_id=req.id)
             return True
     except IntegrityError:
         return False  # Slack retried an event we already handled

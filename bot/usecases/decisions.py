@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.usecases import audit, outbox
+from bot.usecases import audit, ledger, outbox
 from bot.usecases.audit import Event
 from bot.usecases.cases import client_facts, credited_elsewhere, state_of
 from bot.usecases.desk import Desk
@@ -108,6 +108,8 @@ def act(desk: Desk, request_id: int, action: Action, actor: Actor, *, note: str 
         event = audit.record(session, request_id=req.id, at=now, actor=actor.user_id, surface=actor.surface,
                              action=action, old_status=old, new_status=req.status, note=note, data=data)
         session.flush()
+        ledger.book(session, req, action, event_id=event.id, at=now, actor=actor.user_id,
+                    webhook=bool(desk.settings.credit_webhook_url))
         owe_change(desk, session, req, action, event.id)
         return Result(True, req)
 

@@ -13,17 +13,19 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.usecases import audit, outbox
+from bot.usecases import audit, evidence, ledger, outbox
 from bot.usecases.checking import check_stored_lead
 from bot.usecases.decisions import owe_change
 from bot.usecases.desk import Desk
+from bot.usecases.evidence import EvidenceFile
+from bot.usecases.facts import client_terms
 from bot.usecases.people import clients_spoken_for
 from bot.usecases.results import Refusal, refusal_about
 from policy.engine import Decision
 from policy.lifecycle import POLICY_ACTOR, Action, Status
 from policy.reasons import CREDITABLE, parse_reason
 from policy.terms import MAX_LEAD_ID, MAX_LEADS_PER_FILING, MAX_TEXT
-from storage.models import CreditRequest, Lead
+from storage.models import Client, CreditRequest, Lead
 
 LEAD_IDS = "lead_id"  # the inputs a filing names problems for
 REASON = "reason"
@@ -40,6 +42,7 @@ class Filing:
     reason: str
     details: str
     view_id: str | None = None
+    files: tuple[EvidenceFile, ...] = ()  # evidence from the modal's file input, for every request filed
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ def _file(desk: Desk, f: Filing) -> Filed:
             return Filed(first, created=False)
         leads = _validate(session, f)
         verdicts = [check_stored_lead(session, desk.calendar, lead, f.reason, f.details, now) for lead in leads]
+        decides_alone = {lead.client_id: client_terms(session.get(Client, lead.client_id)).decides_alone
+                         for lead in leads}
     filed = Filed()
     with desk.transaction() as session:
         for n, (lead, verdict) in enumerate(zip(leads, verdicts, strict=True)):
@@ -171,9 +176,11 @@ def _file(desk: Desk, f: Filing) -> Filed:
             audit.record(session, request_id=req.id, at=now, actor=f.user_id, surface=audit.Surface.VIEW,
                          action=Action.FILE, old_status=None, new_status=Status.PENDING,
                          data={"lead_id": lead.lead_id, "reason": req.reason, "verdict": req.verdict})
+            evidence.attach(session, req, f.files, user=f.user_id, at=now, source=evidence.MODAL,
+                            surface=audit.Surface.VIEW)
             outbox.enqueue(session, outbox.RECEIPT_SYNC, now=now, request_id=req.id)
             outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, checks=True)
-            auto = _automatic(verdict.verdict, s)
+            auto = _automatic(verdict.verdict, s, decides_alone[lead.client_id])
             if auto is None:
                 owe_change(desk, session, req, Action.FILE, None)
             else:
@@ -186,6 +193,8 @@ def _file(desk: Desk, f: Filing) -> Filed:
                     action=auto.action, old_status=Status.PENDING, new_status=auto.target,
                     data={"deny_reason": req.deny_reason} if req.deny_reason else {})
                 session.flush()
+                ledger.book(session, req, auto.action, event_id=event.id, at=now, actor=POLICY_ACTOR,
+                            webhook=bool(s.credit_webhook_url))
                 owe_change(desk, session, req, auto.action, event.id)
             filed.requests.append(req)
     return filed
@@ -197,8 +206,10 @@ class _Auto:
     target: Status
 
 
-def _automatic(verdict: str, settings) -> _Auto | None:
-    if verdict == Decision.APPROVE and settings.auto_approve:
+def _automatic(verdict: str, settings, client_decides_alone: bool) -> _Auto | None:
+    """The policy's own decision, when it may take one: AUTO_APPROVE / AUTO_DENY, and for
+    approvals the client's contract (``auto_approve`` false sends them to reviewers)."""
+    if verdict == Decision.APPROVE and settings.auto_approve and client_decides_alone:
         return _Auto(Action.AUTO_APPROVE, Status.APPROVED)
     if verdict == Decision.DENY and settings.auto_deny:
         return _Auto(Action.AUTO_DENY, Status.DENIED)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
+from bot.usecases.client_terms import TERM_COLUMNS, TermsError, parse_terms
 from bot.usecases.csvfiles import (
     CsvTable,
     ImportFileError,
@@ -76,9 +77,9 @@ def import_clients(db: Database, path: Path, *, now: datetime) -> ImportReport:
     report = ImportReport()
     rows: dict[str, dict] = {}
     users: dict[str, list[str]] = {}
-    table = CsvTable(path, CLIENT_COLUMNS)
+    table = CsvTable(path, CLIENT_COLUMNS, optional=TERM_COLUMNS)
     for line, cells in table.rows(report):
-        row = dict(zip(CLIENT_COLUMNS, cells, strict=True))
+        row = dict(zip(CLIENT_COLUMNS + TERM_COLUMNS, cells, strict=True))
         try:
             if not row["client_id"]:
                 raise RowError("client_id is empty")
@@ -96,6 +97,7 @@ def import_clients(db: Database, path: Path, *, now: datetime) -> ImportReport:
                 "service_counties": ";".join(split_list(row["service_counties"])),
                 "base_zip": area.base_zip,
                 "radius_miles": area.radius_miles,
+                **_terms(row),
                 "updated_at": now,
             }
             problem = too_long(record, _CLIENT_LIMITS)
@@ -121,6 +123,13 @@ def import_clients(db: Database, path: Path, *, now: datetime) -> ImportReport:
             )
     report.loaded = len(rows)
     return report
+
+
+def _terms(row: dict) -> dict:
+    try:
+        return parse_terms(row)
+    except TermsError as exc:
+        raise RowError(str(exc)) from None
 
 
 def _upsert_clients(session, rows: list[dict]) -> None:

@@ -25,6 +25,7 @@ HOME = "home"  # publish a user's App Home
 EPHEMERAL = "ephemeral"  # a message only one user sees (DM when that fails)
 DM = "dm"  # a direct message
 CHANNEL_POST = "channel_post"  # a post to a channel (digests, reports)
+WEBHOOK = "webhook"  # a ledger entry POSTed to the billing webhook (not Slack)
 
 SYNC_KINDS = (RECEIPT_SYNC, REVIEWER_SYNC, EXCEPTION_SYNC)
 
@@ -50,6 +51,8 @@ def order_key(kind: str, request_id: int | None, payload: dict) -> str:
         return f"home:{payload['user']}"
     if kind in (EPHEMERAL, DM):
         return f"user:{payload['user']}"
+    if kind == WEBHOOK:
+        return f"webhook:{payload['entry_id']}"  # entries go independently: one stuck entry blocks no other
     return f"channel:{payload.get('channel', '-')}"
 
 

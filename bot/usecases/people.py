@@ -1,9 +1,10 @@
 """Who someone is to the desk: their staff roles, and whether they speak for a client.
 
 A contractor speaks for a client when their Slack user is mapped to it
-(``slack_user_ids``) or, when they are mapped to no client at all and hold no staff role,
-when they act in that client's own channel (``slack_channel_id``). Staff never count as
-a client's contractor through the channel rule."""
+(``slack_user_ids``), or — for a client mapped by its channel alone (no user list) — when
+they are mapped to no client at all, hold no staff role, and act in that client's own
+channel (``slack_channel_id``). Staff never count as a client's contractor through the
+channel rule."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from policy.lifecycle import Role, Viewer
 from storage.models import Client, ClientUser
-from storage.queries import clients_for_channel, clients_for_user, is_staff
+from storage.queries import clients_for_channel, clients_for_user, has_users, is_staff
 from storage.queries import roles_of as stored_roles
 
 _ROLES = {r.value: r for r in Role}
@@ -26,7 +27,7 @@ def clients_spoken_for(session: Session, user_id: str, channel_id: str | None) -
     clients = clients_for_user(session, user_id)
     if clients or not channel_id or is_staff(session, user_id):
         return clients
-    return clients_for_channel(session, channel_id)
+    return [c for c in clients_for_channel(session, channel_id) if not has_users(session, c.client_id)]
 
 
 def speaks_for(session: Session, user_id: str, channel_id: str | None, client_id: str) -> bool:

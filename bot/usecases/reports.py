@@ -14,6 +14,7 @@ Definitions (all periods are half-open, ``since <= t < until``):
   without audit events fall back to ``decided_at``. Auto-decided share likewise uses the
   first decision. Percentiles interpolate linearly between closest ranks (numpy's default).
 * Credited leads: distinct leads with a request of the period whose status is ``approved``.
+* Credited amount: the ledger's entries booked in the period (credits less reversals), per client.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,7 +32,7 @@ from sqlalchemy.orm import Session
 from policy.lifecycle import ALL_STATUSES, POLICY_ACTOR, Status
 from policy.terms import SLA_LIMIT_DAYS, SLA_TARGET_DAYS
 from policy.windows import PolicyCalendar
-from storage.models import Client, CreditRequest, Lead, RequestEvent
+from storage.models import Client, CreditRequest, Lead, LedgerEntry, RequestEvent
 
 APPROVED, DENIED, PENDING = Status.APPROVED, Status.DENIED, Status.PENDING
 
@@ -67,6 +69,7 @@ class ClientLine:
     delivered: int = 0
     requests: int = 0
     credited: int = 0
+    credited_amount: Decimal = Decimal("0.00")  # net of the ledger in the period (credits less reversals)
     rate: float | None = None
     peer_median: float | None = None
     threshold: float | None = None
@@ -150,7 +153,7 @@ def flag_outliers(lines: list[ClientLine]) -> None:
 
 def build_report(requests: Iterable[RequestRow], delivered: Mapping[str, int], names: Mapping[str, str],
                  calendar: PolicyCalendar, *, since: datetime | None, until: datetime | None,
-                 as_of: datetime) -> Report:
+                 as_of: datetime, amounts: Mapping[str, Decimal] | None = None) -> Report:
     """The report for these rows (already limited to the period by the caller)."""
     report = Report(since=since, until=until, as_of=as_of)
     status = Counter()
@@ -183,12 +186,14 @@ def build_report(requests: Iterable[RequestRow], delivered: Mapping[str, int], n
     report.p90_days = percentile(durations, 0.9)
 
     lines = []
-    for client_id in sorted(set(per_client) | {c for c, n in delivered.items() if n}):
+    amounts = amounts or {}
+    for client_id in sorted(set(per_client) | {c for c, n in delivered.items() if n} | set(amounts)):
         seen = per_client.get(client_id, {"requests": 0, "credited": set()})
         n = delivered.get(client_id, 0)
         credited = len(seen["credited"])
         lines.append(ClientLine(client_id=client_id, name=names.get(client_id) or client_id, delivered=n,
                                 requests=seen["requests"], credited=credited,
+                                credited_amount=Decimal(amounts.get(client_id, 0)).quantize(Decimal("0.01")),
                                 rate=credited / n if n else None))
     flag_outliers(lines)
     lines.sort(key=lambda c: (not c.flagged, -(c.rate if c.rate is not None else -1.0), c.client_id))
@@ -232,4 +237,7 @@ def load_report(session: Session, calendar: PolicyCalendar, *, since: datetime |
         select(Lead.client_id, func.count()).where(*_in_period(Lead.received_at, since, until))
         .group_by(Lead.client_id)).all())
     names = dict(session.execute(select(Client.client_id, Client.name)).all())
-    return build_report(rows, delivered, names, calendar, since=since, until=until, as_of=as_of)
+    amounts = dict(session.execute(
+        select(LedgerEntry.client_id, func.sum(LedgerEntry.amount))
+        .where(*_in_period(LedgerEntry.at, since, until)).group_by(LedgerEntry.client_id)).all())
+    return build_report(rows, delivered, names, calendar, since=since, until=until, as_of=as_of, amounts=amounts)

@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
@@ -87,6 +88,19 @@ def _count(env: dict, name: str, default: int) -> int:
     return int(raw)
 
 
+def _webhook(env: dict) -> dict:
+    url = (env.get("CREDIT_WEBHOOK_URL") or "").strip()
+    secret = (env.get("CREDIT_WEBHOOK_SECRET") or "").strip()
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError("CREDIT_WEBHOOK_URL must be an http:// or https:// URL")
+    if not secret:
+        raise SettingsError("CREDIT_WEBHOOK_SECRET is required with CREDIT_WEBHOOK_URL (receivers check the signature)")
+    return {"credit_webhook_url": url, "credit_webhook_secret": secret}
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -122,6 +136,8 @@ class Settings:
     home_debounce_seconds: float = 1.0  # a burst of changes publishes each App Home once
     slack_app_id: str = ""  # when set, requests for any other Slack app are refused
     metrics_token: str = field(default="", repr=False)  # when set, GET /metrics needs "Authorization: Bearer <token>"
+    credit_webhook_url: str = ""  # every ledger entry is POSTed here, signed with the secret
+    credit_webhook_secret: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: dict | None = None, *, dotenv: bool = True) -> Settings:
@@ -164,6 +180,7 @@ class Settings:
             home_debounce_seconds=_seconds(env, "HOME_DEBOUNCE_SECONDS", 1.0, zero_ok=True),
             slack_app_id=app_id,
             metrics_token=metrics_token,
+            **_webhook(env),
         )
         settings.calendar  # noqa: B018 - fail early on a bad time zone or calendar
         return settings

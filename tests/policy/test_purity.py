@@ -30,6 +30,9 @@ def test_sources_found():
         "phone.py",
         "service_area.py",
         "wording.py",
+        "lifecycle.py",
+        "terms.py",
+        "verdicts.py",
         "duplicates.py",
         "engine.py",
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from waitress import create_server
+from waitress import create_server, wasyncore
 
 from bot.entrypoints.runtime import Runtime
 from bot.usecases.importing import import_clients, import_leads
@@ -52,9 +52,12 @@ class RunningBot:
                 raise
 
     def stop(self) -> None:
+        """Close the server from inside its own loop (no wait for its one-second poll)."""
         self.closing = True
-        self.server.close()
+        server = self.server
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map, ignore_all=True))
         self.thread.join(5)
+        server.task_dispatcher.shutdown(timeout=2)
         if self.deliver:
             self.runtime.stop_background(drain_seconds=0)
         self.desk.db.dispose()

@@ -9,8 +9,18 @@ from zoneinfo import ZoneInfo
 from bot.slack.ids import BUTTON, card_block, exception_block
 from bot.slack.render.blocks import actions, button, context, divider, header, section
 from bot.slack.render.contractor import findings_lines
-from bot.slack.render.text import clip, escape, lead_ref, mention, quote, request_ref, status_label, when
-from bot.slack.render.words import done_by, reason_label, reason_with_code, status_line
+from bot.slack.render.text import (
+    clip,
+    escape,
+    inert,
+    lead_ref,
+    mention,
+    quote,
+    request_ref,
+    status_label,
+    when,
+)
+from bot.slack.render.words import done_by, lower_first, reason_label, reason_with_code, status_line
 from bot.usecases.cases import Case, Step
 from policy.lifecycle import Action, Party, Status, offered
 from policy.terms import SLA_LIMIT_DAYS, sla_range
@@ -68,12 +78,17 @@ def _status(case: Case, tz: ZoneInfo) -> str:
 def _summary_text(case: Case) -> str:
     req = case.request
     last = case.last()
-    who = f" — {done_by(last.action, last.actor).lower()}" if last else ""
+    who = f" — {lower_first(done_by(last.action, last.actor))}" if last else ""
     return (f"{request_ref(req.id)}: credit request for lead {lead_ref(req.lead_id)} ({reason_label(req.reason)}) — "
             f"{status_label(req.status)}{who}")
 
 
-def reviewer_card(case: Case, tz: ZoneInfo, evidence_files: list[dict] | None = None) -> tuple[str, list[dict]]:
+def cap_line(case: Case) -> str:
+    usage, percent = case.cap
+    return f"Monthly cap: {usage.words(percent)}"
+
+
+def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
     req, lead = case.request, case.lead
     ref = request_ref(req.id)
     lead_line = "-"
@@ -82,7 +97,7 @@ def reviewer_card(case: Case, tz: ZoneInfo, evidence_files: list[dict] | None = 
                      f"{escape(lead.first_name)} {escape(lead.last_name)} · {escape(lead.phone)} · "
                      f"{escape(lead.email)} · {escape(lead.zip)}")
     blocks = [
-        header(f"{ref} · lead {clip(req.lead_id, 100)}"),
+        header(f"{ref} · lead {inert(clip(req.lead_id, 100))}"),
         section("", fields=[
             f"*Client*\n{escape(case.client_name)}",
             f"*Contractor*\n{mention(req.requested_by)}",
@@ -98,8 +113,10 @@ def reviewer_card(case: Case, tz: ZoneInfo, evidence_files: list[dict] | None = 
     hints = (req.evidence or {}).get("wording_hints") or []
     if hints:
         blocks.append(context("Wording reads like: " + ", ".join(reason_with_code(h) for h in hints)))
-    if evidence_files:
-        blocks.append(section("*Evidence files*\n" + "\n".join(_file_line(f) for f in evidence_files)))
+    if case.files:
+        blocks.append(section("*Evidence files*\n" + "\n".join(_file_line(f) for f in case.files)))
+    if case.cap is not None:
+        blocks.append(context(":bar_chart: " + cap_line(case)))
     blocks += [divider(), section(_status(case, tz))]
     if case.status == Status.PENDING and req.claimed_by:
         blocks.append(context(f":eyes: Claimed by {mention(req.claimed_by)} · {when(req.claimed_at, tz)}"))
@@ -112,9 +129,9 @@ def reviewer_card(case: Case, tz: ZoneInfo, evidence_files: list[dict] | None = 
     return _summary_text(case), blocks
 
 
-def _file_line(f: dict) -> str:
-    name = escape(clip(str(f.get("name") or "file"), 200))
-    link = str(f.get("permalink") or "")
+def _file_line(f) -> str:
+    name = escape(clip(str(f.name or "file"), 200))
+    link = str(f.permalink or "")
     if link.startswith("https://") and not any(c in link for c in "<>| "):
         return f"• <{link}|{name}>"
     return f"• {name}"
@@ -143,6 +160,7 @@ def exception_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
         section(f"*Reviewer's note*\n{quote(denial.note) if denial and denial.note and denial.action == Action.DENY else '_(none)_'}"),
         section(f"*Contractor's original details*\n{quote(req.details, 1000)}"),
         section(f"*Contractor's exception note*\n{quote(asked.note if asked else req.exception_note, 1000)}"),
+        *([context(":bar_chart: " + cap_line(case))] if case.cap is not None else []),
         divider(),
         section(_status(case, tz)),
         section(timeline(case, tz)),

@@ -1,20 +1,52 @@
-"""The App Home tab: "Refund Status" for contractors, the open queue for staff."""
+"""The App Home tab: "Refund Status" for contractors; for reviewers (and admins) the open
+queue, oldest first, with its age against the SLA, who claimed each request, a Claim
+button and a filter; for account managers the open exceptions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from slack_sdk.models.blocks import Option, SectionBlock, StaticSelectElement
 from slack_sdk.models.views import View
 
-from bot.slack.ids import HOME_ACTIONS_BLOCK, Action
+from bot.slack.ids import BUTTON, HOME_ACTIONS_BLOCK, QUEUE_FILTER_BLOCK, Action, queue_block
 from bot.slack.render.blocks import actions, button, context, divider, header, section
-from bot.slack.render.text import STATUS_EMOJI, escape, lead_ref, mention, request_ref, status_label, when
+from bot.slack.render.text import (
+    STATUS_EMOJI,
+    clip,
+    escape,
+    lead_ref,
+    mention,
+    request_ref,
+    status_label,
+    when,
+)
 from bot.slack.render.words import reason_label
+from policy.lifecycle import Action as Step
 from policy.terms import SLA_LIMIT_DAYS, SLA_REMINDER_DAYS, SLA_TARGET_DAYS, sla_range
 
-MAX_ROWS = 40  # Slack allows 100 blocks in a Home view
+MAX_BLOCKS = 100  # Slack's limit for a Home view
+MAX_OWN_ROWS = 40
+MAX_QUEUE_ROWS = 40
+MAX_EXCEPTION_ROWS = 10
+
+
+class QueueFilter(StrEnum):
+    ALL = "all"
+    MINE = "mine"
+    UNCLAIMED = "unclaimed"
+    OVERDUE = "overdue"
+
+
+FILTER_LABEL = {
+    QueueFilter.ALL: "All open requests",
+    QueueFilter.MINE: "Claimed by me",
+    QueueFilter.UNCLAIMED: "Unclaimed",
+    QueueFilter.OVERDUE: f"Overdue (past {SLA_LIMIT_DAYS} business days)",
+}
 
 
 @dataclass
@@ -28,6 +60,7 @@ class HomeRow:
     requested_by: str
     client_name: str = ""
     age_business_days: float = 0.0
+    claimed_by: str | None = None
 
 
 @dataclass
@@ -37,8 +70,10 @@ class HomeData:
     my_requests: list[HomeRow] = field(default_factory=list)
     status_counts: dict[str, int] = field(default_factory=dict)
     total_requests: int = 0
-    queue: list[HomeRow] | None = None  # staff only
-    exceptions: list[HomeRow] | None = None  # account managers only
+    queue: list[HomeRow] | None = None  # reviewers and admins only
+    queue_total: int = 0  # open requests matching the filter
+    queue_filter: QueueFilter = QueueFilter.ALL
+    exceptions: list[HomeRow] | None = None  # account managers and admins only
 
 
 def sla_mark(age: float) -> str:
@@ -51,40 +86,78 @@ def sla_mark(age: float) -> str:
     return ":large_green_circle: on track"
 
 
+def _own(data: HomeData, tz: ZoneInfo, limit: int) -> list[dict]:
+    blocks: list[dict] = []
+    if data.total_requests:
+        summary = " · ".join(f"{status_label(s)}: {n}" for s, n in sorted(data.status_counts.items()) if n)
+        blocks.append(section(f"*{data.total_requests} request(s)* — {summary}"))
+        for row in data.my_requests[:limit]:
+            decided = f" · decided {when(row.decided_at, tz)}" if row.decided_at else ""
+            blocks.append(section(
+                f"{STATUS_EMOJI.get(row.status, '')} *Lead {lead_ref(row.lead_id)}* — *{status_label(row.status)}*\n"
+                f"{request_ref(row.request_id)} · {reason_label(row.reason)} · filed {when(row.requested_at, tz)}"
+                f"{decided}"))
+        shown = min(limit, len(data.my_requests))
+        if data.total_requests > shown:
+            blocks.append(context(f"Showing the latest {shown} of {data.total_requests}. "
+                                  "`/credit-request status` lists them too."))
+    elif data.queue is None and data.exceptions is None:
+        blocks.append(section("You have no credit requests yet. Type `/credit-request` in your channel "
+                              "to ask for credit on a lead."))
+    return blocks
+
+
+def _filter_select(current: QueueFilter) -> dict:
+    options = [Option(value=f.value, label=FILTER_LABEL[f]) for f in QueueFilter]
+    select = StaticSelectElement(action_id=Action.QUEUE_FILTER, options=options,
+                                 initial_option=next(o for o in options if o.value == current.value),
+                                 placeholder="Show")
+    return SectionBlock(block_id=QUEUE_FILTER_BLOCK, text="*Show:*", accessory=select).to_dict()
+
+
+def _queue_row(row: HomeRow, viewer: str) -> dict:
+    claimed = ""
+    if row.claimed_by:
+        claimed = " · :eyes: claimed by you" if row.claimed_by == viewer else f" · :eyes: claimed by {mention(row.claimed_by)}"
+    text = (f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · {escape(row.client_name)}\n"
+            f"{reason_label(row.reason)} · by {mention(row.requested_by)} · "
+            f"{row.age_business_days:.1f} business days old — {sla_mark(row.age_business_days)}{claimed}")
+    block = {"type": "section", "block_id": queue_block(row.request_id),
+             "text": {"type": "mrkdwn", "text": clip(text, 3000)}}
+    if row.claimed_by != viewer and row.requested_by != viewer:
+        block["accessory"] = button("Claim" if not row.claimed_by else "Take over", BUTTON[Step.CLAIM],
+                                    str(row.request_id)).to_dict()
+    return block
+
+
+def _queue(data: HomeData, room: int) -> list[dict]:
+    title = "Open queue" if data.queue_filter is QueueFilter.ALL else f"Open queue — {FILTER_LABEL[data.queue_filter]}"
+    blocks = [divider(), header(f"{title} ({data.queue_total})"), _filter_select(data.queue_filter)]
+    if not data.queue:
+        blocks.append(section("Nothing waiting. :tada:" if data.queue_filter is QueueFilter.ALL
+                              else "Nothing here."))
+        return blocks
+    rows = data.queue[:max(room - len(blocks) - 1, 1)]
+    blocks += [_queue_row(row, data.user_id) for row in rows]
+    if data.queue_total > len(rows):
+        blocks.append(context(f"Oldest {len(rows)} of {data.queue_total} shown; decide from the reviewer channel."))
+    return blocks
+
+
 def render_home(data: HomeData, tz: ZoneInfo) -> dict:
     blocks: list[dict] = [header("Refund Status")]
     if data.client_names:
         blocks.append(context("Requests for " + ", ".join(escape(n) for n in data.client_names)))
     blocks.append(actions(HOME_ACTIONS_BLOCK, button("New credit request", Action.OPEN_REQUEST_MODAL, "home",
                                                  "primary")))
-    if data.total_requests:
-        summary = " · ".join(f"{status_label(s)}: {n}" for s, n in sorted(data.status_counts.items()) if n)
-        blocks.append(section(f"*{data.total_requests} request(s)* — {summary}"))
-        for row in data.my_requests[:MAX_ROWS if data.queue is None else 20]:
-            decided = f" · decided {when(row.decided_at, tz)}" if row.decided_at else ""
-            blocks.append(section(
-                f"{STATUS_EMOJI.get(row.status, '')} *Lead {lead_ref(row.lead_id)}* — *{status_label(row.status)}*\n"
-                f"{request_ref(row.request_id)} · {reason_label(row.reason)} · filed {when(row.requested_at, tz)}"
-                f"{decided}"))
-        if data.total_requests > len(data.my_requests):
-            blocks.append(context(f"Showing the latest {len(data.my_requests)} of {data.total_requests}."))
-    elif data.queue is None:
-        blocks.append(section("You have no credit requests yet. Type `/credit-request` in your channel "
-                              "to ask for credit on a lead."))
-    if data.queue is not None:
-        blocks.append(divider())
-        blocks.append(header(f"Open queue ({len(data.queue)})"))
-        if not data.queue:
-            blocks.append(section("Nothing waiting. :tada:"))
-        for row in data.queue[:MAX_ROWS]:
-            blocks.append(section(
-                f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · {escape(row.client_name)}\n"
-                f"{reason_label(row.reason)} · by {mention(row.requested_by)} · "
-                f"{row.age_business_days:.1f} business days old — {sla_mark(row.age_business_days)}"))
+    staff = data.queue is not None or data.exceptions is not None
+    blocks += _own(data, tz, 10 if staff else MAX_OWN_ROWS)
     if data.exceptions:
         blocks.append(divider())
         blocks.append(header(f"Open exceptions ({len(data.exceptions)})"))
-        for row in data.exceptions[:20]:
+        for row in data.exceptions[:MAX_EXCEPTION_ROWS]:
             blocks.append(section(f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · "
                                   f"{escape(row.client_name)} · by {mention(row.requested_by)}"))
-    return View(type="home", blocks=blocks[:100]).to_dict()
+    if data.queue is not None:
+        blocks += _queue(data, MAX_BLOCKS - len(blocks))
+    return View(type="home", blocks=blocks[:MAX_BLOCKS]).to_dict()

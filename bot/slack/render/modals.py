@@ -17,12 +17,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
 )
+from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
 from bot.slack.ids import Callback, Field
 from bot.slack.render.text import clip, lead_ref, request_ref
 from policy.reasons import CATALOG, CREDITABLE, NON_CREDITABLE
-from policy.terms import MAX_LEAD_ID, MAX_LEADS_PER_FILING, MAX_TEXT, window_words
+from policy.terms import MAX_EVIDENCE_FILES, MAX_LEAD_ID, MAX_LEADS_PER_FILING, MAX_TEXT, window_words
 
 
 def _options(codes) -> list[Option]:
@@ -67,6 +68,10 @@ def _credit_request_template() -> dict:
                                                    options=_options(CREDITABLE))),
             _text_input(Field.DETAILS, "Details", multiline=True,
                         placeholder="What happened? e.g. the number is disconnected, we called twice."),
+            InputBlock(block_id=Field.EVIDENCE, label="Evidence (optional)", optional=True,
+                       hint=PlainTextObject(text=f"Up to {MAX_EVIDENCE_FILES} files: a screenshot of the carrier "
+                                                 "message, a call log…"),
+                       element=FileInputElement(action_id=Field.EVIDENCE, max_files=MAX_EVIDENCE_FILES)),
             SectionBlock(text=MarkdownTextObject(text=clip(
                 "*Creditable reasons*\n" + rules + f"\nReport within {window_words()} of receipt.", 3000))),
         ],
@@ -140,3 +145,10 @@ def info_modal(request_id: int, lead_id: str) -> dict:
                        f"Your question is posted in the contractor's thread for lead *{lead_ref(lead_id)}*; "
                        "their replies come back to this request's thread.", label="Question",
                        field=Field.QUESTION)
+
+
+def notice_modal(title: str, text: str) -> dict:
+    """A modal that only says something (e.g. why a shortcut cannot file for this person)."""
+    view = View(type="modal", title=clip(title, 24), close="Close",
+                blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))])
+    return view.to_dict()

@@ -30,6 +30,10 @@ MAX_REASON_ROWS = 10
 BAR_WIDTH = 16
 
 
+def money(value) -> str:
+    return f"{value:,.2f}"
+
+
 def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f}%"
 
@@ -94,9 +98,10 @@ def report_markdown(report: Report, tz: ZoneInfo) -> str:
     out += ["", "## Credit rate by client", ""]
     if r.clients:
         out += _table(["Client", "Name", "Leads delivered", "Requests", "Credited", "Credit rate",
-                       "Peer median", "Flag"], "llrrrrrl",
+                       "Peer median", "Flag", "Credited amount"], "llrrrrrlr",
                       [[c.client_id, c.name, c.delivered, c.requests, c.credited, pct(c.rate),
-                        pct(c.peer_median), "FAR ABOVE PEERS" if c.flagged else ""] for c in r.clients])
+                        pct(c.peer_median), "FAR ABOVE PEERS" if c.flagged else "", money(c.credited_amount)]
+                       for c in r.clients])
     else:
         out.append("No leads delivered and no requests in this period.")
     out += ["", f"**Flag rule.** {r.flag_rule}", "",
@@ -132,7 +137,8 @@ def report_csv(report: Report, tz: ZoneInfo) -> str:
       nothing was decided)
     * ``decisions,,median_business_days|p90_business_days,<business days, 2 decimals>``
     * ``client,<client_id>,name|leads_delivered|requests|credited|credit_rate|
-      peer_median_rate|flag_threshold|flagged,<value>`` (rates are fractions; empty = n/a)
+      peer_median_rate|flag_threshold|flagged|credited_amount,<value>`` (rates are fractions; empty = n/a;
+      the credited amount is the ledger's net in the period, two decimals)
     * ``flag_rule,,text,<the rule behind "flagged">``
     """
     r = report
@@ -159,6 +165,7 @@ def report_csv(report: Report, tz: ZoneInfo) -> str:
                  ("client", c.client_id, "leads_delivered", c.delivered),
                  ("client", c.client_id, "requests", c.requests),
                  ("client", c.client_id, "credited", c.credited),
+                 ("client", c.client_id, "credited_amount", f"{c.credited_amount:.2f}"),
                  ("client", c.client_id, "credit_rate", _share(c.rate)),
                  ("client", c.client_id, "peer_median_rate", _share(c.peer_median)),
                  ("client", c.client_id, "flag_threshold", _share(c.threshold)),
@@ -178,11 +185,12 @@ def _bar(rate: float | None, top: float) -> str:
 def _client_chart(report: Report) -> str:
     shown = report.clients[:MAX_CLIENT_ROWS]
     top = max((c.rate or 0.0 for c in shown), default=0.0)
-    lines = [f"{'client':<20} {'leads':>5} {'cred':>4} {'rate':>6}"]
+    lines = [f"{'client':<20} {'leads':>5} {'cred':>4} {'amount':>10} {'rate':>6}"]
     for c in shown:
         name = clip(c.name, 20).replace("`", "'")
         mark = " ⚠" if c.flagged else ""
-        lines.append(f"{name:<20} {c.delivered:>5} {c.credited:>4} {pct(c.rate):>6} {_bar(c.rate, top)}{mark}")
+        lines.append(f"{name:<20} {c.delivered:>5} {c.credited:>4} {money(c.credited_amount):>10} {pct(c.rate):>6} "
+                     f"{_bar(c.rate, top)}{mark}")
     more = len(report.clients) - len(shown)
     if more > 0:
         lines.append(f"…and {more} more client(s)")

@@ -28,6 +28,12 @@ def escape(text: str | None) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def inert(text: str | None) -> str:
+    """Outside text for a ``plain_text`` field (headers, buttons): Slack parses no markup there,
+    but angle brackets are swapped for look-alikes so nothing resembling a ping is ever sent."""
+    return (text or "").replace("<", "‹").replace(">", "›")
+
+
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

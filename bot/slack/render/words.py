@@ -70,10 +70,10 @@ def status_line(status: str, last_action: str | None, last_actor: str | None, la
         return head
     if status in (Status.DENIED, Status.EXCEPTION) and deny_reason:
         head += f" — {reason_with_code(deny_reason) if staff else reason_label(deny_reason)}"
-    return " · ".join((head, _lower_first(done_by(last_action, last_actor or "")), when(last_at, tz)))
+    return " · ".join((head, lower_first(done_by(last_action, last_actor or "")), when(last_at, tz)))
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 

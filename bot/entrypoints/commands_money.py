@@ -1,0 +1,48 @@
+"""``credit-bot credits export``: the ledger for finance, one line per entry."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from datetime import date
+
+from bot.entrypoints.cli_common import CliError, open_database
+from bot.usecases import ledger
+from bot.usecases.facts import month_of
+from bot.usecases.settings import Settings
+
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_period(raw: str | None, settings: Settings):
+    """``YYYY-MM`` → that month in the policy time zone, as [since, until); None: everything."""
+    if not raw:
+        return None, None
+    m = _PERIOD.match(raw.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
+        raise CliError(f"--period must be a month like 2026-12, not {raw!r}")
+    first = date(int(m.group(1)), int(m.group(2)), 1)
+    return month_of(settings.calendar.day_start(first), settings.calendar)
+
+
+def cmd_credits(args, settings: Settings) -> int:
+    since, until = parse_period(args.period, settings)
+    db = open_database(settings)
+    try:
+        with db.read() as session:
+            found = ledger.entries(session, since=since, until=until)
+    finally:
+        db.dispose()
+    documents = [e.document(settings.calendar) for e in found]
+    out = sys.stdout
+    if args.format == "json":
+        for doc in documents:
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(ledger.EXPORT_COLUMNS)
+        writer.writerows([doc[c] for c in ledger.EXPORT_COLUMNS] for doc in documents)
+    out.flush()
+    return 0
