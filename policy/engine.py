@@ -172,7 +172,7 @@ def _area_finding(ac: AreaCheck, claimed: Reason) -> Finding:
 
 def _details_finding(details: str, hints: list[tuple[Reason, str]]) -> Finding:
     if hints:
-        parts = [f'{CATALOG[reason].label} ({reason}, "{phrase}")' for reason, phrase in hints]
+        parts = [f'{CATALOG[reason].label} ("{phrase}")' for reason, phrase in hints]
         return Finding(
             Check.DETAILS,
             Outcome.WARN,

@@ -1,176 +1,153 @@
 """Spot request details that read like a non-creditable reason.
 
-These are hints for a reviewer, not decisions: any hint keeps a request from
-being auto-approved. Patterns are case-insensitive, word-bounded, accept the
-typographic apostrophe and the apostrophe-less spellings ("dont", "didnt"),
-and any run of whitespace between words. They avoid the ordinary wording of
-creditable claims ("number is not in service", "same lead we got from you",
-"outside our service area", "a company testing your system").
+These are hints for a reviewer, not decisions: any hint keeps a request from being
+auto-approved. The details are read as a sequence of lemmas (``wording_lexicon``:
+"didn't" -> "do not", "HO" -> "homeowner", "hired" -> "hir", "went" -> "go") and
+matched against rules (``wording_rules``) written over concept groups: who did
+what ("hired / signed with / went with / chose ... another company, contractor,
+bid"), changed plans, comparing prices, money and financing, another lead seller
+or site, an existing customer or record, timing, no response, the kind of work,
+the address.
+
+A rule may be cancelled in two ways:
+
+* negation: a "not", "never", "no", "nor" or "nobody" among the four words before the match,
+  inside the same clause ("did not change their mind", "never hired anyone else"),
+  cancels it. Rules that carry their own negation ("not ready", "not until spring",
+  "didn't win the job") are exempt and marked ``=``; a "not that", "not because" or
+  "not about" earlier in the clause cancels any rule ("it's not that they aren't ready").
+* context: the sentence reads as one of the creditable claims the wording of a
+  non-creditable reason can turn up in, named after ``@`` on the rule: a
+  solicitation or a test submission ("a lead company trying to sell us leads"),
+  a service area ("we don't service that county"), the provider's own earlier
+  delivery ("already in our account from your delivery on 6/4"), or a line that is
+  dead. A dead or invalid number and a wrong person are looked for in the whole text:
+  where the details say the number is disconnected or not in service, "nobody
+  answered", "no answer" and "can't reach him" describe that dead line and are
+  deliberately not read as an unresponsive homeowner ("we called and nobody answered
+  because the line is dead"; "The number is disconnected. We can't reach the
+  homeowner any other way."), while a guess is ("no answer, the number must be
+  fake"); a wrong person explains "he says he is not interested, he never asked for
+  anything".
+
+The rule language is described in ``wording_match``.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .reasons import Reason
+from .wording_groups import CONTEXTS, TEXT_WIDE
+from .wording_index import Rule, RuleSet
+from .wording_lexicon import norm_word
+from .wording_match import ident, split_alternatives
+from .wording_rules import RULES
 
-# Negated auxiliaries: "didn't", "didnt", "did not", "did n't", ...
-_DID = r"(?:did ?n'?t|did not)"
-_DOES = r"(?:does ?n'?t|does not)"
-_DO = r"(?:do ?n'?t|do not)"
-_CANT = r"(?:can'?t|cannot|can not|could ?n'?t|could not|unable to|not able to)"
-_NEVER = (
-    r"(?:did ?n'?t|did not|does ?n'?t|does not|do ?n'?t|do not|won'?t|will not|would ?n'?t|would not|"
-    r"has ?n'?t|has not|have ?n'?t|have not|is ?n'?t|is not|are ?n'?t|are not|never|not)"
-)
-_SOMEONE_ELSE = r"some ?(?:one|body) else"
-_BRANDS = (
-    r"home ?advisor|angi(?: leads)?|angie'?s ?list|thumbtack|porch\.com|networx|craftjack|houzz|yelp|"
-    r"bark\.com|homeguide|buildzoom|nextdoor|fixr|improvenet|google (?:local services|lsa|guaranteed)"
-)
-_OTHER = (
-    r"(?:another|an other|other|a different|different|a separate|a third(?:-| )party|a competing|competing)"
-)
 
-_PATTERNS: dict[Reason, tuple[str, ...]] = {
-    Reason.DID_NOT_WIN_JOB: (
-        rf"(?:already )?hired (?:{_SOMEONE_ELSE}|another|a different|a competitor|a cheaper|the other)",
-        rf"went (?:with|ahead with) (?:{_SOMEONE_ELSE}|another|a different|a competitor|(?:a|the) (?:cheaper|other|lower))",
-        rf"(?:chose|chosen|picked|selected|decided on|decided to go with|going with|gone with) "
-        rf"(?:{_SOMEONE_ELSE}|another|a different|a competitor|the other)",
-        rf"{_DID} (?:win|get|land) (?:the|this|that) (?:job|bid|contract|work|project)",
-        r"(?:not|never) (?:win|winning|won) (?:the|this|that) (?:job|bid|contract)",
-        r"(?:lost|lose|losing) (?:the|this|that) (?:job|bid|contract|project)",
-        r"(?:gave|awarded|given) (?:the|this) (?:job|work|contract|project) to",
-        r"already hired",
-    ),
-    Reason.HOMEOWNER_CHANGED_MIND: (
-        r"chang(?:e|ed|es|ing)(?: (?:his|her|their|my|our|your|its))? minds?",
-        r"change of (?:heart|plans?)",
-        r"no longer (?:interested|wants?|needs?|wanting|needing|pursuing|going ahead|doing)",
-        r"not interested",
-        r"cancel(?:l?ed|l?ing|s)?(?: (?:the|their|his|her|this|our|my))? "
-        r"(?:project|job|work|request|appointment|estimate|order|install(?:ation)?)",
-        r"decided (?:not to|against)",
-        r"(?:backed|pulled) out",
-    ),
-    Reason.HOMEOWNER_SHOPPING: (
-        r"just (?:shopping|browsing|looking around)",
-        r"(?:price|comparison) shopping",
-        r"shopping (?:around|for (?:a |the )?(?:price|prices|quotes?|estimates?|best|deal))",
-        r"(?:getting|collecting|gathering|comparing|get|gets|wanted|wants|looking for) "
-        r"(?:multiple |several |some |other |more |a few |three |3 |competing |different )?"
-        r"(?:quotes|estimates|bids|prices)",
-        r"(?:just|only) (?:wanted|wants|looking for|needed|after) (?:a |an )?(?:quote|estimate|price|ballpark)s?",
-        r"comparing (?:contractors|companies)",
-        r"price (?:check|checking|comparison)",
-    ),
-    Reason.AFFORDABILITY: (
-        rf"(?:{_CANT}|{_DOES}|{_DID}|won'?t be able to) afford",
-        r"affordab\w*",
-        r"too (?:expensive|pricey|costly)",
-        r"(?:price|cost|quote|estimate|bid)s?(?: (?:was|were|is|are|came in))? too high",
-        r"financing",
-        rf"(?:{_DID}|{_DOES}|could ?n'?t|could not|would ?n'?t|would not|won'?t|not|never) (?:pre-?)?qualify",
-        r"(?:denied|declined|rejected|turned down) (?:for )?(?:the |a )?(?:financing|credit|loan)",
-        r"(?:credit|loan) (?:was |got )?(?:denied|declined|rejected)",
-        r"budget(?:s|ary)?",
-        r"(?:no|not enough|short on|lack of) (?:money|funds|cash)",
-        r"sticker shock",
-    ),
-    Reason.OTHER_LEAD_SOURCE: (
-        rf"{_OTHER} leads? ?(?:gen(?:eration)?|service|company|companies|provider|source|vendor|site|"
-        r"platform|aggregator)s?",
-        r"(?:got|received|bought|purchased|had|get|getting|gotten|receiving|came in|came) "
-        r"(?:it|them|this|that|this one|(?:this|the|that|same|the same|this same|this exact|the exact same) "
-        r"(?:lead|homeowner|customer|contact|person|job|request)s?)(?: \w+){0,3}? "
-        rf"(?:from|through|via|off|on) (?:{_OTHER}|{_BRANDS})",
-        rf"(?:from|through|via) {_OTHER} (?:lead )?(?:source|provider|vendor|platform|website|site)s?",
-        _BRANDS,
-    ),
-    Reason.ALREADY_IN_CRM: (
-        r"already (?:in|on) (?:our|my|the|their) (?:crm|system|database|data base|records|books|files|"
-        r"contact list|client list|customer list|pipeline|software)",
-        r"(?:in|on) (?:our|my|the) (?:crm|database)",
-        r"already (?:a|an|our|my) (?:customer|client)",
-        r"(?:existing|current|past|previous|former|repeat|prior) (?:customer|client)s?",
-        r"already (?:had|have|has) (?:(?:his|her|their|this|the|that) )?"
-        r"(?:info|information|contact|details|customer|homeowner|client)",
-        r"already (?:working|worked|doing business) with (?:us|them|him|her)",
-    ),
-    Reason.NOT_READY: (
-        r"(?:not|is ?n'?t|are ?n'?t|was ?n'?t|were ?n'?t) (?:yet |quite |really )?ready",
-        r"next (?:year|spring|summer|fall|autumn|winter|month|season)",
-        r"in (?:a|about a|a couple(?: of)?|a few|several|two|three|six|\d+) (?:months?|years?|weeks?)",
-        r"(?:just|only|still) (?:in the )?planning",
-        r"planning (?:stages?|phase|ahead)",
-        r"not (?:looking|planning|wanting|going) to (?:start|begin|do) (?:\w+ ){0,3}?"
-        r"(?:until|before|yet|soon|right away|this year)",
-        r"(?:months|years) (?:away|out|from now)",
-        r"down the (?:road|line)",
-        r"(?:no|not in a|not in any) (?:rush|hurry)",
-        r"(?:future|long(?:-| )term) (?:project|plans?)",
-        r"waiting (?:until|till|for) (?:next|spring|summer|fall|winter|the spring|the new year|tax|taxes)",
-    ),
-    Reason.UNRESPONSIVE: (
-        r"no (?:answer|response|reply|call ?back|return call)s?",
-        rf"{_NEVER} (?:answer|answered|answering|respond|responded|responding|reply|replied|replying|"
-        r"pick(?:ed|ing|s)? up|call(?:ed|ing|s)? (?:me |us )?back|text(?:ed|s)? (?:me |us )?back|"
-        r"get(?:ting)? back to (?:me|us)|"
-        r"return(?:ed|ing|s)? (?:my|our|any|the|a) (?:calls?|texts?|messages?|emails?|voice ?mails?))",
-        r"(?:no ?one|nobody) (?:answers|answered|picks up|picked up|responds|responded|called back)",
-        r"(?:un|non-?|not )responsive",
-        r"left (?:a |several |multiple |many |two |three |\d+ )?(?:voice ?mails?|vms?|messages?|voice messages?)",
-        r"(?:goes|went|going|sent) (?:straight |directly |right )?to (?:voice ?mail|vm)",
-        r"ghost(?:ed|ing)",
-        rf"{_CANT} (?:get (?:a )?hold of|get ahold of|get in touch with)",
-        r"ignor(?:ed|es|ing) (?:my|our|all|the) (?:calls|texts|messages|emails)",
-    ),
-    Reason.INVALID_ADDRESS: (
-        rf"address (?:{_DOES}|{_DID}|doesnt) exist",
-        r"(?:wrong|invalid|bad|fake|bogus|incorrect|false|non-?existent|made(?:-| )up|fictitious|"
-        r"not a real|not a valid) (?:street )?address(?:es)?",
-        r"address (?:is|was|is ?n'?t|was ?n'?t|is not|was not|looks|seems) (?:wrong|invalid|fake|bogus|"
-        r"incorrect|false|made up|real|valid|correct|a vacant lot|an empty lot|fictitious)",
-        r"no such (?:street|address|house|road|place)",
-        rf"(?:street|house|property|home|road) (?:{_DOES}|{_DID}) exist",
-        r"address (?:not found|could not be found|could ?n'?t be found)",
-        r"(?:vacant|empty) lot",
-    ),
-    Reason.CATEGORY_APPROPRIATE: (
-        rf"(?:{_DO}|{_DOES}) (?:offer|provide|do|perform|handle|service|install|carry|sell|work on|repair|fix) "
-        r"(?:that|this|those|these|the|such)(?: (?:kind|type|sort)s? of)? "
-        r"(?:service|work|job|project|product|repair|install\w*|thing)s?",
-        rf"(?:{_DO}|{_DOES}) (?:work on|service) (?:mobile homes|manufactured homes|commercial|condos|"
-        r"apartments|rentals|that type of (?:property|home|house))",
-        r"not a (?:service|type of work|job|kind of work|something) (?:we|i|they) (?:offer|provide|do|handle|perform)",
-        r"outside (?:of )?(?:our|my|the) (?:scope|specialty|expertise|line of work|trade|wheelhouse)",
-        r"not (?:our|my|in our|in my) (?:specialty|trade|line of work|scope|wheelhouse|expertise)",
-        r"we only (?:do|offer|handle|work on|install|provide) (?:residential|commercial|new|repairs?|"
-        r"replacements?|installs?|installations?)",
-        r"wrong (?:category|trade|type of (?:job|work|service|project))",
-    ),
+def _build_rules() -> RuleSet:
+    rules = []
+    for reason, (unless, specs) in RULES.items():
+        rules.extend(Rule(len(rules), reason, spec, unless) for spec in specs)
+    return RuleSet(rules)
+
+
+_RULESET = _build_rules()
+_CONTEXTS = {
+    name: RuleSet([Rule(i, None, "=" + alt, ()) for i, alt in enumerate(split_alternatives(text))])
+    for name, text in CONTEXTS.items()
 }
+_REASON_ORDER = {reason: order for order, reason in enumerate(RULES)}
 
+HINTED_REASONS: tuple[Reason, ...] = tuple(RULES)
 
-# In the patterns above, " " means one or more whitespace characters and " ?" means optional whitespace.
-_SPACE = r"\s+"
-_OPT_SPACE = r"\s*"
-
-
-def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    body = "|".join("(?:" + p.replace(" ?", _OPT_SPACE).replace(" ", _SPACE) + ")" for p in patterns)
-    return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
-
-
-_COMPILED: tuple[tuple[Reason, re.Pattern[str]], ...] = tuple(
-    (reason, _compile(patterns)) for reason, patterns in _PATTERNS.items()
+# Same length in and out, so token positions map back onto the original text.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_TOKEN = re.compile(
+    r"(?:h/o|w/o|w/|b/c|v/m)(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)*'?|[.;!?]+|[,:()\[\]]|\s[-\u2013\u2014]+\s|--|&",
+    re.IGNORECASE,
 )
 
-# Same length in and out, so match positions map back onto the original text.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
-HINTED_REASONS: tuple[Reason, ...] = tuple(_PATTERNS)
+def _lemma_set(words: str) -> frozenset[str]:
+    return frozenset(lemma for word in words.split() for lemma in norm_word(word))
+
+
+_NEGATORS = _lemma_set("not never no nor nobody neither none")
+_DENIALS = _lemma_set("that because about")
+_HARD_STOPS = frozenset({"|", ",", "but"})
+_SAYS = _lemma_set("said told")
+_CLAUSE_STOPS = frozenset({"|", ","}) | _lemma_set(
+    "and but so because then or since though although however while"
+)
+
+
+@lru_cache(maxsize=4096)
+def _lemmas(token: str) -> tuple[str, ...]:
+    """Lemmas of one token; a full stop ends a sentence ("|"), other punctuation a clause (",")."""
+    if token[0] in ".;!?":
+        return ("|",)
+    if not token[0].isalnum() and token != "&":
+        return (",",)
+    return norm_word(token.lower())
+
+
+def _tokens(text: str) -> tuple[list[str], list[int], list[int]]:
+    lemmas: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _TOKEN.finditer(text):
+        for lemma in _lemmas(m.group()):
+            lemmas.append(lemma)
+            starts.append(m.start())
+            ends.append(m.end())
+    return lemmas, starts, ends
+
+
+def _negated(lemmas: list[str], index: int) -> bool:
+    """A negation among the four words before word index, inside its clause."""
+    for k in range(index - 1, max(index - 5, -1), -1):
+        if lemmas[k] in _CLAUSE_STOPS:
+            return False
+        if lemmas[k] in _NEGATORS and not (k and lemmas[k - 1] in _SAYS):  # "said no because of ..."
+            return True
+    return False
+
+
+def _denied(lemmas: list[str], index: int) -> bool:
+    """A "not that", "not because" or "not about" earlier in the clause: "it's not that
+    they aren't ready", even for rules that carry their own negation."""
+    for k in range(index - 1, max(index - 7, 0), -1):
+        if lemmas[k] in _HARD_STOPS:
+            return False
+        if lemmas[k] in _DENIALS and lemmas[k - 1] == "not":
+            return True
+    return False
+
+
+def _longest(match, lemmas: list[str], i: int) -> int:
+    """Where the longest match starting at word i ends (i when there is none)."""
+    best = i
+
+    def record(tokens, j):
+        nonlocal best
+        best = max(best, j)
+
+    match(lemmas, i, record)
+    return best
+
+
+def _in_context(name: str, lemmas: list[str], lo: int, hi: int) -> bool:
+    ruleset = _CONTEXTS[name]
+    sentence = lemmas[lo:hi]
+    words = set(sentence)
+    return any(
+        rule.match(sentence, i, ident) is not None
+        for i in range(len(sentence))
+        for rule in ruleset.at(sentence[i])
+        if not any(need.isdisjoint(words) for need in rule.compile())
+    )
 
 
 def non_creditable_hints(details: str) -> list[tuple[Reason, str]]:
@@ -179,12 +156,54 @@ def non_creditable_hints(details: str) -> list[tuple[Reason, str]]:
     if not details:
         return []
     original = str(details)
-    text = original.translate(_APOSTROPHES)
-    found: list[tuple[int, Reason, str]] = []
-    for reason, pattern in _COMPILED:
-        m = pattern.search(text)
-        if m:
-            phrase = " ".join(original[m.start() : m.end()].split())
-            found.append((m.start(), reason, phrase))
-    found.sort(key=lambda item: item[0])
-    return [(reason, phrase) for _, reason, phrase in found]
+    lemmas, starts, ends = _tokens(original.translate(_APOSTROPHES))
+    found: dict[Reason, tuple[int, int]] = {}
+    contexts: dict[tuple[str, int], bool] = {}
+    words = set(lemmas)
+    for i, lemma in enumerate(lemmas):
+        here: dict[Reason, int] = {}  # the longest phrase of each reason starting at word i
+        for rule in _RULESET.at(lemma):
+            if rule.reason in found:
+                continue
+            for need in rule.needs if rule.needs is not None else rule.compile():
+                if need.isdisjoint(words):
+                    break
+            else:
+                end = _longest(rule.match, lemmas, i)
+                if end > here.get(rule.reason, i) and _holds(rule, lemmas, i, contexts):
+                    here[rule.reason] = end
+        for reason, end in here.items():
+            found[reason] = (i, end)
+    hints = sorted(found.items(), key=lambda item: (item[1][0], _REASON_ORDER[item[0]]))
+    return [(reason, " ".join(original[starts[i] : ends[end - 1]].split())) for reason, (i, end) in hints]
+
+
+def _holds(rule: Rule, lemmas: list[str], i: int, contexts: dict[tuple[str, int], bool]) -> bool:
+    """A match of the rule at word i stands: no negation or denial before it, no cancelling
+    context around it, and the contexts it requires."""
+    if (rule.negatable and _negated(lemmas, i)) or _denied(lemmas, i):
+        return False
+    if not (rule.unless or rule.requires):
+        return True
+    sentence = _sentence_start(lemmas, i)
+
+    def seen(name: str) -> bool:
+        lo = 0 if name in TEXT_WIDE else sentence
+        if (name, lo) not in contexts:
+            hi = len(lemmas) if name in TEXT_WIDE else _sentence_end(lemmas, i)
+            contexts[(name, lo)] = _in_context(name, lemmas, lo, hi)
+        return contexts[(name, lo)]
+
+    return not any(seen(name) for name in rule.unless) and all(seen(name) for name in rule.requires)
+
+
+def _sentence_start(lemmas: list[str], i: int) -> int:
+    while i > 0 and lemmas[i - 1] != "|":
+        i -= 1
+    return i
+
+
+def _sentence_end(lemmas: list[str], i: int) -> int:
+    while i < len(lemmas) and lemmas[i] != "|":
+        i += 1
+    return i

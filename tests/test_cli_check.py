@@ -254,6 +254,11 @@ def test_deny_paths(desk):
     "They hired someone else already",
     "Homeowner is not ready, maybe next year",
     "The address doesn't exist",
+    "They already signed with a competitor last week",
+    "Customer wants to wait until after the holidays to start",
+    "The price was way too high for them",
+    "They decided to wait until spring",
+    "We already had him in our system from a job two years ago",
 ])
 def test_non_creditable_wording_is_never_auto_approved(desk, details):
     verdict = desk.check("L-INV", "invalid_number", details)

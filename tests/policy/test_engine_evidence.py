@@ -127,18 +127,32 @@ def test_wording_hint_blocks_auto_approve(ev):
     assert v.verdict == "review"
     assert outcomes(v)["details"] == "warn"
     assert outcomes(v)["phone"] == "pass"
-    detail = v.finding("details").detail
-    assert "Homeowner unresponsive" in detail and "unresponsive" in detail
+    assert v.finding("details").detail == (
+        'Details read like a non-creditable reason: Homeowner unresponsive ("Left 3 voicemails"). '
+        "Such wording is never auto-approved"
+    )
     assert v.evidence["wording_hints"] == ["unresponsive"]
+    assert v.evidence["wording_phrases"] == ["Left 3 voicemails"]
 
 
 def test_wording_hints_listed_in_order(ev):
     v = ev("duplicate_lead", "They hired someone else and are not ready anyway", priors=[PRIOR])
     assert v.verdict == "review"
     assert v.evidence["wording_hints"] == ["did_not_win_job", "not_ready"]
-    assert v.finding("details").detail.index("Did not win the job") < v.finding("details").detail.index(
-        "not ready"
+    assert v.finding("details").detail == (
+        "Details read like a non-creditable reason: "
+        'Did not win the job ("hired someone else"); Homeowner not ready to start ("not ready"). '
+        "Such wording is never auto-approved"
     )
+
+
+def test_wording_on_a_real_duplicate_keeps_it_from_auto_approval(ev):
+    # the prior delivery alone would approve it; the details say the homeowner was already a customer
+    assert ev("duplicate_lead", "Same homeowner as the lead you sent on 7/1", priors=[PRIOR]).verdict == "approve"
+    v = ev("duplicate_lead", "We already had him in our system from a job two years ago", priors=[PRIOR])
+    assert v.verdict == "review"
+    assert v.evidence["wording_hints"] == ["already_in_crm"]
+    assert 'Already in your CRM ("already had him in our system")' in v.finding("details").detail
 
 
 def test_clean_wording_passes(ev):
