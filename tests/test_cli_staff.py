@@ -99,3 +99,24 @@ def test_a_bad_user_id_is_one_line_and_stores_nothing(staff_cli, database_url, b
 def test_a_user_id_is_stored_without_surrounding_space(staff_cli, database_url):
     assert staff_cli("add", " U0PADDED ", "--role", "admin")[0] == 0
     assert [r[:2] for r in roles(database_url)] == [("U0PADDED", "admin")]
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql+psycopg://credit:hunter2-secret@127.0.0.1:1/creditbot",  # nothing listens on port 1
+    "postgresql+psycopg://credit:hunter2-secret@127.0.0.1:1/creditbot?connect_timeout=2",
+    "postgresql+psycopg://credit:hunter2%40secret@127.0.0.1:1/creditbot",
+    "postgresql+nosuchdriver://credit:hunter2-secret@db/creditbot",
+    "not a url hunter2-secret://credit:hunter2-secret@",
+])
+def test_an_unreachable_database_is_one_line_without_the_password(url, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    capsys.readouterr()
+    assert cli.main(["staff", "list"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith("credit-bot: ")
+    assert "hunter2" not in line and "secret" not in line, line
+    if "127.0.0.1" in url:
+        assert "postgresql+psycopg://credit:***@127.0.0.1:1/creditbot" in line

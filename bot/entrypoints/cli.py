@@ -5,13 +5,14 @@ Errors are one line on stderr and a non-zero exit, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.entrypoints.cli_common import CliError
+from bot.entrypoints.cli_common import CliError, first_line
 from bot.usecases.importing import ImportFileError
-from bot.usecases.settings import Settings, SettingsError
+from bot.usecases.settings import Settings, SettingsError, scrub_password
 from policy.lifecycle import STAFF_ROLES
 
 
@@ -101,18 +102,23 @@ def _commands():
     }
 
 
+def _fail(message: str, settings: Settings | None) -> int:
+    """One line on stderr; never the database password, whatever the message quotes."""
+    url = settings.database_url if settings else os.environ.get("DATABASE_URL", "")
+    print(f"credit-bot: {scrub_password(message, url)}", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    settings = None
     try:
         settings = Settings.from_env()
         return _commands()[args.command](args, settings)
     except (CliError, SettingsError, ImportFileError) as exc:
-        print(f"credit-bot: {exc}", file=sys.stderr)
-        return 1
+        return _fail(str(exc), settings)
     except SQLAlchemyError as exc:
-        first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        print(f"credit-bot: database error: {first}", file=sys.stderr)
-        return 1
+        return _fail(f"database error: {first_line(exc)}", settings)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -3,12 +3,13 @@ line, and opening the database with a message that names no password."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.usecases.importing import parse_instant
-from bot.usecases.settings import Settings
+from bot.usecases.settings import Settings, hide_password, scrub_password
 from storage.db import Database
 
 
@@ -29,9 +30,37 @@ def moment(raw: str | None, settings: Settings) -> datetime:
         raise CliError(f"not an ISO 8601 time: {raw!r}") from None
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (a database error: the driver's own)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
 def open_database(settings: Settings) -> Database:
+    url = settings.database_url
     try:
-        return Database(settings.database_url)
+        return Database(url)
     except SQLAlchemyError as exc:
-        raise CliError(f"cannot open database {settings.database_url}: {exc.__class__.__name__}: "
-                       f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}") from None
+        raise CliError(f"cannot open database {hide_password(url)}: {exc.__class__.__name__}: "
+                       f"{scrub_password(first_line(exc), url)}") from None
+
+
+_HIDDEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}  # control, format (bidi overrides), surrogates, separators
+_ZWJ = "\u200d"  # joins emoji sequences; harmless
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\", '"': '\\"'}
+
+
+def printable(text: object) -> str:
+    """``text`` safe for one line of a terminal: newlines, tabs, backslashes and quotes as
+    ``\\n``, ``\\t``, ``\\\\``, ``\\"``; other control and format characters (ANSI escapes,
+    bidi overrides, line separators) as ``\\xNN`` / ``\\uNNNN``. Ordinary Unicode stays as is."""
+    out = []
+    for ch in str(text):
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif unicodedata.category(ch) in _HIDDEN and ch != _ZWJ:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)

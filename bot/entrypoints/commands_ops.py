@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from bot.entrypoints.cli_common import CliError, moment, open_database
+from bot.entrypoints.cli_common import CliError, moment, open_database, printable
 from bot.entrypoints.runtime import Runtime, configure_logging
 from bot.slack.delivery import Deliverer
 from bot.slack.render.report import report_csv, report_markdown
@@ -67,8 +67,8 @@ def cmd_sla_sweep(args, settings: Settings) -> int:
 
 def cmd_history(args, settings: Settings) -> int:
     raw = args.request_id.strip().upper().removeprefix("CR-")
-    if not raw.isdigit():
-        raise CliError(f"not a request id: {args.request_id!r} (expected e.g. 12 or CR-12)")
+    if not (raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31):
+        raise CliError(f"not a request id: {printable(args.request_id)} (expected e.g. 12 or CR-12)")
     db = open_database(settings)
     tz = settings.calendar.tz
     with db.read() as session:
@@ -76,12 +76,15 @@ def cmd_history(args, settings: Settings) -> int:
         if req is None:
             raise CliError(f"no request CR-{raw}")
         events = audit.history(session, req.id)
-    print(f"CR-{req.id} lead {req.lead_id} client {req.client_id} reason {req.reason}: {req.status}")
+    # Everything but our own times and ids may come from a person or an import: one line per
+    # event whatever a note holds (a newline and a made-up audit line, ANSI escapes).
+    p = printable
+    print(f"CR-{req.id} lead {p(req.lead_id)} client {p(req.client_id)} reason {p(req.reason)}: {p(req.status)}")
     for e in events:
-        move = f"{e.old_status or '-'} -> {e.new_status or '-'}" if (e.old_status or e.new_status) else ""
-        note = f"  \"{e.note}\"" if e.note else ""
-        print(f"{e.at.astimezone(tz).isoformat(timespec='seconds')}  {e.action:<20} {e.actor:<12} "
-              f"{e.surface:<16} {move}{note}")
+        move = f"{p(e.old_status or '-')} -> {p(e.new_status or '-')}" if (e.old_status or e.new_status) else ""
+        note = f"  \"{p(e.note)}\"" if e.note else ""
+        print(f"{e.at.astimezone(tz).isoformat(timespec='seconds')}  {p(e.action):<20} {p(e.actor):<12} "
+              f"{p(e.surface):<16} {move}{note}")
     return 0
 
 
@@ -103,7 +106,8 @@ def cmd_outbox(args, settings: Settings) -> int:
         counts = ob.depth(session)
     print(f"outbox: {counts[ob.PENDING]} pending, {counts[ob.DONE]} done, {counts[ob.DEAD]} dead", file=sys.stderr)
     for r in rows:
-        print(f"{r.id}\t{r.status}\t{r.kind}\t{r.order_key}\tattempts={r.attempts}\t{r.last_error or ''}")
+        print(f"{r.id}\t{r.status}\t{r.kind}\t{printable(r.order_key)}\tattempts={r.attempts}\t"
+              f"{printable(r.last_error or '')}")
     return 0
 
 

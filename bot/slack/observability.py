@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextvars
-import io
 import json
 import logging
+import math
 import re
+import threading
 import time
 import uuid
-from urllib.parse import unquote_plus
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -22,6 +22,14 @@ from storage.models import CreditRequest, SlaNotice
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 3.0, 5.0)
+
+# Metric labels come from these fixed sets, never from a request: an outsider must not be
+# able to grow /metrics (and the process) by inventing values.
+SLACK_KINDS = ("command", "block_actions", "view_submission", "view_closed", "shortcut", "message_action",
+               "block_suggestion", "event", "url_verification", "ssl_check", "other")
+REFUSALS = ("too_large", "bad_request", "bad_signature", "replayed", "wrong_app", "malformed")
+KIND_KEY = "credit_bot.slack_kind"  # set in the WSGI environ by the edge once a request is verified
+PATHS = ("/slack/events", "/healthz", "/metrics")
 
 
 class JsonFormatter(logging.Formatter):
@@ -55,6 +63,10 @@ class Metrics:
                                      registry=self.registry)
         self.deliveries = Counter("credit_bot_outbox_deliveries", "Outbox delivery attempts by result",
                                   ["kind", "result"], registry=self.registry)
+        self.refused = Counter("credit_bot_slack_refused", "Requests refused at the HTTP edge, by reason",
+                               ["reason"], registry=self.registry)
+        for reason in REFUSALS:
+            self.refused.labels(reason)
         self.registry.register(_DatabaseGauges(desk))
 
     def render(self) -> bytes:
@@ -93,33 +105,42 @@ class _DatabaseGauges:
         yield breaches
 
 
-_PAYLOAD_TYPE = re.compile(r'"type"\s*:\s*"([a-z_]+)"')
+class QuietLog:
+    """At most one line per reason every ``every`` seconds; the next one says how many
+    were left out. For things an outsider can repeat at will (refused requests, a down
+    database polled by a load balancer) so they cannot flood the log."""
+
+    def __init__(self, logger: logging.Logger, every: float = 10.0):
+        self.logger = logger
+        self.every = every
+        self._lock = threading.Lock()
+        self._last: dict[str, tuple[float, int]] = {}
+
+    def log(self, level: int, reason: str, msg: str, *args) -> None:
+        now = time.monotonic()
+        with self._lock:
+            last, skipped = self._last.get(reason, (-math.inf, 0))
+            if now - last < self.every:
+                self._last[reason] = (last, skipped + 1)
+                return
+            self._last[reason] = (now, 0)
+        if skipped:
+            msg += f" ({skipped} more like it since the last line)"
+        self.logger.log(level, msg, *args)
 
 
-def slack_kind(environ: dict) -> str:
-    """Which Slack request this is (command, view_submission, block_actions, event, ...).
-    Reads the body once and puts it back for Bolt."""
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    body = environ["wsgi.input"].read(length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    if environ.get("CONTENT_TYPE", "").startswith("application/json"):
-        return "event"
-    if body.startswith(b"payload=") or b"&payload=" in body:
-        match = _PAYLOAD_TYPE.search(unquote_plus(body.split(b"payload=", 1)[1][:400].decode("latin-1")))
-        return match.group(1) if match else "interactive"
-    return "command" if b"command=" in body else "other"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 def instrument(app, metrics: Metrics, events_path: str):
-    """WSGI middleware: a request id per request (``X-Request-Id`` honoured), ack timing."""
+    """WSGI middleware: a request id per request (a well-formed ``X-Request-Id`` is
+    honoured), ack timing by kind of Slack request. It reads nothing of the body: the
+    edge puts the kind in the environ (from :data:`SLACK_KINDS`) once the signature checks out."""
 
     def wrapped(environ, start_response):
-        rid = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex[:16]
+        offered = environ.get("HTTP_X_REQUEST_ID") or ""
+        rid = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex[:16]
         path = environ.get("PATH_INFO", "/")
-        kind = slack_kind(environ) if path == events_path else None
         token = request_id.set(rid)
         started = time.perf_counter()
         status_holder = {}
@@ -131,10 +152,13 @@ def instrument(app, metrics: Metrics, events_path: str):
         try:
             return app(environ, start)
         finally:
-            if kind is not None:
-                metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
-            known = path if path in (events_path, "/healthz", "/metrics") else "other"
-            metrics.http_requests.labels(known, status_holder.get("status", "500")).inc()
+            kind = environ.get(KIND_KEY)
+            if path == events_path and kind is not None:
+                metrics.ack_seconds.labels(kind if kind in SLACK_KINDS else "other").observe(
+                    time.perf_counter() - started)
+            status = status_holder.get("status", "500")
+            metrics.http_requests.labels(path if path in PATHS else "other",
+                                         status if status.isdigit() and len(status) == 3 else "other").inc()
             request_id.reset(token)
 
     return wrapped

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from policy.terms import DEFAULT_HOLIDAYS, DEFAULT_TIMEZONE
 from policy.windows import PolicyCalendar, make_calendar
@@ -20,6 +23,35 @@ FALSE = {"0", "false", "no", "off", ""}
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message is one line for the operator."""
+
+
+SLACK_APP_ID = re.compile(r"[A-Za-z0-9]{1,32}")
+_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)(?P<password>[^@\s]*)@")
+
+
+def hide_password(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (SQLAlchemy's own rendering; a URL
+    SQLAlchemy cannot parse is masked by pattern), safe to print or log."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError, TypeError):
+        return _URL_PASSWORD.sub(lambda m: m["head"] + "***@", url)
+
+
+def scrub_password(text: str, url: str) -> str:
+    """``text`` (an error message, say) with the password of ``url`` and any
+    ``scheme://user:password@`` masked, for messages that may quote the URL."""
+    secrets = set()
+    try:
+        secrets.add(make_url(url).password)
+    except (ArgumentError, ValueError, TypeError):
+        pass
+    found = _URL_PASSWORD.search(url)
+    if found:
+        secrets.add(found["password"])  # as written in the URL (percent-encoded)
+    for secret in sorted(filter(None, map(str, secrets - {None})), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return _URL_PASSWORD.sub(lambda m: m["head"] + "***@", text)
 
 
 def _flag(env: dict, name: str, default: bool) -> bool:
@@ -81,11 +113,12 @@ def _log_level(env: dict) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    slack_bot_token: str = ""
-    slack_signing_secret: str = ""
-    slack_app_token: str = ""
+    # Secrets stay out of repr(): a settings object in a log line or traceback shows none.
+    slack_bot_token: str = field(default="", repr=False)
+    slack_signing_secret: str = field(default="", repr=False)
+    slack_app_token: str = field(default="", repr=False)
     slack_api_url: str = "https://slack.com/api/"
-    database_url: str = DEFAULT_URL
+    database_url: str = field(default=DEFAULT_URL, repr=False)
     reviewer_channel_id: str = ""
     account_manager_channel_id: str = ""
     port: int = 3000
@@ -101,6 +134,8 @@ class Settings:
     sla_scheduler: bool = True
     log_level: str = "INFO"
     home_debounce_seconds: float = 1.0  # a burst of changes publishes each App Home once
+    slack_app_id: str = ""  # when set, requests for any other Slack app are refused
+    metrics_token: str = field(default="", repr=False)  # when set, GET /metrics needs "Authorization: Bearer <token>"
     credit_webhook_url: str = ""  # every ledger entry is POSTed here, signed with the secret
     credit_webhook_secret: str = field(default="", repr=False)
 
@@ -116,6 +151,13 @@ class Settings:
         api_url = env.get("SLACK_API_URL", "").strip() or "https://slack.com/api/"
         if not api_url.endswith("/"):
             api_url += "/"
+        app_id = env.get("SLACK_APP_ID", "").strip()
+        if app_id and not SLACK_APP_ID.fullmatch(app_id):
+            raise SettingsError(f"SLACK_APP_ID must be a Slack app id such as A0123ABCDEF, not {app_id!r}")
+        metrics_token = env.get("METRICS_TOKEN", "").strip()
+        if metrics_token and (not metrics_token.isascii() or not metrics_token.isprintable()
+                              or " " in metrics_token):
+            raise SettingsError("METRICS_TOKEN must be printable ASCII without spaces")
         settings = cls(
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
@@ -136,10 +178,17 @@ class Settings:
             sla_scheduler=_flag(env, "SLA_SCHEDULER", True),
             log_level=_log_level(env),
             home_debounce_seconds=_seconds(env, "HOME_DEBOUNCE_SECONDS", 1.0, zero_ok=True),
+            slack_app_id=app_id,
+            metrics_token=metrics_token,
             **_webhook(env),
         )
         settings.calendar  # noqa: B018 - fail early on a bad time zone or calendar
         return settings
+
+    @property
+    def database_url_for_display(self) -> str:
+        """``DATABASE_URL`` with its password masked."""
+        return hide_password(self.database_url)
 
     @cached_property
     def calendar(self) -> PolicyCalendar:

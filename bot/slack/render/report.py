@@ -4,14 +4,13 @@ for Markdown tables."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.slack.render.blocks import context, divider, header, section
 from bot.slack.render.text import clip, escape
 from bot.slack.render.words import reason_label
+from bot.usecases.csvout import to_csv
 from bot.usecases.reports import Report, load_report
 from policy.lifecycle import ALL_STATUSES, Status
 from policy.terms import SLA_LIMIT_DAYS, SLA_TARGET_DAYS
@@ -172,11 +171,7 @@ def report_csv(report: Report, tz: ZoneInfo) -> str:
                  ("client", c.client_id, "flag_threshold", _share(c.threshold)),
                  ("client", c.client_id, "flagged", "true" if c.flagged else "false")]
     rows.append(("flag_rule", "", "text", r.flag_rule))
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows)
-    return buf.getvalue()
+    return to_csv(CSV_COLUMNS, rows)  # cells that would be spreadsheet formulas get a leading '
 
 
 # -- Block Kit --------------------------------------------------------------------------

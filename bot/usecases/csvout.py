@@ -1,0 +1,58 @@
+"""CSV files the bot writes, safe to open in a spreadsheet.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read by
+Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(...)``, ``@cmd``,
+``-2+3+cmd|' /C calc'!A0``): a lead id, a client name or a note from an import or a
+contractor could run one on the desk's computer. Such a cell is written with a leading
+``'`` (OWASP's "CSV injection" advice), which spreadsheets show as text. The rule is
+literal: ``-2`` becomes ``'-2`` too; the numbers we write ourselves (counts, shares) are
+never negative. Every CSV export goes through :func:`csv_writer` or :func:`to_csv`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` as a spreadsheet will read it as text: ``'`` in front of a formula start.
+    ``None`` is an empty cell; other values are left to the csv module."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return value
+
+
+class SafeWriter:
+    """``csv.writer`` whose every cell goes through :func:`safe_cell`."""
+
+    def __init__(self, out: TextIO, **fmt: Any):
+        fmt.setdefault("lineterminator", "\n")
+        self._writer = csv.writer(out, **fmt)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([safe_cell(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out: TextIO, **fmt: Any) -> SafeWriter:
+    return SafeWriter(out, **fmt)
+
+
+def to_csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    """A whole CSV document (header row first) as a string."""
+    buf = io.StringIO()
+    writer = csv_writer(buf)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
