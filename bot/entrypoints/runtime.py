@@ -75,6 +75,16 @@ class Runtime:
         if scheduler and self.settings.sla_scheduler:
             self.scheduler = start_scheduler(self.desk)
 
+    def idle(self, timeout: float) -> bool:
+        """True once the work Slack was already told about (listeners, acks) is done."""
+        return self._pools_idle(timeout)
+
+    def close(self) -> None:
+        """Release the pools and the database (after ``stop_background``)."""
+        self.listeners.shutdown(wait=True)
+        self.acks.shutdown(wait=True)
+        self.desk.db.dispose()
+
     def _pools_idle(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         return (self.acks.wait_idle(timeout) and self.listeners.wait_idle(max(0.0, deadline - time.monotonic()))

@@ -58,9 +58,10 @@ class RunningBot:
         server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map, ignore_all=True))
         self.thread.join(5)
         server.task_dispatcher.shutdown(timeout=2)
+        self.runtime.idle(5)  # listeners that already acked finish before their Slack goes away
         if self.deliver:
             self.runtime.stop_background(drain_seconds=0)
-        self.desk.db.dispose()
+        self.runtime.close()
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Wait until listeners are done and the outbox has nothing pending."""
