@@ -24,7 +24,8 @@ signing secret and POSTed to the app's ``/slack/events`` — the endpoint produc
 - ``POST /api/close``    ``{user, view_id}``: a modal's cancel
 - ``POST /api/message``  ``{user, channel, text, thread_ts?, files?}``: a person's message or thread
   reply, optionally with uploaded file ids (put into the stand-in, then sent to the app as a
-  ``message`` event; with files, subtype ``file_share``)
+  ``message`` event; with files, subtype ``file_share``). Text starting with ``/`` and no
+  files is a slash command, from a thread's composer too, as in Slack
 - ``POST /api/home``     ``{user}``: the App Home tab opened (``app_home_opened``)
 - ``POST /api/dismiss``  ``{user, ts}``: hide an ephemeral message
 
