@@ -3,6 +3,7 @@ signed Slack requests, and what the bot says lands in the Slack stand-in."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -15,11 +16,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import select
 
 from bot.sandbox import demo
 from bot.sandbox.run import start_sandbox
-from storage.models import CreditRequest, RequestEvent, RequestMessage
+from bot.sandbox.web import MAX_UPLOAD_BYTES, SHORTCUTS
+from storage.models import CreditRequest, RequestEvent, RequestFile, RequestMessage
 
 CONTRACTOR, REVIEWER, MANAGER = "U0ROOF1", "U0REV1", "U0AM1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +79,29 @@ def modal(sb, user: str, callback: str) -> dict:
     return wait_until(opened, what=f"the {callback} modal")
 
 
+def upload(sb, user: str, name: str, content: bytes, mimetype: str = "application/octet-stream"):
+    """``POST /api/upload`` as the page sends it: multipart/form-data with ``user`` and ``file``."""
+    boundary = "sandbox-test-boundary-7MA4YWxkTrZu0gW"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="user"\r\n\r\n{user}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: {mimetype}\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(sb.url + "api/upload", data=body, method="POST",
+                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def request_for(sb, lead_id: str) -> CreditRequest | None:
+    return next((r for r in requests_in(sb) if r.lead_id == lead_id), None)
+
+
+def home_rows(home: dict) -> list[dict]:
+    return [b for b in home["blocks"] if re.fullmatch(r"queue_\d+", str(b.get("block_id", "")))]
+
+
 def requests_in(sb) -> list[CreditRequest]:
     with sb.runtime.desk.read() as session:
         return list(session.scalars(select(CreditRequest).order_by(CreditRequest.id)))
@@ -130,7 +156,7 @@ def test_file_approve_reverse_story(sandbox):
         "lead_id": "L-2001", "reason": "invalid_number", "details": "Rang it."}})
     assert body["ok"] is False and "not delivered to your company" in body["errors"]["lead_id"]
     assert "not delivered" in state(sandbox, CONTRACTOR)["modal"]["errors"]["lead_id"]
-    assert requests_in(sandbox) == []
+    assert not [r for r in requests_in(sandbox) if r.lead_id in ("L-2001", "L-1002")]
 
     status, body = api(sandbox, "/api/submit", {"user": CONTRACTOR, "view_id": form["view"]["id"], "values": {
         "lead_id": "L-1002", "reason": "invalid_number", "details": "Rang it twice: disconnected tone."}})
@@ -176,7 +202,7 @@ def test_file_approve_reverse_story(sandbox):
     assert buttons(final) == {}
     assert "reversed" in fake.replies(demo.CONTRACTOR_CHANNEL, receipt["ts"])[-1]["text"]
 
-    [req] = requests_in(sandbox)
+    [req] = [r for r in requests_in(sandbox) if r.lead_id == "L-1002"]
     assert (req.lead_id, req.status, req.decided_by) == ("L-1002", "reversed", REVIEWER)
     assert req.contractor_ts == receipt["ts"] and req.reviewer_ts == post["ts"]
     with sandbox.runtime.desk.read() as session:
@@ -261,6 +287,194 @@ def test_home_button_and_the_exception_story(sandbox):
     req = next(r for r in requests_in(sandbox) if r.lead_id == "L-1006")
     assert (req.status, req.exception_outcome, req.decided_by) == ("approved", "granted", MANAGER)
     assert any("granted" in r["text"] for r in fake.replies(demo.CONTRACTOR_CHANNEL, receipt["ts"]))
+
+
+# -- more ways in, through the page's API ---------------------------------------------------------
+
+def test_the_demo_has_a_queue_and_a_lead_delivery(sandbox):
+    assert sandbox.seeded["requests"] == 2
+    filed = {r.lead_id: r for r in requests_in(sandbox) if r.lead_id in ("L-1008", "L-1009")}
+    assert {(r.status, r.requested_by) for r in filed.values()} == {("pending", "U0ROOF2")}
+    with sandbox.runtime.desk.read() as session:
+        [evidence] = session.scalars(select(RequestFile).where(RequestFile.request_id == filed["L-1008"].id))
+    assert evidence.name == "call-log.txt" and evidence.permalink.startswith(sandbox.fake.root_url + "/files/")
+    st = state(sandbox, CONTRACTOR)
+    delivery = next(m for m in channel(st, demo.CONTRACTOR_CHANNEL)["messages"] if m["user"] == demo.LEAD_BOT)
+    assert delivery["app"] and "L-1010" in delivery["text"] and st["names"][demo.LEAD_BOT] == "LeadFlow"
+    info = api(sandbox, "/api/info")[1]
+    assert info["shortcuts"] == list(SHORTCUTS) and info["max_upload_bytes"] == MAX_UPLOAD_BYTES
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
+    assert [{k: s[k] for k in ("callback_id", "type", "name", "description")}
+            for s in manifest["features"]["shortcuts"]] == list(SHORTCUTS)
+
+
+def test_global_shortcut_files_a_request(sandbox):
+    status, body = api(sandbox, "/api/shortcut", {"user": CONTRACTOR, "callback_id": "file_credit_request"})
+    assert (status, body) == (200, {"ok": True, "modal": True})
+    form = modal(sandbox, CONTRACTOR, "credit_request")
+    lead = next(b for b in form["view"]["blocks"] if b.get("block_id") == "lead_id")
+    assert not lead["element"].get("initial_value") and form["view"]["private_metadata"] == ""
+    status, body = api(sandbox, "/api/submit", {"user": CONTRACTOR, "view_id": form["view"]["id"], "values": {
+        "lead_id": "L-1005", "reason": "out_of_service_area", "details": "Albany is 150 miles away.",
+        "evidence": []}})
+    assert body == {"ok": True, "closed": True}
+    assert sandbox.wait_idle()
+    assert request_for(sandbox, "L-1005").status == "approved"
+    assert any("L-1005" in m["text"] for m in sandbox.fake.messages(demo.CONTRACTOR_CHANNEL))  # the client's channel
+
+    # Someone not linked to a client gets the app's notice instead of the form.
+    assert api(sandbox, "/api/shortcut", {"user": REVIEWER, "callback_id": "file_credit_request"})[1]["modal"]
+    notice = wait_until(lambda: state(sandbox, REVIEWER)["modal"], what="the notice modal")
+    assert notice["view"]["callback_id"] != "credit_request" and "not linked" in json.dumps(notice["view"])
+    api(sandbox, "/api/close", {"user": REVIEWER, "view_id": notice["view"]["id"]})
+
+    assert api(sandbox, "/api/shortcut", {"user": CONTRACTOR, "callback_id": "nope"})[0] == 400
+    status, body = api(sandbox, "/api/shortcut", {"user": CONTRACTOR,
+                                                  "callback_id": "file_credit_request_from_message"})
+    assert status == 400 and "message_ts" in body["error"]
+
+
+def test_message_shortcut_and_evidence_files(sandbox):
+    fake = sandbox.fake
+    delivery = next(m for m in fake.messages(demo.CONTRACTOR_CHANNEL) if m["user"] == demo.LEAD_BOT)
+    status, body = api(sandbox, "/api/shortcut", {"user": CONTRACTOR, "callback_id": "file_credit_request_from_message",
+                                                  "channel": demo.CONTRACTOR_CHANNEL, "message_ts": delivery["ts"]})
+    assert body == {"ok": True, "modal": True}
+    form = modal(sandbox, CONTRACTOR, "credit_request")
+    lead = next(b for b in form["view"]["blocks"] if b.get("block_id") == "lead_id")
+    assert lead["element"]["initial_value"] == "L-1010"
+    assert form["view"]["private_metadata"] == demo.CONTRACTOR_CHANNEL
+    evidence = next(b for b in form["view"]["blocks"] if b.get("block_id") == "evidence")
+    assert evidence["element"]["type"] == "file_input"
+
+    # Upload, as the page does (multipart), and as JSON with base64.
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
+    status, body = upload(sandbox, CONTRACTOR, "carrier-message.png", png, "image/png")
+    assert status == 200 and body["ok"]
+    shot = body["file"]
+    assert shot["id"].startswith("F") and (shot["name"], shot["mimetype"], shot["size"]) == (
+        "carrier-message.png", "image/png", len(png))
+    assert shot["permalink"] == shot["url_private"] == f"{fake.root_url}/files/{shot['id']}/carrier-message.png"
+    with urllib.request.urlopen(shot["permalink"], timeout=5) as resp:
+        assert resp.read() == png
+    with urllib.request.urlopen(sandbox.url + f"api/file/{shot['id']}", timeout=5) as resp:
+        assert resp.read() == png and resp.headers["Content-Type"] == "image/png"
+    status, body = api(sandbox, "/api/upload", {"user": CONTRACTOR, "name": "call log.pdf", "mimetype": "application/pdf",
+                                                "content_base64": base64.b64encode(b"%PDF-1.4 calls").decode()})
+    log = body["file"]
+    assert status == 200 and log["name"] == "call log.pdf" and log["permalink"].endswith("/call%20log.pdf")
+
+    # Too big, empty, anonymous, or not an upload: refused with a clear message; nothing stored.
+    files_before = len(fake.files())
+    status, body = upload(sandbox, CONTRACTOR, "huge.png", b"0" * (MAX_UPLOAD_BYTES + 1), "image/png")
+    assert status == 413 and "up to 5 MB" in body["error"]
+    status, body = upload(sandbox, CONTRACTOR, "huge.png", b"0" * (MAX_UPLOAD_BYTES + 200_000), "image/png")
+    assert status == 413 and "up to 5 MB" in body["error"]
+    assert upload(sandbox, CONTRACTOR, "empty.txt", b"")[1]["error"] == "that file is empty"
+    assert upload(sandbox, "UNOBODY", "x.txt", b"x")[0] == 400
+    assert api(sandbox, "/api/upload", {"user": CONTRACTOR, "content_base64": "not base64!"})[0] == 400
+    assert len(fake.files()) == files_before
+
+    # Files that are not this person's uploads, or too many, are refused before the app hears of them.
+    theirs = upload(sandbox, "U0ROOF2", "theirs.png", png, "image/png")[1]["file"]
+    values = {"lead_id": "L-1010", "reason": "incorrect_contact", "details": "A dentist's office answers."}
+    for files, words in (([theirs["id"]], "uploaded by you"), (["FNOPE"], "uploaded by you"),
+                         ([shot["id"]] * 2 + [log["id"]] * 4, "at most 5")):
+        status, body = api(sandbox, "/api/submit", {"user": CONTRACTOR, "view_id": form["view"]["id"],
+                                                    "values": {**values, "evidence": files}})
+        assert status == 400 and words in body["error"]
+    assert request_for(sandbox, "L-1010") is None
+
+    status, body = api(sandbox, "/api/submit", {"user": CONTRACTOR, "view_id": form["view"]["id"],
+                                                "values": {**values, "evidence": [shot["id"], log["id"]]}})
+    assert body == {"ok": True, "closed": True}
+    assert sandbox.wait_idle()
+    req = request_for(sandbox, "L-1010")
+    with sandbox.runtime.desk.read() as session:
+        stored = [(f.file_id, f.name, f.permalink, f.source) for f in
+                  session.scalars(select(RequestFile).where(RequestFile.request_id == req.id).order_by(RequestFile.id))]
+    assert stored == [(shot["id"], "carrier-message.png", shot["permalink"], "modal"),
+                      (log["id"], "call log.pdf", log["permalink"], "modal")]
+    card = next(m for m in fake.messages(demo.REVIEWER_CHANNEL) if "L-1010" in m["text"])
+    assert "carrier-message.png" in json.dumps(card["blocks"]) and "call log.pdf" in json.dumps(card["blocks"])
+
+    # A file shared later in the receipt thread joins the evidence (a file_share message event).
+    receipt = next(m for m in fake.messages(demo.CONTRACTOR_CHANNEL) if m["user"] == "U0BOT" and "L-1010" in m["text"])
+    later = upload(sandbox, CONTRACTOR, "voicemail.txt", b"Transcript: wrong number.", "text/plain")[1]["file"]
+    status, body = api(sandbox, "/api/message", {"user": CONTRACTOR, "channel": demo.CONTRACTOR_CHANNEL,
+                                                 "thread_ts": receipt["ts"], "text": "", "files": [later["id"]]})
+    assert status == 200 and body["ok"]
+    shared = fake.message(demo.CONTRACTOR_CHANNEL, body["ts"])
+    assert shared["subtype"] == "file_share" and [f["id"] for f in shared["files"]] == [later["id"]]
+    assert sandbox.wait_idle()
+    wait_until(lambda: "voicemail.txt" in json.dumps(fake.message(demo.REVIEWER_CHANNEL, card["ts"])["blocks"]),
+               what="the thread's file on the reviewer card")
+    page_reply = [r for r in channel(state(sandbox, CONTRACTOR), demo.CONTRACTOR_CHANNEL)["messages"]
+                  if r["ts"] == receipt["ts"]][0]["replies"]
+    assert any(f["name"] == "voicemail.txt" for r in page_reply for f in r["files"])
+    assert api(sandbox, "/api/message", {"user": CONTRACTOR, "channel": demo.CONTRACTOR_CHANNEL,
+                                         "text": "", "files": []})[0] == 400
+
+
+def test_status_and_help_answer_only_the_person(sandbox):
+    status, body = api(sandbox, "/api/command", {"user": "U0ROOF2", "channel": demo.CONTRACTOR_CHANNEL,
+                                                 "text": "/credit-request status"})
+    assert body == {"ok": True, "modal": False}
+    answer = wait_until(lambda: [e for e in state(sandbox, "U0ROOF2")["ephemerals"] if "Refund Status" in e["text"]],
+                        what="the status answer")[0]
+    assert "Lead *L-1008*" in answer["text"] and "Lead *L-1009*" in answer["text"] and "\n" in answer["text"]
+    assert answer["channel"] == demo.CONTRACTOR_CHANNEL
+    receipt = next(m for m in sandbox.fake.messages(demo.CONTRACTOR_CHANNEL) if "L-1009" in m["text"])
+    replies = len(sandbox.fake.replies(demo.CONTRACTOR_CHANNEL, receipt["ts"]))
+    status, body = api(sandbox, "/api/message", {"user": "U0ROOF2", "channel": demo.CONTRACTOR_CHANNEL,
+                                                 "thread_ts": receipt["ts"], "text": "/credit-request help"})
+    assert body == {"ok": True, "modal": False}  # a command, from a thread's composer too, as in Slack
+    assert len(sandbox.fake.replies(demo.CONTRACTOR_CHANNEL, receipt["ts"])) == replies
+    texts = [e["text"] for e in state(sandbox, "U0ROOF2")["ephemerals"]]
+    assert any("/credit-request status" in t for t in texts)
+    assert not any("Refund Status" in e["text"] for e in state(sandbox, "U0SOLAR1")["ephemerals"])
+    assert state(sandbox, "U0ROOF2")["modal"] is None
+
+
+def test_reviewer_queue_claim_and_filter(sandbox):
+    fake = sandbox.fake
+    api(sandbox, "/api/home", {"user": REVIEWER})
+    home = wait_until(lambda: (h := state(sandbox, REVIEWER)["home"]) and home_rows(h) and h, what="the queue")
+    seeded = request_for(sandbox, "L-1008")
+    other = request_for(sandbox, "L-1009")
+    rows = {r["block_id"]: r for r in home_rows(home)}
+    row = rows[f"queue_{seeded.id}"]
+    assert row["accessory"]["action_id"] == "claim_request" and row["accessory"]["value"] == str(seeded.id)
+    picker = next(b for b in home["blocks"] if b.get("block_id") == "queue_filter")["accessory"]
+    assert picker["type"] == "static_select" and picker["initial_option"]["value"] == "all"
+
+    status, body = api(sandbox, "/api/action", {"user": REVIEWER, "action_id": "claim_request",
+                                                "value": str(seeded.id), "block_id": f"queue_{seeded.id}"})
+    assert body == {"ok": True}
+    assert sandbox.wait_idle()
+    wait_until(lambda: "claimed by you" in json.dumps(state(sandbox, REVIEWER)["home"]), what="the claim on the home")
+    card = next(m for m in fake.messages(demo.REVIEWER_CHANNEL) if "L-1008" in m["text"])
+    assert f"Claimed by <@{REVIEWER}>" in json.dumps(card["blocks"])
+    assert request_for(sandbox, "L-1008").claimed_by == REVIEWER
+
+    def shown(choice: str) -> set[int]:
+        status, body = api(sandbox, "/api/select", {"user": REVIEWER, "action_id": "queue_filter", "value": choice,
+                                                    "block_id": "queue_filter", "text": choice})
+        assert body == {"ok": True}
+
+        def published():
+            h = state(sandbox, REVIEWER)["home"]
+            block = next(b for b in h["blocks"] if b.get("block_id") == "queue_filter")
+            return block["accessory"]["initial_option"]["value"] == choice and h
+        home = wait_until(published, what=f"the {choice} filter")
+        return {int(r["block_id"].split("_")[1]) for r in home_rows(home)}
+
+    assert shown("mine") == {seeded.id}
+    unclaimed = shown("unclaimed")
+    assert seeded.id not in unclaimed and other.id in unclaimed
+    assert shown("overdue") == set()  # everything in the demo was filed today
+    assert {seeded.id, other.id} <= shown("all")
+    assert api(sandbox, "/api/select", {"user": REVIEWER, "action_id": "queue_filter"})[0] == 400
 
 
 def test_cli_sandbox_prints_the_url_and_stops_on_sigterm(tmp_path):

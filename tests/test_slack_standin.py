@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
@@ -190,6 +191,45 @@ def test_files_upload_form_and_multipart(fake, client):
     stored = fake.files()
     assert [f["content"] for f in stored] == [b"a,b\n1,2\n", b"\x00\x01binary"]
     assert [m["files"][0]["name"] for m in fake.messages("C1")] == ["r.csv", "b.bin"]
+
+
+def test_a_persons_upload_is_served_at_its_permalink_and_answers_files_info(fake, client):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    doc = fake.upload_file("U0ROOF1", "C:\\Users\\casey\\carrier\u202emsg.png", png, mimetype="image/png")
+    assert doc["id"].startswith("F") and doc["id"].isalnum()
+    assert (doc["name"], doc["title"], doc["mimetype"], doc["size"]) == ("carriermsg.png", "carriermsg.png",
+                                                                         "image/png", len(png))
+    assert doc["permalink"] == doc["url_private"] == f"{fake.root_url}/files/{doc['id']}/carriermsg.png"
+    assert "content" not in doc and fake.file(doc["id"])["content"] == png
+    with urllib.request.urlopen(doc["permalink"], timeout=5) as resp:
+        assert resp.read() == png
+        assert resp.headers["Content-Type"] == "image/png"
+        assert resp.headers["Content-Disposition"].startswith("inline")
+    with urllib.request.urlopen(doc["url_private_download"], timeout=5) as resp:
+        assert resp.headers["Content-Disposition"].startswith("attachment") and resp.read() == png
+
+    # Something a browser would run is only ever a download.
+    page = fake.upload_file("U0ROOF1", "notes.html", b"<script>alert(1)</script>", mimetype="text/html")
+    with urllib.request.urlopen(page["permalink"], timeout=5) as resp:
+        assert resp.headers["Content-Type"] == "application/octet-stream"
+        assert resp.headers["Content-Disposition"].startswith("attachment")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(f"{fake.root_url}/files/F404/x.png", timeout=5)
+    assert err.value.code == 404
+
+    info = client.files_info(file=doc["id"])
+    assert info["file"]["name"] == "carriermsg.png" and info["file"]["channels"] == []
+    with pytest.raises(SlackApiError) as err:
+        client.files_info(file="FNOPE")
+    assert err.value.response["error"] == "file_not_found"
+    assert [c.method for c in fake.calls] == ["files.info", "files.info"]  # downloads are not API calls
+
+    # Shared in a thread reply: the message carries it (subtype file_share) and files.info knows where.
+    parent = client.chat_postMessage(channel="C1", text="receipt")
+    msg = fake.add_user_message("C1", "U0ROOF1", "here", parent["ts"], files=[doc])
+    assert msg["subtype"] == "file_share" and msg["files"][0]["id"] == doc["id"]
+    assert fake.replies("C1", parent["ts"])[0]["files"][0]["permalink"] == doc["permalink"]
+    assert client.files_info(file=doc["id"])["file"]["channels"] == ["C1"]
 
 
 def test_membership_archive_and_delete(fake, client):

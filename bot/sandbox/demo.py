@@ -4,6 +4,11 @@ Clients and leads are written as the operators' CSV files and loaded with
 :mod:`bot.usecases.importing`; staff roles are granted with :mod:`bot.usecases.staffing` — the same code
 ``credit-bot clients import``, ``leads import`` and ``staff add`` run. Lead receipt
 times are relative to now, so every reporting window that should be open is open.
+
+Once the app runs, :func:`file_demo_requests` files a few requests through it the way a
+contractor does (the slash command, then the modal's submit, signed like Slack), so a
+reviewer's App Home has a queue to claim from; and a lead-distribution app has posted a
+lead delivery in the contractor's channel, to try the message shortcut on.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.sandbox.signing import new_trigger_id
 from bot.usecases import staffing
 from bot.usecases.importing import import_clients, import_leads
 from bot.usecases.settings import Settings
@@ -68,6 +74,11 @@ PEOPLE = (
     Person("U0SOLAR1", "Sam Solar", "Contractor — Sam (Sunrise Solar)", "contractor", (SOLAR_CHANNEL,)),
 )
 
+# Other apps in the workspace (user id -> name): they post, nobody acts as them.
+LEAD_BOT = "U0LEADFLOW"
+APPS = {LEAD_BOT: "LeadFlow"}
+LEAD_DELIVERY = "L-1010"  # the lead LeadFlow's message delivers
+
 CLIENT_COLUMNS = ("client_id,name,slack_channel_id,slack_user_ids,account_manager_user_id,service_zips,"
                   "service_counties,base_zip,radius_miles").split(",")
 CLIENTS = (
@@ -114,6 +125,17 @@ def _leads(now: datetime) -> tuple[DemoLead, ...]:
         DemoLead("L-1007", "incorrect_contact → goes to a reviewer (try Deny, then an exception)",
                  ("L-1007", "C-ROOF", "standard", "Roofing", ago(hours=20), "Dana", "Wells", "718-555-0175",
                   "dana.wells@example.com", "44 Henry St", "Brooklyn", "NY", "11201", "38.50")),
+        DemoLead("L-1008", "already filed by Jordan (incorrect_contact, with a call log): pending — claim it "
+                           "from a reviewer's Home",
+                 ("L-1008", "C-ROOF", "standard", "Roofing", ago(days=2, hours=5), "Sam", "Ortiz", "718-555-0190",
+                  "sam.ortiz@example.com", "70 Hicks St", "Brooklyn", "NY", "11201", "38.50")),
+        DemoLead("L-1009", "already filed by Jordan (testing_solicitation): pending in the reviewers' queue",
+                 ("L-1009", "C-ROOF", "standard", "Roofing", ago(days=1, hours=6), "Chris", "Bell", "347-555-0166",
+                  "growth@seo-leads.example", "300 Court St", "Brooklyn", "NY", "11231", "38.50")),
+        DemoLead("L-1010", "delivered by LeadFlow in #brooklyn-roofing: ⋮ More actions → File a credit request "
+                           "fills it in",
+                 ("L-1010", "C-ROOF", "inbound_call", "Roofing", ago(hours=5), "Pat", "Kim", "917-555-0133",
+                  "pat.kim@example.com", "31 Pineapple St", "Brooklyn", "NY", "11201", "45.00")),
         DemoLead("L-2001", "a Sunrise Solar lead: Brooklyn Roofing cannot file on it",
                  ("L-2001", "C-SOLAR", "standard", "Solar", ago(days=1), "Priya", "Shah", "973-555-0134",
                   "priya@example.com", "9 Bloomfield Ave", "Montclair", "NJ", "07042", "60.00")),
@@ -168,3 +190,57 @@ def build_workspace(fake) -> None:
         first = p.name.split()[0].lower()
         fake.add_user(p.user_id, name=first, real_name=p.name,
                       profile={"real_name": p.name, "display_name": p.name, "email": f"{first}@example.com"})
+    for user_id, name in APPS.items():
+        fake.add_user(user_id, name=name.lower(), real_name=name, is_bot=True,
+                      profile={"real_name": name, "display_name": name})
+    lead = next(d for d in _leads(datetime.now(UTC)) if d.lead_id == LEAD_DELIVERY).row
+    fake.add_user_message(CONTRACTOR_CHANNEL, LEAD_BOT, (
+        f":bell: *New inbound call lead for Brooklyn Roofing Co* — lead id *{lead[0]}*\n"
+        f"{lead[3]} · {lead[5]} {lead[6]} · {lead[7]} · {lead[9]}, {lead[10]} {lead[12]}\n"
+        "_Bad lead? Use ⋮ More actions → File a credit request on this message._"))
+
+
+@dataclass(frozen=True)
+class DemoFiling:
+    user_id: str
+    lead_id: str
+    reason: str
+    details: str
+    evidence: tuple[tuple[str, str, bytes], ...] = ()  # (name, mimetype, content)
+
+
+DEMO_FILINGS = (
+    DemoFiling("U0ROOF2", "L-1008", "incorrect_contact",
+               "The number reaches a dentist's office in Queens; nobody there has heard of Sam Ortiz.",
+               (("call-log.txt", "text/plain",
+                 b"Outbound calls for lead L-1008\n"
+                 b"09:14  718-555-0190  2m10s  dentist's office, wrong person\n"
+                 b"16:02  718-555-0190  0m40s  same office, never heard of them\n"),)),
+    DemoFiling("U0ROOF2", "L-1009", "testing_solicitation",
+               "The caller was selling SEO services to us, not asking for a roof."),
+)
+
+
+def file_demo_requests(fake, sender, *, timeout: float = 10.0) -> int:
+    """File :data:`DEMO_FILINGS` through the running app, as each contractor would: the slash
+    command in their channel, then the modal's submit (evidence uploaded first). Returns how
+    many were filed; raises RuntimeError when the app refuses one."""
+    channel = next(c for c in CHANNELS if c.channel_id == CONTRACTOR_CHANNEL)
+    for f in DEMO_FILINGS:
+        who = person(f.user_id)
+        name = who.name.split()[0].lower() if who else None
+        trigger = new_trigger_id()
+        reply = sender.command(f.user_id, channel.channel_id, f.lead_id, trigger_id=trigger,
+                               channel_name=channel.name, user_name=name)
+        if reply.status != 200 or reply.body.strip() not in (b"", b"{}"):
+            raise RuntimeError(f"demo request on {f.lead_id}: the command answered {reply.status} {reply.body[:200]!r}")
+        [opened] = fake.wait_for(lambda c, t=trigger: c.method == "views.open" and c.params.get("trigger_id") == t,
+                                 timeout=timeout)
+        values: dict = {"lead_id": f.lead_id, "reason": f.reason, "details": f.details}
+        if f.evidence:
+            values["evidence"] = [fake.upload_file(f.user_id, n, content, mimetype=mime)
+                                  for n, mime, content in f.evidence]
+        reply = sender.view_submission(f.user_id, opened.response["view"], values, user_name=name)
+        if reply.status != 200 or reply.body.strip() not in (b"", b"{}"):
+            raise RuntimeError(f"demo request on {f.lead_id} was not filed: {reply.status} {reply.body[:300]!r}")
+    return len(DEMO_FILINGS)

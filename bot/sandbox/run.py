@@ -56,8 +56,8 @@ def sandbox_settings(db_path: Path, slack_url: str, secret: str) -> Settings:
 class _Served:
     """A WSGI app served by waitress in a background thread, stopped from inside its own loop."""
 
-    def __init__(self, app, host: str, port: int, name: str, threads: int = 8):
-        self.server = create_server(app, host=host, port=port, threads=threads, ident=name)
+    def __init__(self, app, host: str, port: int, name: str, threads: int = 8, **options):
+        self.server = create_server(app, host=host, port=port, threads=threads, ident=name, **options)
         self.host = host
         self.port = self.server.effective_port
         self.thread = threading.Thread(target=self.server.run, name=name, daemon=True)
@@ -141,7 +141,8 @@ def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", por
     # The page's port first: a port in use fails at once, before anything is reset or seeded.
     page = {"app": _starting}
     web = _Served(lambda environ, start_response: page["app"](environ, start_response), host, port,
-                  "credit-bot-sandbox-web", threads=8)
+                  "credit-bot-sandbox-web", threads=8,
+                  max_request_body_size=16 * 1024 * 1024)  # uploads are 5 MB at most (web.py says so)
     db_path = Path(db).expanduser().resolve()
     fake = FakeSlack(token=BOT_TOKEN)
     sandbox = None
@@ -161,6 +162,9 @@ def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", por
         sandbox.app_server = _Served(runtime.wsgi(), "127.0.0.1", 0, "credit-bot-sandbox-app", threads=8)
         sandbox.sender = SlackSender(sandbox.app_url, secret)
         runtime.start_background(scheduler=False)
+        if seed:  # a reviewer's queue to try: requests filed through the app, as contractors file them
+            sandbox.seeded["requests"] = demo.file_demo_requests(fake, sandbox.sender)
+            sandbox.wait_idle(15.0)
         page["app"] = make_web_app(sandbox)
         return sandbox
     except BaseException:
@@ -194,8 +198,9 @@ def run_sandbox(args) -> int:
             previous[sig] = signal.signal(sig, on_signal)
     try:
         counts = sandbox.seeded
-        print(f"credit-bot sandbox: {counts.get('clients', 0)} clients, {counts.get('leads', 0)} leads and "
-              f"{counts.get('staff', 0)} staff loaded into {sandbox.db_path}", flush=True)
+        print(f"credit-bot sandbox: {counts.get('clients', 0)} clients, {counts.get('leads', 0)} leads, "
+              f"{counts.get('staff', 0)} staff and {counts.get('requests', 0)} pending requests loaded into "
+              f"{sandbox.db_path}", flush=True)
         print(f"credit-bot sandbox: Slack stand-in at {sandbox.fake.url}, app at {sandbox.app_url}/slack/events",
               flush=True)
         print(f"credit-bot sandbox running at {sandbox.url}  (Ctrl-C to stop)", flush=True)

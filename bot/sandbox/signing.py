@@ -153,18 +153,33 @@ class SlackSender:
         })
 
     def select_action(self, user: str, action_id: str, value: str, *, view: dict | None = None,
-                      block_id: str = "b", user_name: str | None = None) -> Reply:
-        """A static select changed in a view (by default an App Home stand-in)."""
-        view = view or {"id": "VHOME", "type": "home"}
-        return self.interactive({
+                      block_id: str = "b", user_name: str | None = None, text: str | None = None,
+                      channel: str | None = None, message_ts: str | None = None, message: dict | None = None,
+                      trigger_id: str | None = None) -> Reply:
+        """A static select changed: in a message of ``channel`` (``message`` is the whole message),
+        else in a view (``view``; by default an App Home stand-in). ``text`` is the chosen
+        option's label (default: its value)."""
+        payload = {
             "type": "block_actions", "team": {"id": TEAM, "domain": "acme"}, "user": _user(user, user_name),
-            "api_app_id": APP, "token": "legacy", "trigger_id": new_trigger_id(),
-            "container": {"type": "view", "view_id": view.get("id")}, "view": view,
+            "api_app_id": APP, "token": "legacy", "trigger_id": trigger_id or new_trigger_id(),
             "actions": [{"action_id": action_id, "block_id": block_id, "type": "static_select",
-                         "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+                         "selected_option": {"value": value,
+                                             "text": {"type": "plain_text", "text": text or value}},
                          "action_ts": str(time.time())}],
             "is_enterprise_install": False,
-        })
+        }
+        if channel:
+            ts = message_ts or "1.0"
+            payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel,
+                                    "is_ephemeral": False}
+            payload["channel"] = {"id": channel, "name": "c"}
+            payload["message"] = message or {"type": "message", "ts": ts, "text": ""}
+            payload["response_url"] = "https://hooks.slack.invalid/actions/1"
+        else:
+            view = view or {"id": "VHOME", "type": "home"}
+            payload["container"] = {"type": "view", "view_id": view.get("id")}
+            payload["view"] = view
+        return self.interactive(payload)
 
     def view_closed(self, user: str, view: dict, *, user_name: str | None = None) -> Reply:
         return self.interactive({

@@ -39,6 +39,11 @@ behaviour, it behaves like Slack:
   slack_sdk's built-in client (Bolt's ``SocketModeHandler``) connects to: ``hello``,
   envelopes, recorded acks, dropped connections and ``disconnect`` messages
   (:mod:`bot.sandbox.socket_mode`).
+- **Files people upload.** :meth:`FakeSlack.upload_file` stores a file as a person's
+  upload (a modal's ``file_input``, or a file shared in a message with
+  :meth:`~FakeSlack.add_user_message`) and returns its Slack file object; ``files.info``
+  answers for it, and ``GET /files/<id>/<name>`` (its ``permalink`` and ``url_private``)
+  serves its bytes: images, PDFs and plain text inline, anything else as a download.
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from bot.sandbox.rate_limits import DEFAULT_LIMITS, Limit, RateLimiter
 from bot.sandbox.slack_state import (
@@ -62,6 +67,7 @@ from bot.sandbox.slack_state import (
     SlackError,
     Workspace,
     parse_params,
+    served_type,
     ts_key,
 )
 from bot.sandbox.socket_mode import SocketModeServer
@@ -199,6 +205,12 @@ class FakeSlack:
         return f"http://{self.host}:{self.port}/api/"
 
     @property
+    def root_url(self) -> str:
+        """Where the stand-in serves things besides the Web API (``/files/...``), e.g.
+        ``http://127.0.0.1:54321``."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
     def socket_mode(self) -> SocketModeServer:
         """The Socket Mode websocket server (started on first use; ``apps.connections.open``
         hands out its URLs). See :mod:`bot.sandbox.socket_mode`."""
@@ -211,6 +223,9 @@ class FakeSlack:
     def _handle(self, req: BaseHTTPRequestHandler) -> None:
         arrived = time.monotonic()
         split = urlsplit(req.path)
+        if req.command == "GET" and split.path.startswith("/files/"):
+            self._serve_file(req, split.path, parse_qs(split.query))
+            return
         if not split.path.startswith("/api/"):
             self._send(req, 404, {"ok": False, "error": "not_found"}, {})
             return
@@ -343,6 +358,28 @@ class FakeSlack:
             req.end_headers()
             req.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):  # client gave up (e.g. its timeout)
+            pass
+
+    def _serve_file(self, req: BaseHTTPRequestHandler, path: str, query: dict[str, list[str]]) -> None:
+        """``GET /files/<id>/<name>``: the bytes of a stored file (not a recorded API call)."""
+        parts = path.split("/")
+        stored = self._ws.file(parts[2]) if len(parts) >= 3 and parts[2] else None
+        if stored is None:
+            self._send(req, 404, {"ok": False, "error": "file_not_found"}, {})
+            return
+        ctype, inline = served_type(stored.get("mimetype"), stored["name"])
+        inline = inline and not query.get("download")
+        headers = {"Content-Type": ctype, "Content-Length": str(len(stored["content"])),
+                   "X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=60",
+                   "Content-Disposition": f"{'inline' if inline else 'attachment'}; "
+                                          f"filename*=UTF-8''{quote(stored['name'])}"}
+        try:
+            req.send_response(200)
+            for key, value in headers.items():
+                req.send_header(key, value)
+            req.end_headers()
+            req.wfile.write(stored["content"])
+        except (BrokenPipeError, ConnectionResetError):
             pass
 
     def add_method(self, method: str, handler: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
@@ -605,6 +642,17 @@ class FakeSlack:
         with self._lock:
             return copy.deepcopy(self._ws.files)
 
+    def file(self, file_id: str) -> dict[str, Any] | None:
+        """One stored file, ``content`` (bytes) included; None when there is none."""
+        return self._ws.file(file_id)
+
+    def upload_file(self, user: str, name: str, content: bytes, *, mimetype: str | None = None,
+                    title: str | None = None) -> dict[str, Any]:
+        """Store a file ``user`` uploaded (e.g. into a modal's file input) and return its Slack
+        file object (``id`` ``F…``, ``name``, ``title``, ``mimetype``, ``size``, and ``permalink``
+        = ``url_private`` = ``<root_url>/files/<id>/<name>``, where the stand-in serves it)."""
+        return self._ws.add_file(user, name, content, base_url=self.root_url, mimetype=mimetype, title=title)
+
     def user(self, user_id: str) -> dict[str, Any]:
         with self._lock:
             return copy.deepcopy(self._ws.user(user_id))
@@ -615,10 +663,19 @@ class FakeSlack:
             self._ws.user(user_id).update(fields)
             return copy.deepcopy(self._ws.users[user_id])
 
-    def add_user_message(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> dict[str, Any]:
-        """Put a human's message into the model (raises SlackError thread_not_found); returns it with its ts."""
+    def add_user_message(self, channel: str, user: str, text: str, thread_ts: str | None = None, *,
+                         files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Put a human's message into the model (raises SlackError thread_not_found); returns it with its ts.
+
+        ``files``: Slack file objects shared with it (e.g. from :meth:`upload_file`); the
+        message's subtype is then ``file_share``, as on slack.com."""
         with self._lock:
-            return copy.deepcopy(self._ws.add_message(channel, user, text, thread_ts))
+            msg = self._ws.add_message(channel, user, text, thread_ts, files=copy.deepcopy(files or []))
+            if files:
+                msg["subtype"] = "file_share"
+                msg["upload"] = True
+                self._ws.share_files(msg["channel"], {f.get("id") for f in files})
+            return copy.deepcopy(msg)
 
     def create_channel(self, channel_id: str, name: str | None = None, *, member: bool = True,
                        private: bool = False) -> dict[str, Any]:

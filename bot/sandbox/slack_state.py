@@ -13,18 +13,26 @@ import copy
 import email.parser
 import email.policy
 import json
+import mimetypes
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
 TEAM_ID = "T0TEAM"
 APP_ID = "A0APP"
 TEAM_URL = "https://fake-workspace.slack.com/"
+
+# Files served inline (shown in the browser) by their own type; anything else (HTML, SVG,
+# scripts...) is served as a download, so a shared file can never run code in a page.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf",
+                          "text/plain", "text/csv"})
+MAX_FILE_NAME = 255
 
 # Fields that carry JSON and may arrive as JSON strings in form bodies,
 # with the error Slack gives when they are not valid JSON.
@@ -147,6 +155,22 @@ def page_limit(value: Any, default: int, maximum: int) -> int:
     return min(limit or default, maximum)
 
 
+def clean_file_name(name: Any) -> str:
+    """A file's name as Slack keeps it: no folders, no control characters, at most 255 characters."""
+    text = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()
+    return text[:MAX_FILE_NAME] or "file"
+
+
+def served_type(mimetype: str | None, name: str) -> tuple[str, bool]:
+    """(Content-Type, inline?) to serve a stored file with: its own type when that is safe to
+    show in a browser, else ``application/octet-stream`` as a download."""
+    ctype = (mimetype or mimetypes.guess_type(name)[0] or "").split(";")[0].strip().lower()
+    if ctype in INLINE_TYPES:
+        return (ctype + "; charset=utf-8" if ctype.startswith("text/") else ctype), True
+    return "application/octet-stream", False
+
+
 def public_message(msg: dict[str, Any], *, metadata: bool) -> dict[str, Any]:
     """A message as the Web API returns it: ``metadata`` only when there is some and the
     caller asked for it (``include_all_metadata``, or the poster's own response)."""
@@ -177,6 +201,7 @@ class Workspace:
             "views.publish": self.views_publish,
             "users.info": self.users_info,
             "files.upload": self.files_upload,
+            "files.info": self.files_info,
         }
         self.reset()
 
@@ -576,3 +601,49 @@ class Workspace:
             self.add_message(cid, BOT_USER_ID, str(params.get("initial_comment") or ""),
                              params.get("thread_ts"), files=[dict(rec)])
         return {"file": rec}
+
+    def add_file(self, user: str, name: Any, content: bytes, *, base_url: str, mimetype: str | None = None,
+                 title: str | None = None) -> dict[str, Any]:
+        """Store a file a person uploaded (not shared anywhere yet, as from a modal's file
+        input) and return its Slack file object; ``permalink`` and ``url_private`` are
+        ``<base_url>/files/<id>/<name>``, where the stand-in serves its bytes."""
+        with self.lock:
+            fid, name = self._next_id("F"), clean_file_name(name)
+            ctype = (mimetype or "").split(";")[0].strip().lower()
+            if not ctype or "/" not in ctype or len(ctype) > 100:
+                ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            link = f"{base_url.rstrip('/')}/files/{fid}/{quote(name)}"
+            now = int(time.time())
+            rec = {"id": fid, "created": now, "timestamp": now, "name": name,
+                   "title": clean_file_name(title) if title else name, "mimetype": ctype,
+                   "filetype": ext if ext.isalnum() and len(ext) <= 10 else "binary",
+                   "pretty_type": ext.upper() if ext.isalnum() and len(ext) <= 10 else "Binary",
+                   "user": user, "mode": "hosted", "editable": False, "is_external": False,
+                   "is_public": False, "public_url_shared": False, "size": len(content),
+                   "url_private": link, "url_private_download": link + "?download=1", "permalink": link,
+                   "channels": [], "groups": [], "ims": [], "comments_count": 0}
+            self.files.append({**rec, "content": bytes(content)})
+            return copy.deepcopy(rec)
+
+    def file(self, file_id: str) -> dict[str, Any] | None:
+        """A stored file with its ``content``, or None."""
+        with self.lock:
+            found = next((f for f in self.files if f["id"] == file_id), None)
+            return copy.deepcopy(found) if found else None
+
+    def share_files(self, channel: str, file_ids) -> None:
+        """Note that these files were shared in ``channel`` (their ``channels``/``groups``/``ims``)."""
+        with self.lock:
+            ch = self.resolve(channel)
+            key = "ims" if ch["is_im"] else ("groups" if ch["is_private"] else "channels")
+            for f in self.files:
+                if f["id"] in file_ids and ch["id"] not in f.setdefault(key, []):
+                    f[key].append(ch["id"])
+
+    def files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        found = next((f for f in self.files if f["id"] == str(params.get("file") or "")), None)
+        if found is None:
+            raise SlackError("file_not_found")
+        rec = {k: copy.deepcopy(v) for k, v in found.items() if k != "content"}
+        return {"file": rec, "comments": [], "response_metadata": {"next_cursor": ""}}

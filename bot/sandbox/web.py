@@ -6,34 +6,68 @@ signing secret and POSTed to the app's ``/slack/events`` — the endpoint produc
 
 - ``POST /api/command``  ``{user, channel, text}``: a slash command (``/credit-request L-1002``)
 - ``POST /api/action``   ``{user, action_id, value, block_id, channel?, message_ts?}``: a button
-  in a message (with ``channel``) or on the App Home tab (without)
-- ``POST /api/submit``   ``{user, view_id, values: {block_id: value}}``: a modal's submit
+  (in an actions block or a section's accessory) in a message (with ``channel``) or on the
+  App Home tab (without)
+- ``POST /api/select``   ``{user, action_id, value, block_id, text?, channel?, message_ts?}``: a
+  static select changed (e.g. the reviewers' ``queue_filter`` on the App Home): a ``block_actions``
+  payload with ``selected_option`` (``text`` is the option's label)
+- ``POST /api/shortcut`` ``{user, callback_id, channel?, message_ts?}``: a global shortcut (the ⚡
+  menu), or with ``channel`` and ``message_ts`` a message shortcut run on that message (its
+  "More actions" menu); answers ``{ok, modal}`` (whether the app opened a modal)
+- ``POST /api/upload``   a file the person picked, as ``multipart/form-data`` (fields ``user`` and
+  ``file``) or JSON ``{user, name, mimetype?, content_base64}``; at most 5 MB (larger: HTTP 413
+  with a message). Stored in the stand-in as that person's upload; answers ``{ok, file}`` with a
+  Slack file object (``id`` ``F…``, ``name``, ``title``, ``mimetype``, ``size``, ``permalink`` =
+  ``url_private`` = ``<stand-in>/files/<id>/<name>``, where the stand-in serves the bytes)
+- ``POST /api/submit``   ``{user, view_id, values: {block_id: value}}``: a modal's submit; a
+  ``file_input``'s value is a list of uploaded file ids (sent to the app as Slack's file objects)
 - ``POST /api/close``    ``{user, view_id}``: a modal's cancel
-- ``POST /api/message``  ``{user, channel, text, thread_ts?}``: a person's message or thread reply
-  (put into the stand-in, then sent to the app as a ``message`` event)
+- ``POST /api/message``  ``{user, channel, text, thread_ts?, files?}``: a person's message or thread
+  reply, optionally with uploaded file ids (put into the stand-in, then sent to the app as a
+  ``message`` event; with files, subtype ``file_share``). Text starting with ``/`` and no
+  files is a slash command, from a thread's composer too, as in Slack
 - ``POST /api/home``     ``{user}``: the App Home tab opened (``app_home_opened``)
 - ``POST /api/dismiss``  ``{user, ts}``: hide an ephemeral message
+
+Reads: ``GET /api/state?user=U…``, ``GET /api/info`` (people, demo leads, the app's shortcuts,
+the upload limit) and ``GET /api/file/<id>`` (a stored file's bytes, for the page's previews).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import email.parser
+import email.policy
 import json
 import mimetypes
 import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from bot.sandbox import demo
 from bot.sandbox.signing import Reply, new_trigger_id
 from bot.sandbox.slack_api import BOT_USER_ID, SlackError
-from bot.slack.ids import COMMAND
+from bot.sandbox.slack_state import served_type
+from bot.slack.ids import COMMAND, Callback
 
 Sandbox = Any  # bot.sandbox.run.Sandbox, which imports this module to serve the page
 
 STATIC = Path(__file__).resolve().parent / "static"
 MODAL_METHODS = ("views.open", "views.push")
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # per file; Slack takes far more, a local demo needs no more
+MAX_FILES_PER_MESSAGE = 10  # as in Slack's message composer
+TOO_BIG = f"that file is too big: the sandbox takes files up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+
+# The app's shortcuts, as its manifest (manifest.yml) declares them.
+SHORTCUTS = (
+    {"callback_id": str(Callback.FILE_SHORTCUT), "type": "global", "name": "File a credit request",
+     "description": "Ask for credit on one or more bad leads"},
+    {"callback_id": str(Callback.FILE_FROM_MESSAGE), "type": "message", "name": "File a credit request",
+     "description": "Ask for credit on the lead in this message"},
+)
 
 
 class ApiError(Exception):
@@ -110,7 +144,8 @@ class SandboxDesk:
             "blocks": msg.get("blocks") or [], "attachments": msg.get("attachments") or [],
             "edited": bool(msg.get("edited")), "bot": msg.get("user") == BOT_USER_ID,
             "thread_ts": msg.get("thread_ts"), "broadcast": bool(msg.get("reply_broadcast")),
-            "files": [{k: f.get(k) for k in ("id", "name", "title", "filetype", "size")}
+            "app": msg.get("user") in demo.APPS,
+            "files": [{k: f.get(k) for k in ("id", "name", "title", "filetype", "mimetype", "size")}
                       for f in msg.get("files") or []],
         }
         if with_replies and msg.get("reply_count"):
@@ -119,6 +154,7 @@ class SandboxDesk:
 
     def names(self) -> dict[str, str]:
         names = {p.user_id: p.name for p in demo.PEOPLE}
+        names.update(demo.APPS)
         names[BOT_USER_ID] = "Credit Bot"
         return names
 
@@ -146,6 +182,9 @@ class SandboxDesk:
             "people": [{"id": p.user_id, "name": p.name, "title": p.title, "role": p.role,
                         "home_channel": p.channels[0] if p.channels else None} for p in demo.PEOPLE],
             "leads": [{"lead_id": d.lead_id, "story": d.story} for d in demo.demo_leads()],
+            "shortcuts": list(SHORTCUTS),
+            "max_upload_bytes": MAX_UPLOAD_BYTES,
+            "max_files_per_message": MAX_FILES_PER_MESSAGE,
         }
 
     # ------------------------------------------------------------------ acting
@@ -192,7 +231,7 @@ class SandboxDesk:
             return {"ok": True, "modal": False}
         return {"ok": True, "modal": self._wait_for_modal(trigger)}
 
-    def _wait_for_modal(self, trigger: str, seconds: float = 2.0) -> bool:
+    def _wait_for_modal(self, trigger: str, seconds: float = 5.0) -> bool:
         try:
             self.fake.wait_for(lambda c: c.method in MODAL_METHODS and c.params.get("trigger_id") == trigger,
                                timeout=seconds)
@@ -220,6 +259,74 @@ class SandboxDesk:
         self._checked(reply)
         return {"ok": True}
 
+    def select(self, user: str, data: dict) -> dict:
+        p = self.person(user)
+        action_id, value = str(data.get("action_id") or ""), str(data.get("value") or "")
+        if not action_id or not value:
+            raise ApiError("action_id and value are required")
+        channel, ts = data.get("channel"), data.get("message_ts")
+        common = dict(block_id=str(data.get("block_id") or "b"), trigger_id=self._trigger(user),
+                      text=str(data.get("text") or "") or None, user_name=p.name.split()[0].lower())
+        if channel:
+            message = self.fake.message(channel, str(ts or ""))
+            if message is None:
+                raise ApiError("that message is gone")
+            reply = self.sandbox.sender.select_action(user, action_id, value, channel=channel, message_ts=ts,
+                                                      message=message, **common)
+        else:
+            home = self.fake.home(user) or {"id": "VHOME", "type": "home"}
+            reply = self.sandbox.sender.select_action(user, action_id, value, view=home, **common)
+        self._checked(reply)
+        return {"ok": True}
+
+    def shortcut(self, user: str, data: dict) -> dict:
+        p = self.person(user)
+        callback_id = str(data.get("callback_id") or "")
+        shortcut = next((s for s in SHORTCUTS if s["callback_id"] == callback_id), None)
+        if shortcut is None:
+            raise ApiError(f"the app has no shortcut {callback_id!r}")
+        trigger, name = self._trigger(user), p.name.split()[0].lower()
+        if shortcut["type"] == "message":
+            channel, ts = str(data.get("channel") or ""), str(data.get("message_ts") or "")
+            if not channel or not ts:
+                raise ApiError("a message shortcut runs on a message: send its channel and message_ts")
+            if channel not in {c["id"] for c in self.visible_channels(p)}:
+                raise ApiError("you are not in that channel")
+            message = self.fake.message(channel, ts)
+            if message is None:
+                raise ApiError("that message is gone")
+            shown = {k: v for k, v in message.items() if v not in (None, [], "") and k != "metadata"}
+            reply = self.sandbox.sender.message_shortcut(user, callback_id, channel, shown, trigger_id=trigger,
+                                                         user_name=name)
+        else:
+            reply = self.sandbox.sender.shortcut(user, callback_id, trigger_id=trigger, user_name=name)
+        self._checked(reply)
+        return {"ok": True, "modal": self._wait_for_modal(trigger)}
+
+    def upload(self, user: str, name: str, mimetype: str | None, content: bytes) -> dict:
+        self.person(user)
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise ApiError(TOO_BIG, "413 Payload Too Large")
+        if not content:
+            raise ApiError("that file is empty")
+        return {"ok": True, "file": self.fake.upload_file(user, name, content, mimetype=mimetype)}
+
+    def _uploaded(self, user: str, ids: Any, most: int, where: str) -> list[dict]:
+        """The Slack file objects of files this person uploaded, from the ids the page sends."""
+        if ids in (None, ""):
+            return []
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ApiError(f"{where}: send a list of uploaded file ids")
+        if len(ids) > most:
+            raise ApiError(f"{where}: at most {most} file{'s' if most != 1 else ''}")
+        docs = []
+        for file_id in dict.fromkeys(ids):
+            stored = self.fake.file(file_id)
+            if stored is None or stored.get("user") != user:
+                raise ApiError(f"{where}: no file {file_id!r} uploaded by you; upload it first")
+            docs.append({k: v for k, v in stored.items() if k != "content"})
+        return docs
+
     def submit(self, user: str, view_id: str, values: dict) -> dict:
         p = self.person(user)
         with self.lock:
@@ -230,7 +337,18 @@ class SandboxDesk:
         view = entry["view"] or self.fake.views.get(view_id)
         if view is None:
             raise ApiError("that form is not open any more")
-        values = {str(k): "" if v is None else str(v) for k, v in (values or {}).items()}
+        if not isinstance(values, dict):
+            raise ApiError("values must be an object")
+        inputs = {b.get("block_id"): b.get("element") or {} for b in view.get("blocks") or []
+                  if b.get("type") == "input"}
+        given: dict[str, Any] = {}
+        for key, value in values.items():
+            element = inputs.get(str(key)) or {}
+            if element.get("type") == "file_input":
+                given[str(key)] = self._uploaded(user, value, int(element.get("max_files") or 10), str(key))
+            else:
+                given[str(key)] = "" if value is None else str(value)
+        values = given
         body = self._checked(self.sandbox.sender.view_submission(user, view, values,
                                                                  user_name=p.name.split()[0].lower()))
         outcome = body.get("response_action")
@@ -264,20 +382,21 @@ class SandboxDesk:
             self._checked(self.sandbox.sender.view_closed(user, view))
         return {"ok": True}
 
-    def message(self, user: str, channel: str, text: str, thread_ts: str | None) -> dict:
+    def message(self, user: str, channel: str, text: str, thread_ts: str | None, files: Any = None) -> dict:
         self.person(user)
-        text = (text or "").strip()
-        if not text:
+        text = str(text or "").strip()
+        docs = self._uploaded(user, files, MAX_FILES_PER_MESSAGE, "files")
+        if not text and not docs:
             raise ApiError("write something first")
-        if text.startswith("/") and not thread_ts:
+        if text.startswith("/") and not docs:  # as in Slack, a slash command runs from a thread's composer too
             return self.command(user, channel, text)
         try:
-            msg = self.fake.add_user_message(channel, user, text, thread_ts or None)
+            msg = self.fake.add_user_message(channel, user, text, thread_ts or None, files=docs)
         except SlackError as exc:
             raise ApiError(f"Slack would say: {exc.error}") from None
         ch = next((c for c in self.fake.channels() if c["id"] == channel), {})
         self._checked(self.sandbox.sender.message_event(
-            user, channel, text, msg["ts"], thread_ts=msg.get("thread_ts"),
+            user, channel, text, msg["ts"], thread_ts=msg.get("thread_ts"), files=docs or None,
             channel_type="im" if ch.get("is_im") else ("group" if ch.get("is_private") else "channel")))
         return {"ok": True, "ts": msg["ts"]}
 
@@ -321,6 +440,50 @@ def _read_json(environ) -> dict:
     return data
 
 
+def _content_length(environ) -> int:
+    try:
+        return max(int(environ.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def _read_upload(environ) -> tuple[str, str, str | None, bytes]:
+    """(user, file name, mimetype, bytes) from ``POST /api/upload``; ApiError (413) when too big."""
+    ctype = environ.get("CONTENT_TYPE") or ""
+    kind = ctype.split(";")[0].strip().lower()
+    slack = 64 * 1024  # room for the form's other fields and boundaries
+    limit = MAX_UPLOAD_BYTES + slack if kind == "multipart/form-data" else MAX_UPLOAD_BYTES * 4 // 3 + slack
+    length = _content_length(environ)
+    if length > limit:
+        raise ApiError(TOO_BIG, "413 Payload Too Large")
+    raw = environ["wsgi.input"].read(length) if length else b""
+    if kind == "multipart/form-data":
+        head = f"Content-Type: {ctype}\r\n\r\n".encode("latin-1", "replace")
+        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
+        fields: dict[str, str] = {}
+        found = None
+        for part in msg.iter_parts() if msg.is_multipart() else []:
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True) or b""
+            if name == "file" and part.get_filename() is not None:
+                filename = str(part.get_filename()).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                found = (filename, part.get_content_type(), payload)
+            elif name:
+                fields[str(name)] = payload.decode("utf-8", "replace")
+        if found is None:
+            raise ApiError("no file: send it in a multipart field named file")
+        return fields.get("user", ""), found[0], found[1], found[2]
+    if kind == "application/json":
+        try:
+            data = json.loads(raw or b"{}")
+            content = base64.b64decode(str(data.get("content_base64") or ""), validate=True)
+        except (ValueError, AttributeError, binascii.Error):
+            raise ApiError("send JSON {user, name, mimetype?, content_base64}") from None
+        return str(data.get("user") or ""), str(data.get("name") or "file"), data.get("mimetype") or None, content
+    raise ApiError("send the file as multipart/form-data (field file) or JSON with content_base64",
+                   "415 Unsupported Media Type")
+
+
 def _static(start_response, name: str):
     path = (STATIC / name).resolve()
     if STATIC not in path.parents or not path.is_file():
@@ -332,12 +495,16 @@ def _static(start_response, name: str):
 
 
 def _file(start_response, desk: SandboxDesk, file_id: str):
-    for f in desk.fake.files():
-        if f["id"] == file_id:
-            ctype = mimetypes.guess_type(f["name"])[0] or ("image/png" if f.get("filetype") == "png"
-                                                          else "text/plain; charset=utf-8")
-            return _respond(start_response, "200 OK", f["content"], ctype)
-    return _json(start_response, "404 Not Found", {"ok": False, "error": "file_not_found"})
+    """A stored file's bytes for the page; only types safe to show inline are shown inline."""
+    f = desk.fake.file(file_id)
+    if f is None:
+        return _json(start_response, "404 Not Found", {"ok": False, "error": "file_not_found"})
+    ctype, inline = served_type(f.get("mimetype"), f["name"])
+    start_response("200 OK", [("Content-Type", ctype), ("Content-Length", str(len(f["content"]))),
+                              ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
+                              ("Content-Disposition", f"{'inline' if inline else 'attachment'}; "
+                                                      f"filename*=UTF-8''{quote(f['name'])}")])
+    return [f["content"]]
 
 
 def make_web_app(sandbox: Sandbox):
@@ -345,12 +512,14 @@ def make_web_app(sandbox: Sandbox):
     posts = {
         "/api/command": lambda d: desk.command(d.get("user", ""), d.get("channel", ""), d.get("text", "")),
         "/api/action": lambda d: desk.action(d.get("user", ""), d),
+        "/api/select": lambda d: desk.select(d.get("user", ""), d),
+        "/api/shortcut": lambda d: desk.shortcut(d.get("user", ""), d),
         "/api/submit": lambda d: desk.submit(d.get("user", ""), d.get("view_id", ""), d.get("values") or {}),
         "/api/close": lambda d: desk.close(d.get("user", ""), d.get("view_id", "")),
         "/api/message": lambda d: desk.message(d.get("user", ""), d.get("channel", ""), d.get("text", ""),
-                                               d.get("thread_ts")),
+                                               d.get("thread_ts"), d.get("files")),
         "/api/reply": lambda d: desk.message(d.get("user", ""), d.get("channel", ""), d.get("text", ""),
-                                             d.get("thread_ts")),
+                                             d.get("thread_ts"), d.get("files")),
         "/api/home": lambda d: desk.home_opened(d.get("user", "")),
         "/api/dismiss": lambda d: desk.dismiss(d.get("user", ""), d.get("ts", "")),
     }
@@ -370,6 +539,8 @@ def make_web_app(sandbox: Sandbox):
                 return _json(start_response, "200 OK", desk.info())
             if method == "GET" and path.startswith("/api/file/"):
                 return _file(start_response, desk, path[len("/api/file/"):])
+            if method == "POST" and path == "/api/upload":
+                return _json(start_response, "200 OK", desk.upload(*_read_upload(environ)))
             if method == "POST" and path in posts:
                 return _json(start_response, "200 OK", posts[path](_read_json(environ)))
             return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
