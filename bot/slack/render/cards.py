@@ -132,7 +132,7 @@ def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
 def _file_line(f) -> str:
     name = escape(clip(str(f.name or "file"), 200))
     link = str(f.permalink or "")
-    if link.startswith("https://") and not any(c in link for c in "<>| "):
+    if link.startswith(("https://", "http://")) and not any(c in link for c in "<>| "):
         return f"• <{link}|{name}>"
     return f"• {name}"
 

@@ -68,12 +68,13 @@ def _credit_request_template() -> dict:
                                                    options=_options(CREDITABLE))),
             _text_input(Field.DETAILS, "Details", multiline=True,
                         placeholder="What happened? e.g. the number is disconnected, we called twice."),
-            InputBlock(block_id=Field.EVIDENCE, label="Evidence (optional)", optional=True,
+            InputBlock(block_id=Field.EVIDENCE, label="Evidence", optional=True,
                        hint=PlainTextObject(text=f"Up to {MAX_EVIDENCE_FILES} files: a screenshot of the carrier "
                                                  "message, a call log…"),
                        element=FileInputElement(action_id=Field.EVIDENCE, max_files=MAX_EVIDENCE_FILES)),
             SectionBlock(text=MarkdownTextObject(text=clip(
-                "*Creditable reasons*\n" + rules + f"\nReport within {window_words()} of receipt.", 3000))),
+                "*Creditable reasons*\n" + rules + f"\nReport within {window_words()}, counted from the day "
+                "you received the lead.", 3000))),
         ],
     )
     return view.to_dict()

@@ -39,7 +39,8 @@ def help_text() -> str:
         "Creditable reasons: incorrect contact, disconnected or invalid number, duplicate lead, "
         "testing or solicitation, out of service area. Attach evidence (a screenshot, a call log) in the form "
         "or share files later in the request's thread.",
-        f"Report within {window_words()} of receipt; we aim to decide within {sla_range()} business days. "
+        f"Report a bad lead within {window_words()} (counted from the day you received it); "
+        f"we aim to decide within {sla_range()} business days. "
         "Every update comes in the receipt's thread; reply there to talk to the reviewer.",
         "Also: the *File a credit request* shortcut, and *File a credit request* on a lead delivery message.",
     ))
