@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.sandbox.slack_api import FakeSlack
 from tests.support.bot import REVIEW, RunningBot
 
@@ -22,10 +24,15 @@ def file_request(bot: RunningBot, fake: FakeSlack, *, user: str, channel: str, l
     return bot.slack.view_submission(user, view, {"lead_id": lead_id, "reason": reason, "details": details})
 
 
+def names_lead(text: str, lead_id: str) -> bool:
+    """Does a message's text name this lead (not merely a longer id that starts the same)?"""
+    return re.search(rf"{re.escape(lead_id)}(?![\w-])", text or "") is not None
+
+
 def reviewer_post(fake: FakeSlack, lead_id: str, timeout: float = 5.0) -> dict:
     fake.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == REVIEW
-                  and lead_id in c.params.get("text", ""), timeout=timeout)
-    return next(m for m in fake.messages(REVIEW) if lead_id in m["text"])
+                  and names_lead(c.params.get("text", ""), lead_id), timeout=timeout)
+    return next(m for m in fake.messages(REVIEW) if names_lead(m["text"], lead_id))
 
 
 def button_values(message: dict) -> dict[str, str]:
@@ -39,8 +46,9 @@ def button_values(message: dict) -> dict[str, str]:
 
 def receipt(fake: FakeSlack, channel: str, lead_id: str, timeout: float = 5.0) -> dict:
     fake.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == channel
-                  and lead_id in c.params.get("text", "") and not c.params.get("thread_ts"), timeout=timeout)
-    return next(m for m in fake.messages(channel) if lead_id in m["text"])
+                  and names_lead(c.params.get("text", ""), lead_id) and not c.params.get("thread_ts"),
+                  timeout=timeout)
+    return next(m for m in fake.messages(channel) if names_lead(m["text"], lead_id))
 
 
 def thread_texts(fake: FakeSlack, channel: str, ts: str) -> list[str]:
