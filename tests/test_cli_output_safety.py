@@ -80,7 +80,10 @@ def test_report_csv_cells_never_start_a_formula(tmp_path, monkeypatch, capsys):
     assert names == {"'" + name for name in HOSTILE_NAMES}
 
 
-def test_safe_cell_rule_is_literal():
-    assert [safe_cell(v) for v in ("=1", "+1", "-2", "@x", "\tx", "\rx", "a=1", "", None, 3, -2, "L-1")] == [
-        "'=1", "'+1", "'-2", "'@x", "'\tx", "'\rx", "a=1", "", "", 3, "'-2", "L-1"]
+def test_safe_cell_rule():
+    """Every formula start is made text; a plain decimal number (a reversal's -30.50) stays a number."""
+    assert [safe_cell(v) for v in ("=1", "+1", "-2+3", "@x", "\tx", "\rx", "a=1", "", None, 3, "-x", "L-1",
+                                   "-30.50", -2, "-1e3", "- 2")] == [
+        "'=1", "'+1", "'-2+3", "'@x", "'\tx", "'\rx", "a=1", "", "", 3, "'-x", "L-1", "-30.50", -2, "'-1e3",
+        "'- 2"]
     assert to_csv(["a", "b"], [["=cmd", 1]]) == "a,b\n'=cmd,1\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sys
@@ -10,6 +9,7 @@ from datetime import date
 
 from bot.entrypoints.cli_common import CliError, open_database
 from bot.usecases import ledger
+from bot.usecases.csvout import csv_writer
 from bot.usecases.facts import month_of
 from bot.usecases.settings import Settings
 
@@ -41,7 +41,7 @@ def cmd_credits(args, settings: Settings) -> int:
         for doc in documents:
             out.write(json.dumps(doc, ensure_ascii=False) + "\n")
     else:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out)
         writer.writerow(ledger.EXPORT_COLUMNS)
         writer.writerows([doc[c] for c in ledger.EXPORT_COLUMNS] for doc in documents)
     out.flush()

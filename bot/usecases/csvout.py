@@ -4,19 +4,22 @@ A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return i
 Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(...)``, ``@cmd``,
 ``-2+3+cmd|' /C calc'!A0``): a lead id, a client name or a note from an import or a
 contractor could run one on the desk's computer. Such a cell is written with a leading
-``'`` (OWASP's "CSV injection" advice), which spreadsheets show as text. The rule is
-literal: ``-2`` becomes ``'-2`` too; the numbers we write ourselves (counts, shares) are
-never negative. Every CSV export goes through :func:`csv_writer` or :func:`to_csv`.
+``'`` (OWASP's "CSV injection" advice), which spreadsheets show as text. A plain decimal
+number (``-30.50``, a reversal in the credits export) is the one exception: it cannot be a
+formula, and finance needs it as a number. Every CSV export goes through
+:func:`csv_writer` or :func:`to_csv`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
 
 
 def safe_cell(value: Any) -> Any:
@@ -25,7 +28,7 @@ def safe_cell(value: Any) -> Any:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if text.startswith(FORMULA_START):
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return value
 
