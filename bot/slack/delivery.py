@@ -186,7 +186,7 @@ class Deliverer:
     def claim_paced(self, limit: int, busy_keys: set[str]) -> tuple[list[tuple[OutboxMessage, Key | None]],
                                                                      float | None]:
         """Claim up to ``limit`` due rows whose first call may go now, urgent kinds first. Returns
-        them with the token taken for that call, and the seconds until the next row passed over
+        them with the token reserved for that call, and the seconds until the next row passed over
         for its channel's turn could go (None when none was)."""
         self.liveness.start()
         now = self.desk.now()
@@ -199,7 +199,7 @@ class Deliverer:
                 if len(chosen) >= limit:
                     break
                 key = self.pace_key(row, facts)
-                wait = self.pacer.try_take(key)
+                wait = self.pacer.reserve(key)
                 if wait > 0:
                     soonest = wait if soonest is None else min(soonest, wait)
                     continue
@@ -207,7 +207,7 @@ class Deliverer:
                     session.refresh(row)
                     chosen.append((row, key))
                 else:
-                    self.pacer.refund(key)
+                    self.pacer.release(key)
         return chosen, soonest
 
     # -- one delivery --------------------------------------------------------------

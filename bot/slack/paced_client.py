@@ -1,9 +1,9 @@
 """A Slack WebClient whose every call draws on the process's :class:`~bot.slack.pacing.Pacer`:
 it waits for its method's (and channel's) turn, and a 429 pauses that key for every thread.
 
-The delivery worker takes the token for a row's first call before it hands the row to a
-thread (:meth:`PacedClient.prepaid`), so that call goes at once; calls beyond it wait their
-turn here. Urgent callers (the handlers' ``views.open``) never wait: they take the token
+The delivery worker reserves the token for a row's first call before it hands the row to a
+thread (:meth:`PacedClient.prepaid`), so that call goes at once; the token itself is taken
+here, as the call leaves. Calls beyond the first wait their turn here. Urgent callers (the handlers' ``views.open``) never wait: they take the token
 into debt, so deliveries after them still leave Slack the room they used."""
 
 from __future__ import annotations
@@ -55,22 +55,22 @@ class PacedClient(WebClient):
 
     @contextmanager
     def prepaid(self, key: Key | None):
-        """The next call on ``key`` from this thread was paid for by the caller."""
+        """The next call on ``key`` from this thread uses the caller's reservation."""
         self._local.prepaid = key
         try:
             yield
         finally:
             leftover, self._local.prepaid = getattr(self._local, "prepaid", None), None
             if leftover is not None:
-                self.pacer.refund(leftover)  # the row never made that call (e.g. it went by DM)
+                self.pacer.release(leftover)  # the row never made that call (e.g. it went by DM)
 
     def api_call(self, api_method: str, **kwargs):
         key = self.pacer.key(api_method, _channel_of(kwargs))
         if key is not None:
-            if getattr(self._local, "prepaid", None) == key:
+            reserved = getattr(self._local, "prepaid", None) == key
+            if reserved:
                 self._local.prepaid = None
-            else:
-                self.pacer.take(key, urgent=self.urgent, timeout=self.wait_cap)
+            self.pacer.take(key, reserved=reserved, urgent=self.urgent, timeout=self.wait_cap)
         try:
             return super().api_call(api_method, **kwargs)
         except SlackApiError as exc:

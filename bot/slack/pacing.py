@@ -9,11 +9,13 @@ channel)`` for per-channel limits, ``(method, "")`` for the others — refilled 
 the published rate (:data:`MARGIN`) so that a call arriving a few milliseconds early at Slack
 still finds its token there.
 
-- :meth:`Pacer.try_take` takes a token only when one is there now (the delivery worker uses
-  it to choose which row to send next, so a thread never sits waiting for a channel's turn
-  while other channels' rows could go).
-- :meth:`Pacer.take` waits for a token (the client does, for the calls a sender makes
-  beyond the first); ``urgent`` calls (``views.open`` within a trigger's 3 seconds) take a
+- :meth:`Pacer.reserve` reserves a token only when one is free now (the delivery worker
+  uses it to choose which row to send next, so a thread never sits waiting for a channel's
+  turn while other channels' rows could go).
+- :meth:`Pacer.take` takes a token right before the call, waiting for it if need be (a
+  reserved one is normally there at once). Tokens are taken when the call leaves, not when
+  its row was chosen, so the buckets start and run where Slack's do: Slack counts a call
+  when it arrives. ``urgent`` calls (``views.open`` within a trigger's 3 seconds) take a
   token without waiting, into debt if need be, so they never queue behind deliveries while
   deliveries after them still see the budget they used.
 - :meth:`Pacer.pause` is a 429's ``Retry-After``: the whole key waits, for every thread.
@@ -72,12 +74,13 @@ LIMITS: dict[str, Rate] = {
 
 
 class _Bucket:
-    __slots__ = ("tokens", "updated", "paused_until")
+    __slots__ = ("tokens", "updated", "paused_until", "reserved")
 
     def __init__(self, tokens: float, now: float):
         self.tokens = tokens
         self.updated = now
         self.paused_until = 0.0
+        self.reserved = 0  # rows handed to a thread whose call has not left yet
 
 
 class Pacer:
@@ -110,45 +113,62 @@ class Pacer:
             bucket.updated = now
         return bucket, rate
 
-    def _wait_for(self, bucket: _Bucket, rate: Rate, now: float) -> float:
-        """Seconds until ``bucket`` has a whole token and is not paused."""
-        short = max(0.0, 1.0 - bucket.tokens) / (rate.per_second * self.margin)
+    def _wait_for(self, bucket: _Bucket, rate: Rate, now: float, held: int = 0) -> float:
+        """Seconds until ``bucket`` has a whole token beyond ``held`` ones and is not paused."""
+        short = max(0.0, 1.0 + held - bucket.tokens) / (rate.per_second * self.margin)
         return max(short, bucket.paused_until - now, 0.0)
 
     def ready_in(self, key: Key | None) -> float:
-        """Seconds until a call on ``key`` could go (0: now)."""
+        """Seconds until a call on ``key`` could go (0: now), after those already reserved."""
         if key is None:
             return 0.0
         with self._lock:
             now = self.clock()
             bucket, rate = self._bucket(key, now)
-            return self._wait_for(bucket, rate, now)
+            return self._wait_for(bucket, rate, now, bucket.reserved)
 
-    def try_take(self, key: Key | None) -> float:
-        """Take a token if one is there now: returns 0.0. Otherwise takes nothing and returns
-        the seconds until one will be."""
+    def reserve(self, key: Key | None) -> float:
+        """Reserve a token if one is free now (not taken, not reserved): returns 0.0 — the call
+        then takes it with ``take(key, reserved=True)`` or gives it back with ``release``.
+        Otherwise reserves nothing and returns the seconds until one will be free."""
         if key is None:
             return 0.0
         with self._lock:
             now = self.clock()
             bucket, rate = self._bucket(key, now)
-            wait = self._wait_for(bucket, rate, now)
+            wait = self._wait_for(bucket, rate, now, bucket.reserved)
             if wait <= 0.0:
-                bucket.tokens -= 1.0
+                bucket.reserved += 1
             return wait
 
-    def take(self, key: Key | None, *, urgent: bool = False, timeout: float | None = None) -> float:
-        """Take a token, waiting for it (``urgent``: never wait, run into debt instead).
-        Returns the seconds waited. With ``timeout``, gives up waiting after that long and
-        takes the token anyway (the call then risks a 429, which pauses the key)."""
+    def release(self, key: Key | None) -> None:
+        """Give back a reservation whose call was not made."""
+        if key is None:
+            return
+        with self._changed:
+            bucket = self._buckets.get(key)
+            if bucket is not None and bucket.reserved > 0:
+                bucket.reserved -= 1
+            self._changed.notify_all()
+
+    def take(self, key: Key | None, *, reserved: bool = False, urgent: bool = False,
+             timeout: float | None = None) -> float:
+        """Take a token for a call leaving now, waiting for it (``urgent``: never wait, run into
+        debt instead). ``reserved``: the caller holds a reservation (it is used up); others wait
+        for tokens beyond the reserved ones. Returns the seconds waited. With ``timeout``,
+        stops waiting after that long and takes the token anyway (the call then risks a 429,
+        which pauses the key)."""
         if key is None:
             return 0.0
         started = self.clock()
         with self._changed:
+            if reserved:
+                bucket, _ = self._bucket(key, started)
+                bucket.reserved = max(0, bucket.reserved - 1)
             while True:
                 now = self.clock()
                 bucket, rate = self._bucket(key, now)
-                wait = self._wait_for(bucket, rate, now)
+                wait = self._wait_for(bucket, rate, now, 0 if reserved or urgent else bucket.reserved)
                 if urgent or wait <= 0.0 or (timeout is not None and now - started >= timeout):
                     bucket.tokens -= 1.0
                     waited = now - started
@@ -168,14 +188,4 @@ class Pacer:
             bucket.paused_until = max(bucket.paused_until, now + max(seconds, 0.0))
             bucket.tokens = min(bucket.tokens, 0.0)  # Slack saw the bucket empty: so do we
             self.pauses += 1
-            self._changed.notify_all()
-
-    def refund(self, key: Key | None) -> None:
-        """Give back a token taken for a call that was not made."""
-        if key is None:
-            return
-        with self._changed:
-            now = self.clock()
-            bucket, rate = self._bucket(key, now)
-            bucket.tokens = min(rate.burst, bucket.tokens + 1.0)
             self._changed.notify_all()
