@@ -246,7 +246,11 @@ class Deliverer:
             self._finish(row, outbox.DEAD, str(exc))
             return
         except NETWORK_ERRORS as exc:
-            raise Retry(f"network: {exc.__class__.__name__}: {exc}", unknown=True) from None
+            # A call that timed out may still be under way at Slack: give it as long again to
+            # land before looking for it (a connection cut or refused needs no such wait).
+            timed_out = isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc)
+            raise Retry(f"network: {exc.__class__.__name__}: {exc}",
+                        self.desk.settings.slack_timeout if timed_out else None, unknown=True) from None
         finally:
             posts = senders.end_trace()
         with self.desk.transaction(background=True) as session:

@@ -6,6 +6,7 @@ a Slack call; ``Sent.apply`` runs in the transaction that marks the row done."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from bot.usecases.cases import Case, message
 from bot.usecases.desk import Desk
 from bot.usecases.results import Refusal
 from storage.models import CreditRequest, DuplicatePost, OutboxMessage, SlackPost
+
+log = logging.getLogger("credit_bot.senders")
 
 # Errors meaning "this channel cannot take the bot's message" — the DM fallback applies.
 CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action",
@@ -403,6 +406,8 @@ def send_channel_post(s: Link, row: OutboxMessage) -> Sent:
 
 # -- duplicates ------------------------------------------------------------------------------
 
+REPAIR_TRIES = 4
+
 _SURFACES = {  # sync kind -> (channel attribute, ts attribute) of the live message on the request
     outbox.RECEIPT_SYNC: ("contractor_channel_id", "contractor_ts"),
     outbox.REVIEWER_SYNC: ("reviewer_channel_id", "reviewer_ts"),
@@ -427,6 +432,9 @@ def send_repair(s: Link, row: OutboxMessage) -> Sent:
     since = datetime.fromisoformat(p["since"]) - lookups.CLOCK_SKEW
     found = lookups.find_surface(s.client, channel, kind=surface, request_id=req.id, since=since)
     if not found.complete:
+        if row.attempts >= REPAIR_TRIES:  # e.g. no history scope: nothing more can be done
+            log.warning("gave up looking for copies of %s %s in %s", surface, req.id, channel)
+            return Sent()
         raise lookups.LookupFailed(f"could not read {channel} to look for duplicates")
     copies = [m for m in found.messages if m["ts"] != live_ts]
     if not copies:
