@@ -360,14 +360,15 @@ class Deliverer:
                     future = pool.submit(self.deliver, row, key)
                     future.add_done_callback(lambda _f: self.desk.wakeup.set())
                     inflight[row.order_key] = future
-                if not rows:
-                    wait = self._next_due_in(0.5) if not inflight else 0.5
-                    if soonest is not None:
-                        wait = min(wait, max(soonest, 0.005))
-                    self.desk.wakeup.wait(wait)
-                elif free - len(rows) <= 0 or soonest is not None:
-                    # every thread busy, or rows wait for their channel: nothing more to claim now
-                    self.desk.wakeup.wait(min(soonest if soonest is not None else 0.5, 0.5))
+                if soonest is not None:
+                    # Rows wait for their channel's or method's turn: they are due, so the next
+                    # due time says nothing; look again when a token is back (or a commit or a
+                    # finished delivery wakes us), never more often than every 10 ms.
+                    self.desk.wakeup.wait(min(max(soonest, 0.01), 0.5))
+                elif not rows:
+                    self.desk.wakeup.wait(self._next_due_in(0.5) if not inflight else 0.5)
+                elif free - len(rows) <= 0:
+                    self.desk.wakeup.wait(0.5)  # every thread busy: until one is free
 
     def start(self) -> Deliverer:
         self.liveness.start()
