@@ -28,11 +28,16 @@ class Sizes:
     home_requests: int = 10_000
     home_samples: int = 200
     slack_latency: float = 0.1
+    burst_filings: int = 30  # filed in burst_seconds against Slack's rate limits
+    burst_seconds: float = 6.0
+    kill_clicks: int = 16  # approvals acknowledged, then kill -9
+    kill_posts: int = 8  # filings whose posts are in flight at kill -9
 
 
 FULL = Sizes()
 QUICK = Sizes(concurrency=(1, 5), ack_samples=10, warmup_per_client=1, filing_rates=(5.0, 20.0), filings=5,
-              check_sizes=(1_000,), check_samples=50, import_rows=1_000, home_requests=200, home_samples=10)
+              check_sizes=(1_000,), check_samples=50, import_rows=1_000, home_requests=200, home_samples=10,
+              burst_filings=6, burst_seconds=1.2, kill_clicks=4, kill_posts=3)
 
 
 @dataclass

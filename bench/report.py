@@ -11,6 +11,8 @@ FILING_P99_MS = 1000.0
 CHECK_P99_MS = 5.0
 IMPORT_SQLITE_PER_S = 100_000.0
 HOME_MS = 200.0
+BURST_429_SHARE = 0.02  # of all Slack calls during a burst
+BURST_DRAIN_RATIO = 1.25  # last reviewer post vs the least Slack's limits allow
 
 
 def _ms(v) -> str:
@@ -47,6 +49,21 @@ def targets(figures: dict) -> list[dict]:
             out.append({"name": f"filing -> reviewer post p99 @{r['rate_per_s']:g}/s",
                         "target": f"< {FILING_P99_MS:.0f} ms, none lost", "value": r["p99_ms"],
                         "pass": r["lost"] == 0 and r["p99_ms"] < FILING_P99_MS})
+    delivery = figures.get("delivery")
+    if delivery:
+        b = delivery["burst"]
+        out.append({"name": f"burst {b['filings']} filings: 429 share", "target": f"< {BURST_429_SHARE:.0%}, none dead",
+                    "value": b["share_429"], "pass": b["share_429"] < BURST_429_SHARE and not b["dead"]})
+        ratio_ = b["ratio"] if b["ratio"] is not None else math.inf
+        out.append({"name": f"burst {b['filings']} filings: drain vs minimum",
+                    "target": f"<= {BURST_DRAIN_RATIO}x ({b['minimum_s']:g} s)", "value": ratio_,
+                    "pass": ratio_ <= BURST_DRAIN_RATIO and b["lost"] == 0})
+        c = delivery["lost_clicks"]
+        out.append({"name": "acked clicks lost after kill -9", "target": "0", "value": c["lost"],
+                    "pass": c["lost"] == 0})
+        d = delivery["duplicates"]
+        out.append({"name": "duplicate posts after kill -9 mid-call", "target": "0", "value": d["duplicates"],
+                    "pass": d["duplicates"] == 0})
     check = figures.get("check")
     if check and check["rows"]:
         r = max(check["rows"], key=lambda x: x["leads"])
@@ -83,6 +100,17 @@ def table(figures: dict, goals: list[dict]) -> str:
             rows.append(("filing -> reviewer post", f"{r['rate_per_s']:g}/s n={r['filings']} lost={r['lost']}",
                          _ms(r["p50_ms"]), _ms(r["p99_ms"]), _ms(r["baseline_ms"]), _ms(r["baseline_ms"]),
                          _x(r["ratio_p50"]), _x(r["ratio_p99"])))
+    delivery = figures.get("delivery")
+    if delivery:
+        b = delivery["burst"]
+        drain = f"{b['drain_s']:.1f} s" if b["drain_s"] is not None else "-"
+        rows.append(("burst vs Slack's limits", f"{b['filings']} filings in {b['seconds']:g}s dead={b['dead']}",
+                     drain, f"429 {b['share_429']:.1%}", f"{b['minimum_s']:.1f} s", "0 %", _x(b["ratio"]), ""))
+        c, d = delivery["lost_clicks"], delivery["duplicates"]
+        rows.append(("kill -9 right after the ack", f"{c['clicks']} approvals", f"lost {c['lost']}", "", "0", "",
+                     "", ""))
+        rows.append(("kill -9 mid-call", f"{d['filings']} filings, {d['posts_in_flight_at_kill']} posts in flight",
+                     f"dupes {d['duplicates']}", "", "0", "", "", ""))
     check = figures.get("check")
     if check:
         for r in check["rows"]:
@@ -123,6 +151,21 @@ def table(figures: dict, goals: list[dict]) -> str:
             lines.append(f"  {r['rate_per_s']:g}/s: submission ack p99 {_ms(r['submission_ack']['p99_ms'])}, "
                          f"{r['slack_calls_per_filing']} Slack calls per filing, max send lateness "
                          f"{r['max_send_lateness_ms']} ms")
+    if delivery:
+        b = delivery["burst"]
+        lines.append("")
+        lines.append("delivery detail (stand-in enforcing Slack's limits: chat.postMessage 1/s per channel after a "
+                     "burst of 3, Tier 3 50/min, Tier 4 100/min):")
+        lines.append(f"  burst: {b['calls']} Slack calls, {b['rate_limited']} answered 429; last reviewer post "
+                     f"{b['drain_s']} s after the first filing vs {b['minimum_s']:g} s minimum; dead rows "
+                     f"{b['dead']}; per method " + ", ".join(f"{m} {v['calls']}/{v['rate_limited']}"
+                                                            for m, v in sorted(b["by_method"].items())))
+        c, d = delivery["lost_clicks"], delivery["duplicates"]
+        lines.append(f"  kill -9 right after {c['acked']} acked approvals: {c['approved_at_kill']} done at the kill, "
+                     f"{c['approved_after_restart']} after restart")
+        lines.append(f"  kill -9 with {d['posts_in_flight_at_kill']} posts in flight: {d['receipts']} receipts and "
+                     f"{d['reviewer_cards']} reviewer cards for {d['filings']} filings, duplicates {d['by_kind']}, "
+                     f"stale copies repaired {d['repaired_copies']}")
     lines.append("")
     lines.append("targets:")
     for g in goals:

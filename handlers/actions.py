@@ -1,11 +1,13 @@
-"""Buttons. Each acks at once; the decision (or the check before its modal opens) runs
-after the ack. Refusals reach the person as ephemeral messages through the outbox, with
-an audit row."""
+"""Buttons. Each stores its intent and acks at once; the decision (or the check before its
+modal opens) runs after the ack and finishes the intent, so a restart in between finishes
+it (or, for a modal that can no longer open, tells the person to click again). Refusals
+reach the person as ephemeral messages through the outbox, with an audit row."""
 
 from __future__ import annotations
 
 import logging
 
+from bot.slack import intents
 from bot.slack.ids import STEP_OF_BUTTON, Action
 from bot.slack.render.modals import (
     credit_request_modal,
@@ -23,10 +25,6 @@ from handlers.payload import action_actor, request_id_of, user_of
 from policy.lifecycle import Action as Step
 
 log = logging.getLogger("credit_bot.handlers")
-
-
-def just_ack(ack):
-    ack()
 
 
 def _target(body: dict) -> int:
@@ -85,7 +83,10 @@ def filter_queue(body, context):
 
 def register(app) -> None:
     for button_id, step in STEP_OF_BUTTON.items():
-        app.action(button_id)(ack=just_ack, lazy=[_button(step)])
-    app.action(Action.OPEN_REQUEST_MODAL)(ack=just_ack, lazy=[new_request_from_home])
-    app.action(Action.QUEUE_FILTER)(ack=just_ack, lazy=[filter_queue])
+        ack, work = intents.deferred("action", _button(step), opens_modal=step in MODALS)
+        app.action(button_id)(ack=ack, lazy=[work])
+    ack, work = intents.deferred("action", new_request_from_home, opens_modal=True)
+    app.action(Action.OPEN_REQUEST_MODAL)(ack=ack, lazy=[work])
+    ack, work = intents.deferred("action", filter_queue)
+    app.action(Action.QUEUE_FILTER)(ack=ack, lazy=[work])
 

@@ -1,8 +1,9 @@
 """Events: App Home opened, and contractor replies (and files they share) in their receipt
-threads. Both are acknowledged at once and handled after the ack."""
+threads. Both store their intent, are acknowledged at once and handled after the ack."""
 
 from __future__ import annotations
 
+from bot.slack import intents
 from bot.usecases.conversation import contractor_replied
 from bot.usecases.evidence import files_of
 from bot.usecases.homes import home_opened
@@ -11,19 +12,25 @@ from handlers.payload import clean_text
 PEOPLE_SUBTYPES = {None, "file_share", "thread_broadcast"}  # what a person's message may be
 
 
-def just_ack(ack):
-    ack()
+def _home_tab(body: dict) -> bool:
+    return (body.get("event") or {}).get("tab", "home") == "home"
 
 
-def on_home_opened(event, context):
-    if event.get("tab", "home") == "home":
+def _person_reply(body: dict) -> bool:
+    """A person's reply in a thread (only those matter), with or without files."""
+    event = body.get("event") or {}
+    if event.get("bot_id") or event.get("subtype") not in PEOPLE_SUBTYPES or not event.get("thread_ts"):
+        return False
+    return event.get("thread_ts") != event.get("ts")
+
+
+def on_home_opened(body, event, context):
+    if _home_tab(body):
         home_opened(context["desk"], event.get("user", ""))
 
 
 def on_message(body, event, context):
-    if event.get("bot_id") or event.get("subtype") not in PEOPLE_SUBTYPES or not event.get("thread_ts"):
-        return  # only people's replies in threads matter
-    if event.get("thread_ts") == event.get("ts"):
+    if not _person_reply(body):
         return
     contractor_replied(
         context["desk"], event_id=body.get("event_id"), channel=event.get("channel", ""),
@@ -33,5 +40,7 @@ def on_message(body, event, context):
 
 
 def register(app) -> None:
-    app.event("app_home_opened")(ack=just_ack, lazy=[on_home_opened])
-    app.event("message")(ack=just_ack, lazy=[on_message])
+    ack, work = intents.deferred("event", on_home_opened, wanted=_home_tab)
+    app.event("app_home_opened")(ack=ack, lazy=[work])
+    ack, work = intents.deferred("event", on_message, wanted=_person_reply)
+    app.event("message")(ack=ack, lazy=[work])

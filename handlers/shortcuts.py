@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.slack import intents
 from bot.slack.ids import Callback
 from bot.slack.render.modals import credit_request_modal, notice_modal
 from bot.slack.render.refusals import blocker_text
@@ -14,10 +15,6 @@ from bot.usecases.leads import first_known_lead
 from handlers.payload import user_of
 
 log = logging.getLogger("credit_bot.handlers")
-
-
-def just_ack(ack):
-    ack()
 
 
 def _open(client, body: dict, view: dict) -> None:
@@ -48,5 +45,7 @@ def file_from_message(body, client, context):
 
 
 def register(app) -> None:
-    app.shortcut(Callback.FILE_SHORTCUT)(ack=just_ack, lazy=[file_from_anywhere])
-    app.shortcut(Callback.FILE_FROM_MESSAGE)(ack=just_ack, lazy=[file_from_message])
+    for callback, work in ((Callback.FILE_SHORTCUT, file_from_anywhere),
+                           (Callback.FILE_FROM_MESSAGE, file_from_message)):
+        ack, lazy = intents.deferred("action", work, opens_modal=True)
+        app.shortcut(callback)(ack=ack, lazy=[lazy])

@@ -1,10 +1,11 @@
 """Modal submissions: filing, and each decision's modal. The use case runs within the
 acknowledgement budget, so bad input comes back as field errors in the modal; when the
-database is slow the modal closes and a late failure reaches the person by DM."""
+database is slow the modal closes (its intent stored first, so a restart still finishes
+it) and a late failure reaches the person by DM."""
 
 from __future__ import annotations
 
-from bot.slack.acks import within
+from bot.slack import intents
 from bot.slack.ids import STEP_OF_MODAL, Callback, Field
 from bot.slack.render.refusals import filing_errors, input_problem_text, refusal_text
 from bot.usecases.audit import Surface
@@ -44,7 +45,7 @@ def submit_credit_request(ack, body, view, context):
         owe_late_refusal(desk, filing.user_id, {"text": text})
 
     try:
-        within(context["acks"], file_requests, desk, filing, on_late=late)
+        intents.within(context, body, "submit_credit_request", file_requests, desk, filing, on_late=late)
     except FilingErrors as exc:
         ack(response_action="errors", errors=filing_errors(exc.problems, desk.tz))
         return
@@ -83,7 +84,7 @@ def _decide(step: Step):
         kwargs = {"tell": False} if step is Step.REQUEST_INFO else {
             "note": state_value(view, Field.NOTE), "deny_reason": state_value(view, Field.DENY_REASON),
             "tell": False}
-        done, outcome = within(context["acks"], *work, on_late=late, **kwargs)
+        done, outcome = intents.within(context, body, listener.__name__, *work, on_late=late, **kwargs)
         if not done or outcome.ok:
             ack()
         else:
@@ -93,6 +94,6 @@ def _decide(step: Step):
 
 
 def register(app) -> None:
-    app.view(Callback.CREDIT_REQUEST)(submit_credit_request)
+    app.view(Callback.CREDIT_REQUEST)(intents.replayable("view", submit_credit_request))
     for callback, step in STEP_OF_MODAL.items():
-        app.view(callback)(_decide(step))
+        app.view(callback)(intents.replayable("view", _decide(step)))

@@ -200,6 +200,9 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # An earlier attempt may have reached Slack (its worker died mid-call, a timeout, a 5xx):
+    # before posting again the sender looks for the post by the outbox id in its metadata.
+    outcome_unknown: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     __table_args__ = (
         Index("ix_outbox_pending", "status", "next_attempt_at"),
@@ -253,6 +256,59 @@ class HomePrefs(Base):
 
     slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     queue_filter: Mapped[str] = mapped_column(String(16))
+
+
+class Intent(Base):
+    """Work Slack was told is done (a click, a modal submission, an event acknowledged), stored
+    before the acknowledgement and marked done in the transaction that does it, so a process
+    that dies in between leaves it to be finished by the next one (``bot.usecases.intents``)."""
+
+    __tablename__ = "intents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="")  # action | view | event
+    name: Mapped[str] = mapped_column(String(64), default="")  # the listener that finishes it
+    user_id: Mapped[str | None] = mapped_column(String(32))
+    request_id: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[dict] = mapped_column(JSONDoc, default=dict)  # the payload's ids and submitted values
+    owner: Mapped[str | None] = mapped_column(String(64))  # the worker (process) finishing it
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_intents_open", "done_at", "owner"),)
+
+
+class Worker(Base):
+    """A running process that claims deliveries and intents, with its heartbeat. A worker whose
+    heartbeat is stale (or, on the same host, whose process is gone) is dead: its claims are
+    released at once."""
+
+    __tablename__ = "workers"
+
+    worker_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    process_start: Mapped[str | None] = mapped_column(String(32))  # tells a reused pid apart
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DuplicatePost(Base):
+    """A second copy of a card or receipt found in Slack (posted twice after a crash mid-call):
+    it was told where the live one is, and replies in its thread still count."""
+
+    __tablename__ = "duplicate_posts"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    request_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    live_ts: Mapped[str | None] = mapped_column(String(32))
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class SlackPost(Base):

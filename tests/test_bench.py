@@ -32,7 +32,7 @@ def results(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "quick.json"
     env = {**os.environ, "BENCH_POSTGRES_URL": PG_URL}  # '' (no PostgreSQL here) skips that import
     proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(out)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=240)
+                          capture_output=True, text=True, timeout=480)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     doc = json.loads(out.read_text())
     doc["_stdout"] = proc.stdout
@@ -107,8 +107,21 @@ def test_app_home_render(results):
     _latency_ok(home["render_only"])
 
 
+def test_delivery_against_slacks_limits_and_through_kill_9(results):
+    delivery = results["figures"]["delivery"]
+    burst = delivery["burst"]
+    assert burst["reviewer_posts"] == burst["filings"] > 0 and burst["lost"] == 0, burst
+    assert burst["dead"] == 0 and burst["outbox_drained"], burst
+    assert burst["calls"] > 0 and 0 <= burst["share_429"] <= 1
+    assert _positive(burst["drain_s"]) and _positive(burst["minimum_s"])
+    clicks = delivery["lost_clicks"]
+    assert clicks["acked"] == clicks["clicks"] > 0 and clicks["lost"] == 0, clicks
+    dupes = delivery["duplicates"]
+    assert dupes["duplicates"] == 0 and dupes["receipts"] == dupes["reviewer_cards"] == dupes["filings"], dupes
+
+
 def test_every_target_is_judged(results):
     names = " ".join(t["name"] for t in results["targets"])
-    for part in ("ack p99", "vs bare", "filing", "check p99", "import SQLite", "App Home"):
+    for part in ("ack p99", "vs bare", "filing", "check p99", "import SQLite", "App Home", "burst", "kill -9"):
         assert part in names
     assert all(isinstance(t["pass"], bool) for t in results["targets"])

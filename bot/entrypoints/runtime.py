@@ -16,10 +16,13 @@ from bot.slack.bolt_app import build_app
 from bot.slack.delivery import Deliverer
 from bot.slack.listeners import WorkPool
 from bot.slack.observability import JsonFormatter, Metrics
+from bot.slack.pacing import Pacer
+from bot.slack.recovery import Recovery
 from bot.usecases import outbox
 from bot.usecases.desk import Desk, system_clock
 from bot.usecases.settings import Settings
 from bot.usecases.sla import start_scheduler
+from bot.usecases.workers import Liveness
 
 log = logging.getLogger("credit_bot")
 
@@ -52,7 +55,9 @@ def warm_up(desk: Desk) -> None:
 
 class Runtime:
     """Owns every thread the bot runs: Bolt's listener pool, the acknowledgement pool, the
-    delivery worker and the scheduler."""
+    delivery worker, the recovery loop (dead workers, unfinished intents) and the scheduler.
+    One pacer (Slack's rate limits) serves the worker and the handlers' Slack client; one
+    liveness record names this process as the owner of its claims and intents."""
 
     def __init__(self, settings: Settings, *, clock=system_clock):
         self.settings = settings
@@ -61,16 +66,22 @@ class Runtime:
         self.metrics = Metrics(self.desk)
         self.listeners = WorkPool(settings.listener_threads, "listener")
         self.acks = WorkPool(settings.listener_threads, "usecase")
-        self.deliverer = Deliverer(self.desk, metrics=self.metrics)
+        self.pacer = Pacer()
+        self.liveness = Liveness(self.desk)
+        self.desk.worker_id = self.liveness.worker_id
+        self.deliverer = Deliverer(self.desk, metrics=self.metrics, pacer=self.pacer, liveness=self.liveness)
+        self.recovery = Recovery(self.desk, self.liveness, self.acks)
         self.scheduler = None
 
     def bolt(self):
         """The Bolt app with every listener registered."""
-        app = build_app(self.desk, self.listeners, self.acks)
+        app = build_app(self.desk, self.listeners, self.acks, pacer=self.pacer)
         handlers.register(app)
         return app
 
     def start_background(self, *, scheduler: bool = True) -> None:
+        self.liveness.start()
+        self.recovery.start()
         self.deliverer.start()
         if scheduler and self.settings.sla_scheduler:
             self.scheduler = start_scheduler(self.desk)
@@ -94,11 +105,13 @@ class Runtime:
         self._pools_idle(drain_seconds)  # work Slack was already told about finishes
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
+        self.recovery.stop()
         self.deliverer.stop()
         # Graceful: whatever is already due goes out before the process ends.
         deadline = time.monotonic() + drain_seconds
         while time.monotonic() < deadline and self.deliverer.drain(max_rounds=1, homes_early=10.0):
             pass
+        self.liveness.stop()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """True once listeners that already acked are done and no delivery is pending
@@ -158,6 +171,7 @@ class Runtime:
     def work(self) -> None:
         """Only the outbox worker and the scheduler (``credit-bot worker``)."""
         self.settings.require_slack()
+        self.bolt()  # registers the listeners whose unfinished intents this worker may replay
 
         def stop(signum, _frame):
             raise SystemExit(0)

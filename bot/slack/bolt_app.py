@@ -11,12 +11,14 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from bot.slack.listeners import WorkPool
+from bot.slack.paced_client import PacedClient
+from bot.slack.pacing import Pacer
 from bot.usecases.desk import Desk
 
 log = logging.getLogger("credit_bot.slack")
 
 
-def build_app(desk: Desk, listeners: WorkPool, acks: WorkPool) -> App:
+def build_app(desk: Desk, listeners: WorkPool, acks: WorkPool, *, pacer: Pacer | None = None) -> App:
     settings = desk.settings
     client = WebClient(base_url=settings.slack_api_url, timeout=settings.slack_timeout)
 
@@ -38,6 +40,12 @@ def build_app(desk: Desk, listeners: WorkPool, acks: WorkPool) -> App:
     def hand_over_desk(context, next):  # noqa: A002 - Bolt's argument name
         context["desk"] = desk
         context["acks"] = acks
+        if pacer is not None:
+            # Listeners' calls (views.open within a trigger's 3 s) are urgent: they take their
+            # rate-limit token without waiting, so they never queue behind deliveries.
+            plain = context.client
+            context["client"] = PacedClient(token=plain.token, base_url=plain.base_url, timeout=plain.timeout,
+                                            pacer=pacer, urgent=True)
         next()
 
     @app.error

@@ -1,8 +1,21 @@
-"""The outbox worker: sends what the bot owes Slack, with retries.
+"""The outbox worker: sends what the bot owes Slack, paced to Slack's rate limits, with retries.
 
-429 → wait ``Retry-After``; 5xx and network errors → exponential backoff with jitter;
-a contractor channel the bot cannot post in → the contractor's DM; anything else that
-keeps failing → ``dead`` (``credit-bot outbox list/retry``)."""
+- **Claims.** Rows are claimed with a conditional update under a lease; the worker's
+  liveness row (:mod:`bot.usecases.workers`) lets others release its claims at once when it
+  dies, marking those rows "outcome unknown".
+- **Unknown outcomes.** A row whose earlier attempt may have reached Slack (a dead worker,
+  a timeout, a 5xx, a lapsed lease) is looked for in Slack by the outbox id in its message
+  metadata before it is posted again (:mod:`bot.slack.lookups`); a card posted blind is
+  checked for a second copy a little later (``repair`` rows).
+- **Pacing.** A row is handed to a thread only when its first call's rate-limit bucket
+  (:mod:`bot.slack.pacing`, keyed by :data:`PACING` — a function of the row per kind;
+  kinds not listed are not Slack's and are not paced) has a token, so no thread waits for
+  a channel's turn while other work could go; urgent kinds are claimed first
+  (``outbox.PRIORITY``). A 429 pauses its key for everyone for ``Retry-After`` and never
+  counts toward giving up.
+- **Failures.** 5xx and network errors → exponential backoff with jitter; a contractor
+  channel the bot cannot post in → the contractor's DM; anything else that keeps failing →
+  ``dead`` (``credit-bot outbox list/retry``)."""
 
 from __future__ import annotations
 
@@ -12,8 +25,9 @@ import random
 import socket
 import threading
 import urllib.error
-import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import timedelta
 
 from slack_sdk import WebClient
@@ -22,12 +36,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
+from bot.slack import senders
+from bot.slack.lookups import LookupFailed
 from bot.slack.observability import Metrics
+from bot.slack.paced_client import PacedClient, retry_after
+from bot.slack.pacing import Key, Pacer
 from bot.slack.senders import SENDERS, Link, TryLater, Undeliverable
 from bot.slack.webhook import send_webhook
 from bot.usecases import outbox
 from bot.usecases.desk import Desk
-from storage.models import OutboxMessage
+from bot.usecases.workers import Liveness
+from storage.models import Client, CreditRequest, OutboxMessage
 
 log = logging.getLogger("credit_bot.delivery")
 
@@ -37,35 +56,109 @@ DELIVERERS = {**SENDERS, outbox.WEBHOOK: send_webhook}
 RETRYABLE_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 NETWORK_ERRORS = (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
                   http.client.HTTPException, OSError)
+WINDOW = 256  # rows looked at per claiming round (those waiting for their channel are passed over)
 
 
 class Retry(Exception):
-    def __init__(self, reason: str, after: float | None = None):
+    def __init__(self, reason: str, after: float | None = None, *, rate_limited: bool = False,
+                 unknown: bool = False, scheduled: bool = False):
         super().__init__(reason)
         self.after = after
+        self.rate_limited = rate_limited  # Slack said "not now": the attempt does not count
+        self.unknown = unknown  # the call may have gone through
+        self.scheduled = scheduled  # the sender keeps its own schedule (the billing webhook)
 
 
-def make_client(desk: Desk, timeout: float | None = None) -> WebClient:
-    return WebClient(token=desk.settings.slack_bot_token, base_url=desk.settings.slack_api_url,
-                     timeout=timeout or desk.settings.slack_timeout, retry_handlers=[])
+def make_client(desk: Desk, timeout: float | None = None, *, pacer: Pacer | None = None,
+                urgent: bool = False) -> WebClient:
+    """A Slack client; with ``pacer``, paced to Slack's rate limits (``urgent``: never waits)."""
+    options = {"token": desk.settings.slack_bot_token, "base_url": desk.settings.slack_api_url,
+               "timeout": timeout or desk.settings.slack_timeout, "retry_handlers": []}
+    if pacer is None:
+        return WebClient(**options)
+    return PacedClient(pacer=pacer, urgent=urgent, **options)
+
+
+# -- pacing: the rate-limit bucket of each row's first call ---------------------------------
+
+def _facts(session, rows: list[OutboxMessage]) -> dict[int, dict]:
+    """Where each row's request lives in Slack (to tell a first post from an update)."""
+    ids = {r.request_id for r in rows if r.request_id}
+    if not ids:
+        return {}
+    stmt = (select(CreditRequest.id, CreditRequest.contractor_channel_id, CreditRequest.contractor_ts,
+                   CreditRequest.reviewer_channel_id, CreditRequest.reviewer_ts, CreditRequest.exception_channel_id,
+                   CreditRequest.exception_ts, Client.slack_channel_id)
+            .outerjoin(Client, Client.client_id == CreditRequest.client_id)
+            .where(CreditRequest.id.in_(ids)))
+    return {r.id: r._asdict() for r in session.execute(stmt)}
+
+
+def _post_or_update(channel_key: str, ts_key: str, default: Callable[[dict, object], str | None]):
+    def pace(row, fact, settings):
+        if fact.get(ts_key):
+            return "chat.update", None
+        return "chat.postMessage", fact.get(channel_key) or default(fact, settings)
+    return pace
+
+
+def _post_in(channel_key: str, default: Callable[[dict, object], str | None]):
+    def pace(row, fact, settings):
+        return "chat.postMessage", fact.get(channel_key) or default(fact, settings)
+    return pace
+
+
+def _client_channel(fact, settings):
+    return fact.get("slack_channel_id")
+
+
+def _reviewers(fact, settings):
+    return settings.reviewer_channel_id
+
+
+def _managers(fact, settings):
+    return settings.account_manager_channel_id
+
+
+# kind -> (row, facts of its request, settings) -> (method, channel) of the row's first call.
+# A kind without an entry (one that does not call Slack) is not paced.
+PACING: dict[str, Callable] = {
+    outbox.RECEIPT_SYNC: _post_or_update("contractor_channel_id", "contractor_ts", _client_channel),
+    outbox.CONTRACTOR_REPLY: _post_in("contractor_channel_id", _client_channel),
+    outbox.REVIEWER_SYNC: _post_or_update("reviewer_channel_id", "reviewer_ts", _reviewers),
+    outbox.REVIEWER_REPLY: _post_in("reviewer_channel_id", _reviewers),
+    outbox.EXCEPTION_SYNC: _post_or_update("exception_channel_id", "exception_ts", _managers),
+    outbox.EXCEPTION_REPLY: _post_in("exception_channel_id", _managers),
+    outbox.HOME: lambda row, fact, settings: ("views.publish", None),
+    outbox.EPHEMERAL: lambda row, fact, settings: (("chat.postEphemeral", None) if row.payload.get("channel")
+                                                   else ("conversations.open", None)),
+    outbox.DM: lambda row, fact, settings: ("conversations.open", None),
+    outbox.CHANNEL_POST: lambda row, fact, settings: ("chat.postMessage", row.payload.get("channel")),
+    outbox.REPAIR: lambda row, fact, settings: ("conversations.history", None),
+}
 
 
 class Deliverer:
     def __init__(self, desk: Desk, client: WebClient | None = None, *, metrics: Metrics | None = None,
                  threads: int | None = None, lease: timedelta = timedelta(seconds=30), max_attempts: int = 12,
-                 base_delay: float = 0.5, max_delay: float = 60.0):
+                 base_delay: float = 0.5, max_delay: float = 60.0, pacer: Pacer | None = None,
+                 liveness: Liveness | None = None, repair_after: float | None = None):
         self.desk = desk
-        self.client = client or make_client(desk)
+        self.pacer = pacer or Pacer()
+        self.client = client or make_client(desk, pacer=self.pacer)
         self.link = Link(desk, self.client)
         self.metrics = metrics or Metrics(desk)
-        self.worker_id = f"w-{uuid.uuid4().hex[:10]}"
+        self.liveness = liveness or Liveness(desk)
+        self.worker_id = self.liveness.worker_id
         self.threads = threads or desk.settings.delivery_threads
         self.lease = lease
         self.max_attempts = max_attempts
         self.base_delay = base_delay
         self.max_delay = max_delay
+        # a call still in flight when its worker died lands within the client's timeout
+        self.repair_after = desk.settings.slack_timeout + 2.0 if repair_after is None else repair_after
         self.stopping = threading.Event()
-        self.stats = {"delivered": 0, "retried": 0, "dead": 0, "fallbacks": 0}
+        self.stats = {"delivered": 0, "retried": 0, "dead": 0, "fallbacks": 0, "rate_limited": 0, "found": 0}
         self._stats_lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -77,6 +170,8 @@ class Deliverer:
     # -- claiming ------------------------------------------------------------------
 
     def claim_batch(self, limit: int, busy_keys: set[str], *, homes_early: float = 0.0) -> list[OutboxMessage]:
+        """Claim up to ``limit`` due rows, whatever Slack's limits (their calls wait their turn)."""
+        self.liveness.start()
         now = self.desk.now()
         claimed = []
         with self.desk.transaction(background=True) as session:
@@ -86,19 +181,55 @@ class Deliverer:
                     claimed.append(row)
         return claimed
 
+    def pace_key(self, row: OutboxMessage, facts: dict[int, dict]) -> Key | None:
+        pace = PACING.get(row.kind)
+        if pace is None:
+            return None
+        method, channel = pace(row, facts.get(row.request_id or 0, {}), self.desk.settings)
+        return self.pacer.key(method, channel)
+
+    def claim_paced(self, limit: int, busy_keys: set[str]) -> tuple[list[tuple[OutboxMessage, Key | None]],
+                                                                     float | None]:
+        """Claim up to ``limit`` due rows whose first call may go now, urgent kinds first. Returns
+        them with the token reserved for that call, and the seconds until the next row passed over
+        for its channel's turn could go (None when none was)."""
+        self.liveness.start()
+        now = self.desk.now()
+        chosen: list[tuple[OutboxMessage, Key | None]] = []
+        soonest = None
+        with self.desk.transaction(background=True) as session:
+            rows = outbox.claimable(session, now, WINDOW, busy_keys)
+            facts = _facts(session, rows)
+            for row in rows:
+                if len(chosen) >= limit:
+                    break
+                key = self.pace_key(row, facts)
+                wait = self.pacer.reserve(key)
+                if wait > 0:
+                    soonest = wait if soonest is None else min(soonest, wait)
+                    continue
+                if outbox.claim(session, row.id, worker=self.worker_id, now=now, lease=self.lease):
+                    session.refresh(row)
+                    chosen.append((row, key))
+                else:
+                    self.pacer.release(key)
+        return chosen, soonest
+
     # -- one delivery --------------------------------------------------------------
 
-    def deliver(self, row: OutboxMessage) -> None:
+    def deliver(self, row: OutboxMessage, key: Key | None = None) -> None:
+        prepaid = getattr(self.client, "prepaid", None)
         try:
-            self._send(row)
+            with prepaid(key) if prepaid is not None and key is not None else nullcontext():
+                self._send(row)
         except Retry as exc:
-            self._retry(row, str(exc), exc.after)
+            self._retry(row, exc)
         except (SQLAlchemyTimeout, OperationalError) as exc:
             # Our own database was busy or away, not Slack: try again (if the retry cannot be
             # written either, the claim lapses and another pass picks the row up).
             log.warning("delivery %s (%s) hit a database error: %s", row.id, row.kind, exc)
             try:
-                self._retry(row, f"database: {exc.__class__.__name__}", None)
+                self._retry(row, Retry(f"database: {exc.__class__.__name__}", unknown=True))
             except (SQLAlchemyTimeout, OperationalError):
                 log.warning("delivery %s will be retried when its claim lapses", row.id)
         except Exception as exc:  # noqa: BLE001 - a delivery must never kill the worker
@@ -107,25 +238,41 @@ class Deliverer:
 
     def _send(self, row: OutboxMessage) -> None:
         """Call Slack outside any transaction, then record the result and mark the row
-        done in one transaction (so a crash in between re-sends rather than loses)."""
+        done in one transaction (so a crash in between re-sends rather than loses — and the
+        re-send finds the post by its metadata instead of posting it twice)."""
+        senders.begin_trace()
         try:
             result = DELIVERERS[row.kind](self.link, row)
         except SlackApiError as exc:
             raise self._classify(exc) from None
+        except LookupFailed as exc:
+            raise Retry(str(exc)) from None
         except Undeliverable as exc:
             self._finish(row, outbox.DEAD, str(exc))
             return
         except TryLater as exc:
             if exc.after is None:
                 self._finish(row, outbox.DEAD, f"gave up after {row.attempts} attempts: {exc}")
-            else:
-                self._retry(row, str(exc), exc.after, scheduled=True)
-            return
+                return
+            raise Retry(str(exc), exc.after, scheduled=True) from None
         except NETWORK_ERRORS as exc:
-            raise Retry(f"network: {exc.__class__.__name__}: {exc}") from None
+            # A call that timed out may still be under way at Slack: give it as long again to
+            # land before looking for it (a connection cut or refused needs no such wait).
+            timed_out = isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc)
+            raise Retry(f"network: {exc.__class__.__name__}: {exc}",
+                        self.desk.settings.slack_timeout if timed_out else None, unknown=True) from None
+        finally:
+            posts = senders.end_trace()
         with self.desk.transaction(background=True) as session:
             result.run(session)
             self._mark(session, row, outbox.DONE, None)
+            for post in posts:
+                if post["found"] > 1 or (post["found"] == 0 and row.outcome_unknown):
+                    senders.owe_repair(session, row, post, now=self.desk.now(), settle=self.repair_after)
+        if any(post["found"] for post in posts):
+            with self._stats_lock:
+                self.stats["found"] += 1
+            log.info("delivery %s (%s) was already in Slack: recorded, not posted again", row.id, row.kind)
         self._count("delivered", row.kind, "fallback" if result.fallback else "delivered")
         if result.fallback:
             with self._stats_lock:
@@ -136,34 +283,33 @@ class Deliverer:
         resp = exc.response
         status = getattr(resp, "status_code", 200)
         error = (resp.data or {}).get("error", "") if isinstance(resp.data, dict) else str(resp.data)[:80]
-        if status == 429 or error == "ratelimited":
-            after = None
-            headers = {k.lower(): v for k, v in (resp.headers or {}).items()}
-            raw = headers.get("retry-after")
-            if isinstance(raw, list):
-                raw = raw[0] if raw else None
-            try:
-                after = float(raw) if raw is not None else None
-            except ValueError:
-                after = None
-            return Retry(f"429 ratelimited (Retry-After {raw})", after if after is not None else 1.0)
+        after = retry_after(exc)
+        if after is not None:
+            return Retry(f"429 ratelimited (Retry-After {after:g})", after, rate_limited=True)
         if status >= 500 or error in RETRYABLE_ERRORS:
-            return Retry(f"HTTP {status} {error}".strip())
+            return Retry(f"HTTP {status} {error}".strip(), unknown=True)
         return Undeliverable(f"permanent Slack error: {error or status}")
 
-    def _retry(self, row: OutboxMessage, reason: str, after: float | None, *, scheduled: bool = False) -> None:
-        if row.attempts >= self.max_attempts and not scheduled:
+    def _retry(self, row: OutboxMessage, exc: Retry) -> None:
+        reason, after = str(exc), exc.after
+        if not exc.rate_limited and not exc.scheduled and row.attempts >= self.max_attempts:
             self._finish(row, outbox.DEAD, f"gave up after {row.attempts} attempts: {reason}")
             return
         if after is None:
             after = min(self.base_delay * 2 ** (row.attempts - 1), self.max_delay) * random.uniform(0.5, 1.5)
-        self._count("retried", row.kind, "retry")
+        self._count("rate_limited" if exc.rate_limited else "retried", row.kind,
+                    "rate_limited" if exc.rate_limited else "retry")
         now = self.desk.now()
+        values = {"next_attempt_at": now + timedelta(seconds=after), "claimed_until": None, "claimed_by": None,
+                  "last_error": reason[:500]}
+        if exc.rate_limited:
+            values["attempts"] = OutboxMessage.attempts - 1  # waiting for Slack's turn is not failing
+        if exc.unknown:
+            values["outcome_unknown"] = True
         with self.desk.transaction(background=True) as session:
             session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id,
                                                         OutboxMessage.claimed_by == self.worker_id)
-                            .values(next_attempt_at=now + timedelta(seconds=after), claimed_until=None,
-                                    claimed_by=None, last_error=reason[:500]))
+                            .values(**values))
 
     def _finish(self, row: OutboxMessage, status: str, error: str | None) -> None:
         if status == outbox.DEAD:
@@ -211,22 +357,31 @@ class Deliverer:
             while not self.stopping.is_set():
                 for key in [k for k, f in inflight.items() if f.done()]:
                     inflight.pop(key)
-                rows = []
+                rows: list = []
+                soonest = None
                 free = self.threads - len(inflight)
                 self.desk.wakeup.clear()
                 if free > 0:
                     try:
-                        rows = self.claim_batch(free, set(inflight))
+                        rows, soonest = self.claim_paced(free, set(inflight))
                     except Exception:  # noqa: BLE001 - the database may be briefly away
                         log.exception("claiming deliveries failed")
-                for row in rows:
-                    future = pool.submit(self.deliver, row)
+                for row, key in rows:
+                    future = pool.submit(self.deliver, row, key)
                     future.add_done_callback(lambda _f: self.desk.wakeup.set())
                     inflight[row.order_key] = future
-                if not rows:
+                if soonest is not None:
+                    # Rows wait for their channel's or method's turn: they are due, so the next
+                    # due time says nothing; look again when a token is back (or a commit or a
+                    # finished delivery wakes us), never more often than every 10 ms.
+                    self.desk.wakeup.wait(min(max(soonest, 0.01), 0.5))
+                elif not rows:
                     self.desk.wakeup.wait(self._next_due_in(0.5) if not inflight else 0.5)
+                elif free - len(rows) <= 0:
+                    self.desk.wakeup.wait(0.5)  # every thread busy: until one is free
 
     def start(self) -> Deliverer:
+        self.liveness.start()
         self._thread = threading.Thread(target=self.run, name="outbox", daemon=True)
         self._thread.start()
         return self

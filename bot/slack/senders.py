@@ -6,6 +6,8 @@ a Slack call; ``Sent.apply`` runs in the transaction that marks the row done."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,16 +16,18 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
-from bot.slack import snapshots
+from bot.slack import lookups, snapshots
 from bot.slack.ids import METADATA_EVENT_TYPE
-from bot.slack.render import cards, contractor
+from bot.slack.render import cards, contractor, duplicates
 from bot.slack.render.refusals import refusal_text
 from bot.slack.render.report import daily_digest, weekly_report
 from bot.usecases import outbox
 from bot.usecases.cases import Case, message
 from bot.usecases.desk import Desk
 from bot.usecases.results import Refusal
-from storage.models import CreditRequest, OutboxMessage, SlackPost
+from storage.models import CreditRequest, DuplicatePost, OutboxMessage, SlackPost
+
+log = logging.getLogger("credit_bot.senders")
 
 # Errors meaning "this channel cannot take the bot's message" — the DM fallback applies.
 CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action",
@@ -79,16 +83,67 @@ def _metadata(row: OutboxMessage) -> dict:
                                                                  "request_id": row.request_id or 0}}
 
 
+# What the sender running in this thread posted (the worker reads it after the row is sent).
+_trace = threading.local()
+
+
+def begin_trace() -> None:
+    _trace.posts = []
+
+
+def end_trace() -> list[dict]:
+    posts, _trace.posts = getattr(_trace, "posts", None) or [], None
+    return posts
+
+
+def _note(**post) -> None:
+    if getattr(_trace, "posts", None) is not None:
+        _trace.posts.append(post)
+
+
 def _post(s: Link, row: OutboxMessage, channel: str, text: str, blocks: list | None = None, **extra) -> dict:
+    """Post one message tagged with the row's outbox id. When an earlier attempt may have
+    posted it already (its outcome is unknown), look for it first: found, it counts as this
+    post (brought up to date when it is a card) and nothing is posted again."""
     kwargs = {"channel": channel, "text": text, "unfurl_links": False, "unfurl_media": False,
               "metadata": _metadata(row), **extra}
     if blocks:
         kwargs["blocks"] = blocks
+    if row.outcome_unknown and row.id:
+        since = row.created_at - lookups.CLOCK_SKEW
+        found = lookups.find_posted(s.client, channel, outbox_id=row.id, since=since,
+                                    thread_ts=extra.get("thread_ts"))
+        if found.messages:
+            first = found.messages[0]
+            if row.kind in outbox.SYNC_KINDS:  # rendered by the attempt that died: show the state now
+                s.client.chat_update(channel=channel, ts=first["ts"], text=text, blocks=blocks or [],
+                                     metadata=_metadata(row))
+            _note(channel=channel, ts=first["ts"], thread_ts=extra.get("thread_ts"), found=len(found.messages),
+                  blind=False)
+            return {"posted_to": channel, "channel": channel, "ts": first["ts"], "found": True}
+        data = {"posted_to": channel, **s.client.chat_postMessage(**kwargs).data}
+        _note(channel=data.get("channel") or channel, ts=data.get("ts"), thread_ts=extra.get("thread_ts"),
+              found=0, blind=not found.complete)
+        return data
     return {"posted_to": channel, **s.client.chat_postMessage(**kwargs).data}
 
 
+_DM_CHANNELS: dict[tuple[str, str], str] = {}  # (workspace API, user) -> the bot's DM with that user
+_DM_LOCK = threading.Lock()
+
+
 def _dm_channel(s: Link, user: str) -> str:
-    return s.client.conversations_open(users=user).data["channel"]["id"]
+    key = (str(s.client.base_url), user)
+    with _DM_LOCK:
+        known = _DM_CHANNELS.get(key)
+    if known:
+        return known
+    channel = s.client.conversations_open(users=user).data["channel"]["id"]
+    with _DM_LOCK:
+        if len(_DM_CHANNELS) > 10_000:
+            _DM_CHANNELS.clear()
+        _DM_CHANNELS[key] = channel
+    return channel
 
 
 def _dm(s: Link, row: OutboxMessage, user: str, text: str, blocks: list | None = None) -> dict:
@@ -358,6 +413,69 @@ def send_channel_post(s: Link, row: OutboxMessage) -> Sent:
     return Sent()
 
 
+# -- duplicates ------------------------------------------------------------------------------
+
+REPAIR_TRIES = 4
+
+_SURFACES = {  # sync kind -> (channel attribute, ts attribute) of the live message on the request
+    outbox.RECEIPT_SYNC: ("contractor_channel_id", "contractor_ts"),
+    outbox.REVIEWER_SYNC: ("reviewer_channel_id", "reviewer_ts"),
+    outbox.EXCEPTION_SYNC: ("exception_channel_id", "exception_ts"),
+}
+
+
+def send_repair(s: Link, row: OutboxMessage) -> Sent:
+    """After a card or receipt was posted while an earlier attempt's outcome was unknown, look
+    for a second copy of it in the channel: each copy that is not the live one loses its
+    buttons and says where the live one is (and replies in its thread still count)."""
+    p = row.payload
+    surface, channel = p["surface"], p["channel"]
+    if surface not in _SURFACES:
+        raise Undeliverable(f"no duplicates to look for on {surface}")
+    case = _case(s, row)
+    req = case.request
+    channel_attr, ts_attr = _SURFACES[surface]
+    live_channel, live_ts = getattr(req, channel_attr), getattr(req, ts_attr)
+    if not live_ts or live_channel != channel:
+        return Sent()  # the surface moved (e.g. to a DM): nothing of it here is live any more
+    since = datetime.fromisoformat(p["since"]) - lookups.CLOCK_SKEW
+    found = lookups.find_surface(s.client, channel, kind=surface, request_id=req.id, since=since)
+    if not found.complete:
+        if row.attempts >= REPAIR_TRIES:  # e.g. no history scope: nothing more can be done
+            log.warning("gave up looking for copies of %s %s in %s", surface, req.id, channel)
+            return Sent()
+        raise lookups.LookupFailed(f"could not read {channel} to look for duplicates")
+    copies = [m for m in found.messages if m["ts"] != live_ts]
+    if not copies:
+        return Sent()
+    link = lookups.permalink(s.client, channel, live_ts)
+    text, blocks = duplicates.stale_copy(case, surface, link)
+    meta = {"event_type": METADATA_EVENT_TYPE,
+            "event_payload": {"outbox_id": row.id, "kind": surface, "request_id": req.id, "stale": True}}
+    applies = []
+    for m in copies:
+        s.client.chat_update(channel=channel, ts=m["ts"], text=text, blocks=blocks, metadata=meta)
+        applies.append(_record_duplicate(channel, m["ts"], req.id, surface, live_ts, s.desk.now()))
+    return Sent(applies=applies)
+
+
+def _record_duplicate(channel: str, ts: str, request_id: int, kind: str, live_ts: str, now: datetime) -> Callable:
+    def apply(session) -> None:
+        if session.get(DuplicatePost, (channel, ts)) is None:
+            session.add(DuplicatePost(channel_id=channel, ts=ts, request_id=request_id, kind=kind, live_ts=live_ts,
+                                      found_at=now))
+    return apply
+
+
+def owe_repair(session, row: OutboxMessage, post: dict, *, now: datetime, settle: float) -> None:
+    """Owe a look for duplicates of what ``row`` just posted, ``settle`` seconds from now (a
+    call that was still in flight when its worker died may land late)."""
+    if row.kind not in _SURFACES or row.request_id is None or not post.get("ts") or post.get("thread_ts"):
+        return
+    outbox.enqueue(session, outbox.REPAIR, now=now, request_id=row.request_id, delay=settle,
+                   surface=row.kind, channel=post["channel"], since=row.created_at.isoformat())
+
+
 SENDERS: dict[str, Callable[[Link, OutboxMessage], Sent]] = {
     outbox.RECEIPT_SYNC: send_receipt,
     outbox.CONTRACTOR_REPLY: send_contractor_reply,
@@ -369,4 +487,5 @@ SENDERS: dict[str, Callable[[Link, OutboxMessage], Sent]] = {
     outbox.EPHEMERAL: send_ephemeral,
     outbox.DM: send_dm,
     outbox.CHANNEL_POST: send_channel_post,
+    outbox.REPAIR: send_repair,
 }

@@ -13,7 +13,7 @@ from bot.usecases.evidence import EvidenceFile
 from bot.usecases.people import speaks_for
 from bot.usecases.results import Result
 from policy.lifecycle import Action, Need, input_problems
-from storage.models import CreditRequest, ProcessedEvent, RequestMessage
+from storage.models import CreditRequest, DuplicatePost, ProcessedEvent, RequestMessage
 
 
 def may_ask(desk: Desk, request_id: int, actor: Actor) -> Result:
@@ -57,6 +57,9 @@ def contractor_replied(desk: Desk, *, event_id: str | None, channel: str, thread
         with desk.transaction() as session:
             req = session.scalar(select(CreditRequest).where(
                 CreditRequest.contractor_channel_id == channel, CreditRequest.contractor_ts == thread_ts))
+            if req is None:  # a receipt posted twice after a crash: its thread still counts
+                copy = session.get(DuplicatePost, (channel, thread_ts))
+                req = session.get(CreditRequest, copy.request_id) if copy and copy.kind == outbox.RECEIPT_SYNC else None
             if req is None:
                 return False
             if user != req.requested_by and not speaks_for(session, user, channel, req.client_id):

@@ -5,13 +5,14 @@ with a fixed clock."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from bot.usecases import outbox
+from bot.usecases import intents, outbox
 from bot.usecases.settings import Settings
 from policy.lifecycle import BOT_ACTORS, STAFF_ROLES
 from storage.db import Database
@@ -31,6 +32,7 @@ class Desk:
         self.tz = self.calendar.tz
         self.clock = clock
         self.wakeup = threading.Event()  # set when a commit owes Slack something
+        self.worker_id: str | None = None  # this process's liveness id (owner of the intents it stores)
         event.listen(self.db.sessions, "after_commit", self._after_commit)
         event.listen(self.db.sessions, "after_rollback", self._after_rollback)
 
@@ -51,8 +53,15 @@ class Desk:
     def _after_rollback(session: Session) -> None:
         session.info.pop("outbox_written", None)
 
-    def transaction(self, *, background: bool = False):
-        return self.db.transaction(background=background)
+    @contextmanager
+    def transaction(self, *, background: bool = False) -> Iterator[Session]:
+        """One unit of work. Inside work that finishes an intent (``intents.finishing``), the
+        first one to commit also marks the intent done (or raises ``intents.AlreadyDone``)."""
+        with self.db.transaction(background=background) as session:
+            finishing = intents.finish_in(session, self.now())
+            yield session
+        if finishing is not None:
+            finishing.done = True
 
     def read(self):
         return self.db.read()

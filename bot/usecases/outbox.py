@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, case, delete, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import OutboxMessage
@@ -26,6 +26,7 @@ EPHEMERAL = "ephemeral"  # a message only one user sees (DM when that fails)
 DM = "dm"  # a direct message
 CHANNEL_POST = "channel_post"  # a post to a channel (digests, reports)
 WEBHOOK = "webhook"  # a ledger entry POSTed to the billing webhook (not Slack)
+REPAIR = "repair"  # look for a second copy of a card or receipt and point it to the live one
 
 SYNC_KINDS = (RECEIPT_SYNC, REVIEWER_SYNC, EXCEPTION_SYNC)
 
@@ -44,6 +45,13 @@ _ORDER = {
 }
 
 
+# Who goes first when more is due than Slack takes at once: what a person is waiting to read
+# right now (a refusal, a DM), then the request's own messages, then bulk (digests, App Home).
+# Kinds not listed (e.g. ones that do not go to Slack) come with the request's messages.
+PRIORITY = {EPHEMERAL: 0, DM: 0, CHANNEL_POST: 2, REPAIR: 2, HOME: 3}
+DEFAULT_PRIORITY = 1
+
+
 def order_key(kind: str, request_id: int | None, payload: dict) -> str:
     if kind in _ORDER and request_id is not None:
         return f"{_ORDER[kind]}:{request_id}"
@@ -53,6 +61,8 @@ def order_key(kind: str, request_id: int | None, payload: dict) -> str:
         return f"user:{payload['user']}"
     if kind == WEBHOOK:
         return f"webhook:{payload['entry_id']}"  # entries go independently: one stuck entry blocks no other
+    if kind == REPAIR:
+        return f"repair:{request_id}"
     return f"channel:{payload.get('channel', '-')}"
 
 
@@ -128,7 +138,7 @@ def claimable(session: Session, now: datetime, limit: int, skip_keys: set[str],
             (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now),
             ~blocked,
         )
-        .order_by(OutboxMessage.id)
+        .order_by(case(PRIORITY, value=OutboxMessage.kind, else_=DEFAULT_PRIORITY), OutboxMessage.id)
         .limit(limit + len(skip_keys))
     )
     rows = [r for r in session.scalars(stmt) if r.order_key not in skip_keys]
@@ -136,14 +146,17 @@ def claimable(session: Session, now: datetime, limit: int, skip_keys: set[str],
 
 
 def claim(session: Session, row_id: int, *, worker: str, now: datetime, lease: timedelta) -> bool:
-    """Take a row for delivery; a conditional update, so only one worker wins."""
+    """Take a row for delivery; a conditional update, so only one worker wins. A row whose
+    lease ran out while claimed may have reached Slack: its outcome is unknown from now on."""
     result = session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.id == row_id, OutboxMessage.status == PENDING,
             (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now),
         )
-        .values(claimed_by=worker, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .values(claimed_by=worker, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1,
+                outcome_unknown=case((OutboxMessage.claimed_by.is_not(None), True),
+                                     else_=OutboxMessage.outcome_unknown))
     )
     return result.rowcount == 1
 
