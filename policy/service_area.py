@@ -1,12 +1,14 @@
 """Client service areas (zip list, county list, radius around a base zip) and
-the zip data they are checked against (the packaged `zipcodes` data set)."""
+the zip data they are checked against (``policy.zip_table``, built from the `zipcodes`
+data set)."""
 
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+
+from .zip_table import table
 
 EARTH_RADIUS_MILES = 3958.8
 
@@ -132,38 +134,16 @@ def parse_area(service_zips: str, service_counties: str, base_zip: str, radius_m
     return ServiceArea(zips=zips, counties=counties, base_zip=base_norm, radius_miles=radius)
 
 
-def _to_float(value: object) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-@lru_cache(maxsize=1)
-def _zip_index() -> dict[str, ZipInfo]:
-    import zipcodes  # packaged data; loaded once, on first use
-
-    index: dict[str, ZipInfo] = {}
-    for row in zipcodes.list_all():
-        code = str(row.get("zip_code") or "").strip()
-        if not code or code in index:
-            continue
-        index[code] = ZipInfo(
-            zip=code,
-            county=(row.get("county") or "").strip() or None,
-            state=(row.get("state") or "").strip() or None,
-            lat=_to_float(row.get("lat")),
-            lon=_to_float(row.get("long")),
-        )
-    return index
-
-
 def lookup_zip(zip_code: str) -> ZipInfo | None:
     """ZipInfo for a zip (ZIP+4 accepted), or None when the data set does not know it."""
     code = normalize_zip(zip_code)
-    if not code:
+    if not code or len(code) != 5 or not code.isdigit():
         return None
-    return _zip_index().get(code)
+    found = table().find(code)
+    if found is None:
+        return None
+    county, state, lat, lon = found
+    return ZipInfo(zip=code, county=county, state=state, lat=lat, lon=lon)
 
 
 def county_key(info: ZipInfo) -> str | None:

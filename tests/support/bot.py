@@ -55,7 +55,10 @@ class RunningBot:
         """Close the server from inside its own loop (no wait for its one-second poll)."""
         self.closing = True
         server = self.server
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map, ignore_all=True))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map, ignore_all=True))
+        except OSError:  # the loop is gone already
+            server.close()
         self.thread.join(5)
         server.task_dispatcher.shutdown(timeout=2)
         self.runtime.idle(5)  # listeners that already acked finish before their Slack goes away
