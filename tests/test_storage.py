@@ -103,3 +103,11 @@ def test_times_come_back_aware_and_equal(database_url):
         got = session.get(Lead, "L-TZ").received_at
     assert got.tzinfo is not None and got == datetime(2026, 7, 3, 2, 0, tzinfo=UTC)
     db.dispose()
+
+
+def test_the_head_read_from_the_files_is_alembics():
+    from alembic.script import ScriptDirectory
+
+    from storage.db import head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()

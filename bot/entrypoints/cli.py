@@ -5,6 +5,7 @@ Errors are one line on stderr and a non-zero exit, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
@@ -80,26 +81,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _commands():
-    # Imported here so a command loads only what it needs (``check`` never imports the server).
-    from bot.entrypoints import commands_data as data
-    from bot.entrypoints import commands_money as money
-    from bot.entrypoints import commands_ops as ops
+# Each command's module and function: imported when the command runs, so a command loads only
+# what it needs (``check`` never imports the server, the Slack SDK or the scheduler).
+COMMANDS = {
+    "serve": ("commands_ops", "cmd_serve"),
+    "worker": ("commands_ops", "cmd_worker"),
+    "clients": ("commands_data", "cmd_clients_import"),
+    "leads": ("commands_data", "cmd_leads_import"),
+    "staff": ("commands_data", "cmd_staff"),
+    "check": ("commands_data", "cmd_check"),
+    "sla-sweep": ("commands_ops", "cmd_sla_sweep"),
+    "history": ("commands_ops", "cmd_history"),
+    "outbox": ("commands_ops", "cmd_outbox"),
+    "sandbox": ("commands_ops", "cmd_sandbox"),
+    "report": ("commands_ops", "cmd_report"),
+    "credits": ("commands_money", "cmd_credits"),
+}
 
-    return {
-        "serve": ops.cmd_serve,
-        "worker": ops.cmd_worker,
-        "clients": data.cmd_clients_import,
-        "leads": data.cmd_leads_import,
-        "staff": data.cmd_staff,
-        "check": data.cmd_check,
-        "sla-sweep": ops.cmd_sla_sweep,
-        "history": ops.cmd_history,
-        "outbox": ops.cmd_outbox,
-        "sandbox": ops.cmd_sandbox,
-        "report": ops.cmd_report,
-        "credits": money.cmd_credits,
-    }
+
+def _command(name: str):
+    module, function = COMMANDS[name]
+    return getattr(importlib.import_module(f"bot.entrypoints.{module}"), function)
 
 
 def _fail(message: str, settings: Settings | None) -> int:
@@ -114,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = None
     try:
         settings = Settings.from_env()
-        return _commands()[args.command](args, settings)
+        return _command(args.command)(args, settings)
     except (CliError, SettingsError, ImportFileError) as exc:
         return _fail(str(exc), settings)
     except SQLAlchemyError as exc:
