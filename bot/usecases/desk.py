@@ -5,6 +5,7 @@ with a fixed clock."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,6 +34,8 @@ class Desk:
         self.clock = clock
         self.wakeup = threading.Event()  # set when a commit owes Slack something
         self.worker_id: str | None = None  # this process's liveness id (owner of the intents it stores)
+        if not event.contains(self.db.sessions, "before_commit", outbox.write_staged):
+            event.listen(self.db.sessions, "before_commit", outbox.write_staged)
         event.listen(self.db.sessions, "after_commit", self._after_commit)
         event.listen(self.db.sessions, "after_rollback", self._after_rollback)
 
@@ -52,6 +55,7 @@ class Desk:
     @staticmethod
     def _after_rollback(session: Session) -> None:
         session.info.pop("outbox_written", None)
+        session.info.pop("outbox_staged", None)
 
     @contextmanager
     def transaction(self, *, background: bool = False) -> Iterator[Session]:
@@ -68,12 +72,22 @@ class Desk:
 
     # -- shared bits of the use cases -------------------------------------------------
 
+    STAFF_TTL = 10.0  # seconds a process keeps the staff list (roles change from the CLI, rarely)
+
+    def _staff(self, session: Session) -> set[str]:
+        cached = getattr(self, "_staff_cache", None)
+        now = time.monotonic()
+        if cached is None or now - cached[0] > self.STAFF_TTL:
+            users = set(session.scalars(
+                select(Staff.slack_user_id).where(Staff.role.in_([str(r) for r in STAFF_ROLES]))))
+            cached = self._staff_cache = (now, users)
+        return cached[1]
+
     def refresh_homes(self, session: Session, users, *, staff: bool = False) -> None:
         """Queue App Home publishes for these users (and, with ``staff``, every reviewer,
         account manager and admin, whose queue just changed)."""
         targets = {u for u in users if u and u not in BOT_ACTORS}
         if staff:
-            targets |= set(session.scalars(
-                select(Staff.slack_user_id).where(Staff.role.in_([str(r) for r in STAFF_ROLES]))))
+            targets |= self._staff(session)
         outbox.enqueue_homes(session, sorted(targets), now=self.now(),
                              delay=self.settings.home_debounce_seconds)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, delete, exists, func, select, update
+from sqlalchemy import and_, case, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import OutboxMessage
@@ -29,6 +29,7 @@ WEBHOOK = "webhook"  # a ledger entry POSTed to the billing webhook (not Slack)
 REPAIR = "repair"  # look for a second copy of a card or receipt and point it to the live one
 
 SYNC_KINDS = (RECEIPT_SYNC, REVIEWER_SYNC, EXCEPTION_SYNC)
+COALESCED = frozenset((*SYNC_KINDS, "home"))  # rendered when sent: one waiting row serves every change
 
 PENDING = "pending"
 DONE = "done"
@@ -66,36 +67,60 @@ def order_key(kind: str, request_id: int | None, payload: dict) -> str:
     return f"channel:{payload.get('channel', '-')}"
 
 
-def _waiting(session: Session, keys: list[str], kind: str) -> set[str]:
-    """Order keys among ``keys`` with an unclaimed row of ``kind`` still waiting. On PostgreSQL
-    those rows are locked until this transaction ends, so a worker cannot claim one and
-    render the state from before this transaction's change."""
-    stmt = (select(OutboxMessage.order_key)
-            .where(OutboxMessage.order_key.in_(keys), OutboxMessage.kind == kind,
+def _waiting(session: Session, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """(order key, kind) pairs among ``pairs`` with an unclaimed row still waiting. On
+    PostgreSQL those rows are locked until this transaction ends, so a worker cannot claim one
+    and render the state from before this transaction's change."""
+    if not pairs:
+        return set()
+    stmt = (select(OutboxMessage.order_key, OutboxMessage.kind)
+            .where(OutboxMessage.order_key.in_({key for key, _ in pairs}),
+                   OutboxMessage.kind.in_({kind for _, kind in pairs}),
                    OutboxMessage.status == PENDING, OutboxMessage.claimed_until.is_(None))
             .execution_options(autoflush=False))
     if session.bind.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
-    return set(session.scalars(stmt))
+    return {(key, kind) for key, kind in session.execute(stmt)} & pairs
+
+
+_STAGED = "outbox_staged"
+
+
+def _stage(session: Session, row: dict) -> None:
+    """Keep a row to write when the transaction commits (one INSERT for all of them)."""
+    staged = session.info.setdefault(_STAGED, [])
+    if row["kind"] in COALESCED and any(r["kind"] == row["kind"] and r["order_key"] == row["order_key"]
+                                        for r in staged):
+        return  # this transaction already owes that surface a render
+    staged.append(row)
+    session.info["outbox_written"] = True
+
+
+def write_staged(session: Session) -> None:
+    """Write the rows this transaction owes (called before it commits): a sync or an App Home
+    publish already waiting unclaimed is not written again — the waiting one renders the
+    newest state when it goes out."""
+    staged = session.info.pop(_STAGED, None)
+    if not staged:
+        return
+    waiting = _waiting(session, {(r["order_key"], r["kind"]) for r in staged if r["kind"] in COALESCED})
+    rows = [r for r in staged if (r["order_key"], r["kind"]) not in waiting]
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
 
 
 def enqueue(session: Session, kind: str, *, now: datetime, request_id: int | None = None,
             delay: float = 0.0, **payload) -> None:
-    """Owe Slack one call. Commits with the caller's transaction, or not at all.
+    """Owe Slack one call. Written when the caller's transaction commits, or not at all.
 
     A sync of a surface that is already waiting (not yet being sent) is not queued twice:
     the waiting one renders the newest state when it goes out."""
     if kind == HOME:
         enqueue_homes(session, [payload["user"]], now=now)
         return
-    key = order_key(kind, request_id, payload)
-    if kind in SYNC_KINDS and _waiting(session, [key], kind):
-        return
-    session.add(OutboxMessage(
-        order_key=key, request_id=request_id, kind=kind, payload=payload, status=PENDING,
-        attempts=0, created_at=now, next_attempt_at=now + timedelta(seconds=delay),
-    ))
-    session.info["outbox_written"] = True
+    _stage(session, {"order_key": order_key(kind, request_id, payload), "request_id": request_id, "kind": kind,
+                     "payload": payload, "status": PENDING, "attempts": 0, "created_at": now,
+                     "next_attempt_at": now + timedelta(seconds=delay)})
 
 
 HOME_DEBOUNCE = 1.0  # seconds: a burst of changes renders each home once
@@ -105,16 +130,10 @@ def enqueue_homes(session: Session, users: list[str], *, now: datetime, delay: f
     """Owe App Home publishes. A home renders when it is sent, so a user whose publish is
     already waiting needs no second one. Publishes wait ``delay`` seconds so a burst of
     changes renders each home once."""
-    if not users:
-        return
-    keys = {f"home:{u}": u for u in users}
-    waiting = _waiting(session, list(keys), HOME)
-    session.add_all([
-        OutboxMessage(order_key=key, request_id=None, kind=HOME, payload={"user": user}, status=PENDING,
-                      attempts=0, created_at=now, next_attempt_at=now + timedelta(seconds=delay))
-        for key, user in keys.items() if key not in waiting
-    ])
-    session.info["outbox_written"] = True
+    due = now + timedelta(seconds=delay)
+    for user in users:
+        _stage(session, {"order_key": f"home:{user}", "request_id": None, "kind": HOME, "payload": {"user": user},
+                         "status": PENDING, "attempts": 0, "created_at": now, "next_attempt_at": due})
 
 
 def claimable(session: Session, now: datetime, limit: int, skip_keys: set[str],
