@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
@@ -104,33 +103,43 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+URGENT, FOREGROUND, BACKGROUND = 0, 1, 2  # writer priorities, most urgent first
+
+
 class WriterQueue:
-    """This process's SQLite writers take turns; background writers step aside while a
-    foreground writer is waiting, so acknowledgements do not queue behind deliveries."""
+    """This process's SQLite writers take turns, most urgent first: the few-row writes an
+    acknowledgement waits on (``URGENT``), then a person's click or submission
+    (``FOREGROUND``), then deliveries and housekeeping (``BACKGROUND``). A thread already
+    holding the turn may take it again (nested transactions)."""
 
     def __init__(self):
-        self._lock = threading.RLock()
-        self._count = threading.Lock()
-        self._foreground_waiting = 0
+        self._cond = threading.Condition(threading.Lock())
+        self._owner: int | None = None
+        self._depth = 0
+        self._waiting = [0, 0, 0]
 
     @contextmanager
-    def turn(self, background: bool) -> Iterator[None]:
-        if background:
-            while self._foreground_waiting:
-                time.sleep(0.0005)
-            self._lock.acquire()
-        else:
-            with self._count:
-                self._foreground_waiting += 1
-            try:
-                self._lock.acquire()
-            finally:
-                with self._count:
-                    self._foreground_waiting -= 1
+    def turn(self, priority: int) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._owner == me:
+                self._depth += 1
+            else:
+                self._waiting[priority] += 1
+                try:
+                    while self._owner is not None or any(self._waiting[:priority]):
+                        self._cond.wait()
+                finally:
+                    self._waiting[priority] -= 1
+                self._owner, self._depth = me, 1
         try:
             yield
         finally:
-            self._lock.release()
+            with self._cond:
+                self._depth -= 1
+                if not self._depth:
+                    self._owner = None
+                    self._cond.notify_all()
 
 
 class Database:
@@ -152,10 +161,11 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def transaction(self, *, background: bool = False) -> Iterator[Session]:
-        """One unit of work. ``background`` work (deliveries) lets waiting foreground
-        writers (a person's click or submission) go first on SQLite."""
-        turn = self._writer.turn(background) if self._writer is not None else nullcontext()
+    def transaction(self, *, background: bool = False, urgent: bool = False) -> Iterator[Session]:
+        """One unit of work. On SQLite, ``urgent`` work (what an acknowledgement waits on) goes
+        first, ``background`` work (deliveries) last."""
+        priority = URGENT if urgent else BACKGROUND if background else FOREGROUND
+        turn = self._writer.turn(priority) if self._writer is not None else nullcontext()
         with turn, self.sessions() as session, session.begin():
             yield session
 

@@ -176,8 +176,7 @@ class Deliverer:
         claimed = []
         with self.desk.transaction(background=True) as session:
             for row in outbox.claimable(session, now, limit, busy_keys, homes_early=homes_early):
-                if outbox.claim(session, row.id, worker=self.worker_id, now=now, lease=self.lease):
-                    session.refresh(row)
+                if outbox.claim_row(session, row, worker=self.worker_id, now=now, lease=self.lease):
                     claimed.append(row)
         return claimed
 
@@ -208,8 +207,7 @@ class Deliverer:
                 if wait > 0:
                     soonest = wait if soonest is None else min(soonest, wait)
                     continue
-                if outbox.claim(session, row.id, worker=self.worker_id, now=now, lease=self.lease):
-                    session.refresh(row)
+                if outbox.claim_row(session, row, worker=self.worker_id, now=now, lease=self.lease):
                     chosen.append((row, key))
                 else:
                     self.pacer.release(key)

@@ -17,7 +17,7 @@ from bot.usecases import intents, outbox
 from bot.usecases.settings import Settings
 from policy.lifecycle import BOT_ACTORS, STAFF_ROLES
 from storage.db import Database
-from storage.models import Staff
+from storage.models import HomePrefs, Staff
 
 
 def system_clock() -> datetime:
@@ -58,10 +58,10 @@ class Desk:
         session.info.pop("outbox_staged", None)
 
     @contextmanager
-    def transaction(self, *, background: bool = False) -> Iterator[Session]:
+    def transaction(self, *, background: bool = False, urgent: bool = False) -> Iterator[Session]:
         """One unit of work. Inside work that finishes an intent (``intents.finishing``), the
         first one to commit also marks the intent done (or raises ``intents.AlreadyDone``)."""
-        with self.db.transaction(background=background) as session:
+        with self.db.transaction(background=background, urgent=urgent) as session:
             finishing = intents.finish_in(session, self.now())
             yield session
         if finishing is not None:
@@ -75,13 +75,20 @@ class Desk:
     STAFF_TTL = 10.0  # seconds a process keeps the staff list (roles change from the CLI, rarely)
 
     def _staff(self, session: Session) -> set[str]:
+        """Staff whose App Home shows the queue and who have opened theirs (a home nobody
+        opens is published when it is opened)."""
         cached = getattr(self, "_staff_cache", None)
         now = time.monotonic()
         if cached is None or now - cached[0] > self.STAFF_TTL:
             users = set(session.scalars(
-                select(Staff.slack_user_id).where(Staff.role.in_([str(r) for r in STAFF_ROLES]))))
+                select(Staff.slack_user_id).join(HomePrefs, HomePrefs.slack_user_id == Staff.slack_user_id)
+                .where(Staff.role.in_([str(r) for r in STAFF_ROLES]))))
             cached = self._staff_cache = (now, users)
         return cached[1]
+
+    def forget_staff(self) -> None:
+        """The next refresh reads the staff list again (someone opened their home)."""
+        self._staff_cache = None
 
     def refresh_homes(self, session: Session, users, *, staff: bool = False) -> None:
         """Queue App Home publishes for these users (and, with ``staff``, every reviewer,

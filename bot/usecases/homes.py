@@ -11,9 +11,14 @@ QUEUE_FILTERS = ("all", "mine", "unclaimed", "overdue")
 
 
 def home_opened(desk: Desk, user_id: str) -> None:
+    """Publish the home now, and remember the person uses it (staff homes are kept up to date
+    only for those who opened theirs)."""
     if not user_id:
         return
     with desk.transaction() as session:
+        if session.get(HomePrefs, user_id) is None:
+            session.add(HomePrefs(slack_user_id=user_id, queue_filter=QUEUE_FILTERS[0]))
+            desk.forget_staff()
         desk.refresh_homes(session, [user_id])
 
 

@@ -95,8 +95,9 @@ def finish_in(session: Session, now: datetime) -> Finishing | None:
 
 def record(db_or_desk, *, key: str, kind: str, name: str, user_id: str | None, request_id: int | None,
            body: dict, owner: str | None, now: datetime) -> None:
-    """Store an intent before acknowledging (nothing when it is stored or done already)."""
-    with db_or_desk.transaction() as session:
+    """Store an intent before acknowledging (nothing when it is stored or done already): an
+    urgent write, so the acknowledgement waits for no other work."""
+    with db_or_desk.transaction(urgent=True) as session:
         _upsert(session, _row(key, now, kind=kind, name=name, user_id=user_id, request_id=request_id, body=body,
                               owner=owner), done=False)
 

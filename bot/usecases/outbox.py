@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import OutboxMessage
 
@@ -176,8 +177,22 @@ def claim(session: Session, row_id: int, *, worker: str, now: datetime, lease: t
         .values(claimed_by=worker, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1,
                 outcome_unknown=case((OutboxMessage.claimed_by.is_not(None), True),
                                      else_=OutboxMessage.outcome_unknown))
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def claim_row(session: Session, row: OutboxMessage, *, worker: str, now: datetime, lease: timedelta) -> bool:
+    """:func:`claim` a row loaded in this transaction, and bring the loaded row up to date
+    without reading it again."""
+    before = (bool(row.outcome_unknown) or row.claimed_by is not None, row.attempts)
+    if not claim(session, row.id, worker=worker, now=now, lease=lease):
+        return False
+    unknown, attempts = before
+    for name, value in (("claimed_by", worker), ("claimed_until", now + lease), ("attempts", attempts + 1),
+                        ("outcome_unknown", unknown)):
+        set_committed_value(row, name, value)
+    return True
 
 
 def depth(session: Session) -> dict[str, int]:

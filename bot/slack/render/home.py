@@ -9,14 +9,10 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import Option, SectionBlock, StaticSelectElement
-from slack_sdk.models.views import View
-
 from bot.slack.ids import BUTTON, HOME_ACTIONS_BLOCK, QUEUE_FILTER_BLOCK, Action, queue_block
-from bot.slack.render.blocks import actions, button, context, divider, header, section
+from bot.slack.render.blocks import actions, button, context, divider, header, option, section, static_select
 from bot.slack.render.text import (
     STATUS_EMOJI,
-    clip,
     escape,
     lead_ref,
     mention,
@@ -108,11 +104,10 @@ def _own(data: HomeData, tz: ZoneInfo, limit: int) -> list[dict]:
 
 
 def _filter_select(current: QueueFilter) -> dict:
-    options = [Option(value=f.value, label=FILTER_LABEL[f]) for f in QueueFilter]
-    select = StaticSelectElement(action_id=Action.QUEUE_FILTER, options=options,
-                                 initial_option=next(o for o in options if o.value == current.value),
-                                 placeholder="Show")
-    return SectionBlock(block_id=QUEUE_FILTER_BLOCK, text="*Show:*", accessory=select).to_dict()
+    options = [option(f.value, FILTER_LABEL[f]) for f in QueueFilter]
+    select = static_select(Action.QUEUE_FILTER, options, initial=options[list(QueueFilter).index(current)],
+                           placeholder="Show")
+    return section("*Show:*", block_id=QUEUE_FILTER_BLOCK, accessory=select)
 
 
 def _queue_row(row: HomeRow, viewer: str) -> dict:
@@ -122,12 +117,10 @@ def _queue_row(row: HomeRow, viewer: str) -> dict:
     text = (f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · {escape(row.client_name)}\n"
             f"{reason_label(row.reason)} · by {mention(row.requested_by)} · "
             f"{row.age_business_days:.1f} business days old — {sla_mark(row.age_business_days)}{claimed}")
-    block = {"type": "section", "block_id": queue_block(row.request_id),
-             "text": {"type": "mrkdwn", "text": clip(text, 3000)}}
+    claim = None
     if row.claimed_by != viewer and row.requested_by != viewer:
-        block["accessory"] = button("Claim" if not row.claimed_by else "Take over", BUTTON[Step.CLAIM],
-                                    str(row.request_id)).to_dict()
-    return block
+        claim = button("Claim" if not row.claimed_by else "Take over", BUTTON[Step.CLAIM], str(row.request_id))
+    return section(text, block_id=queue_block(row.request_id), accessory=claim)
 
 
 def _queue(data: HomeData, room: int) -> list[dict]:
@@ -160,4 +153,4 @@ def render_home(data: HomeData, tz: ZoneInfo) -> dict:
                                   f"{escape(row.client_name)} · by {mention(row.requested_by)}"))
     if data.queue is not None:
         blocks += _queue(data, MAX_BLOCKS - len(blocks))
-    return View(type="home", blocks=blocks[:MAX_BLOCKS]).to_dict()
+    return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
