@@ -95,6 +95,10 @@ class Lead(Base):
     state: Mapped[str] = mapped_column(String(32), default="")
     zip: Mapped[str] = mapped_column(String(16), default="")
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # What an import did to the phone and zip (policy/spreadsheet.py): NULL as delivered,
+    # "repaired" (read back from spreadsheet notation, a zip padded), "unreadable" (digits lost).
+    phone_quality: Mapped[str | None] = mapped_column(String(16))
+    zip_quality: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (
         # The duplicate lookup: same client, same category, same contact, recent.
