@@ -8,6 +8,7 @@ from functools import cached_property
 
 from dotenv import load_dotenv
 
+from bot.usecases.csvfiles import DEFAULT_MAX_BYTES
 from policy.windows import PolicyCalendar, make_calendar
 from storage.db import DEFAULT_URL
 
@@ -44,6 +45,22 @@ def _seconds(env: dict, name: str, default: float) -> float:
     return value
 
 
+_BYTE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def _bytes(env: dict, name: str, default: int) -> int:
+    """A size in bytes: ``2147483648``, or with a binary unit: ``2G``, ``500M``, ``2GiB``."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    text = raw.lower().replace(" ", "").removesuffix("ib").removesuffix("b")
+    unit = text[-1:] if text[-1:] in _BYTE_UNITS else ""
+    number = text[:-1] if unit else text
+    if not number.isdigit() or int(number) < 1:
+        raise SettingsError(f"{name} must be a positive number of bytes (like 2147483648 or 2G), not {raw!r}")
+    return int(number) * _BYTE_UNITS[unit]
+
+
 @dataclass(frozen=True)
 class Settings:
     slack_bot_token: str = ""
@@ -61,6 +78,7 @@ class Settings:
     delivery_threads: int = 32
     slack_timeout: float = 10.0
     listener_threads: int = 32
+    import_max_bytes: int = DEFAULT_MAX_BYTES  # IMPORT_MAX_BYTES: the largest file an import reads
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -93,6 +111,7 @@ class Settings:
             auto_deny=_flag(env, "AUTO_DENY", True),
             delivery_threads=int(threads_raw),
             slack_timeout=_seconds(env, "SLACK_TIMEOUT", 10.0),
+            import_max_bytes=_bytes(env, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES),
         )
         settings.calendar  # noqa: B018 - fail early on a bad time zone or calendar
         return settings
