@@ -501,8 +501,8 @@ L-LOCAL,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,555.0123,,,,,11201,
         "L-ELEVEN": ("1.2125550123E+10", "+12125550123", "repaired"),
         "L-SHORT": ("212555012.0", normalize_phone("212555012"), "repaired"),  # nine digits, as written
         "L-LOST": ("6.18E+09", None, "unreadable"),
-        "L-PLAIN": ("312.555.0101", "+13125550101", None),
-        "L-LOCAL": ("555.0123", normalize_phone("555.0123"), None),
+        "L-PLAIN": ("312.555.0101", "+13125550101", ""),
+        "L-LOCAL": ("555.0123", normalize_phone("555.0123"), ""),
     }
 
     # the same file fixed at the source: the marks go away
@@ -510,8 +510,8 @@ L-LOCAL,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,555.0123,,,,,11201,
     r = cli_main("leads", "import", str(write(tmp_path, "fixed.csv", fixed)))
     assert (r.code, r.err) == (0, "")
     stored = leads_in(database_url)
-    assert (stored["L-DOT"].phone_e164, stored["L-DOT"].phone_quality) == ("+13125550101", None)
-    assert (stored["L-LOST"].phone_e164, stored["L-LOST"].phone_quality) == ("+16175550188", None)
+    assert (stored["L-DOT"].phone_e164, stored["L-DOT"].phone_quality) == ("+13125550101", "")
+    assert (stored["L-LOST"].phone_e164, stored["L-LOST"].phone_quality) == ("+16175550188", "")
 
 
 def test_zips_that_lost_their_leading_zero_are_padded(cli_main, database_url, tmp_path):
@@ -548,8 +548,8 @@ L-SHORT,C-BOS,standard,Roofing,2026-07-01T10:00:00,,,,,,,,501,
     ]
     stored = {k: (v.zip, v.zip_quality) for k, v in leads_in(database_url).items()}
     assert stored == {"L-PAD": ("02134", "repaired"), "L-NUM": ("02134", "repaired"),
-                      "L-READ": ("11201", "repaired"), "L-FULL": ("02134", None),
-                      "L-PLUS4": ("02134-1234", None), "L-SHORT": ("501", None)}
+                      "L-READ": ("11201", "repaired"), "L-FULL": ("02134", ""),
+                      "L-PLUS4": ("02134-1234", ""), "L-SHORT": ("501", "")}
 
 
 @pytest.mark.parametrize("bulk_batches", [100, 1])

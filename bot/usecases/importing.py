@@ -426,12 +426,12 @@ def _lead_batches(
                             received = stamp(received_at)
                         except ValueError:
                             raise RowError(f"received_at {received_at!r} is not a time; {TIME_EXAMPLES}") from None
-                        phone_quality = zip_quality = None
+                        phone_quality = zip_quality = ""  # as delivered (binds faster than None)
                         if phone:
                             phone_e164 = simple(phone)
                             if phone_e164 is None:
                                 cell = read_phone(phone)
-                                phone_e164, phone_quality = cell.e164, cell.quality
+                                phone_e164, phone_quality = cell.e164, cell.quality or ""
                         else:
                             phone_e164 = None
                         if len(zip_code) != 5 and zip_code:
@@ -471,11 +471,11 @@ def _lead_batches(
                             f"line {line}: client {client_id!r} is not imported yet; its leads load, "
                             "but service-area checks need the client"
                         )
-                    if phone_quality is not None or zip_quality is not None:
+                    if phone_quality or zip_quality:
                         _quality_warnings(warn, line, phone, phone_quality,
                                           (delivered_zip, zip_code, padded) if zip_quality else None)
                     earlier = seen.setdefault(lead_id, line)
-                    if earlier != line:
+                    if earlier is not line:  # setdefault gave back an earlier row's line
                         warn("lead ids repeated", f"line {line}: lead id {lead_id!r} repeats line {earlier}; "
                              "the later row wins")
                         seen[lead_id] = line
@@ -492,7 +492,7 @@ def _lead_batches(
     report.loaded = len(seen)
 
 
-def _quality_warnings(warn, line: int, phone: str, phone_quality: str | None,
+def _quality_warnings(warn, line: int, phone: str, phone_quality: str,
                       zip_change: tuple[str, str, bool] | None) -> None:
     """The ``line N:`` warnings for what a spreadsheet did to a row's phone or zip. A phone read
     back with every digit is stored quietly (marked repaired): nothing was lost."""

@@ -15,11 +15,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # NULL: as delivered; "repaired": read back from spreadsheet notation (or a zip padded);
+    # "": as delivered; "repaired": read back from spreadsheet notation (or a zip padded);
     # "unreadable": a spreadsheet lost digits (policy/spreadsheet.py)
     with op.batch_alter_table("leads", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("phone_quality", sa.String(length=16), nullable=True))
-        batch_op.add_column(sa.Column("zip_quality", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("phone_quality", sa.String(length=16), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("zip_quality", sa.String(length=16), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
