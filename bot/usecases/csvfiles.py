@@ -160,6 +160,7 @@ class CsvTable:
     def __init__(self, path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = (), *,
                  max_bytes: int = DEFAULT_MAX_BYTES):
         self.path = path
+        self.columns, self.optional, self.max_bytes = columns, optional, max_bytes
         self.handle, self.has_nul = open_text(path, max_bytes)
         self.reader = csv.reader(self.handle)
         try:
