@@ -579,6 +579,26 @@ L-1,C-ROOF,standard,Roofing,2026-07-01T10:00:00,Third,Row,,,,,,,4
     assert (stored["L-1"].first_name, stored["L-1"].price) == ("Third", Decimal("4.00"))
 
 
+def test_repeats_are_exact_even_when_id_hashes_collide(cli_main, database_url, tmp_path, monkeypatch):
+    """Every id hashing alike (the rare path for every row): only real repeats are reported,
+    with the physical line numbers of records that span lines."""
+    monkeypatch.setattr(importing, "_UNSIGNED", 0)
+    monkeypatch.setattr(importing, "BATCH", 3)
+    path = write(tmp_path, "l.csv", f"""{LEAD_HEADER}
+L-A,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,"1 Main St
+Apt 2",,,,
+L-B,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+L-C,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+L-D,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+L-A,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,Later,,,,
+L-E,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+""")
+    r = cli_main("leads", "import", str(path))
+    assert (r.code, r.out.strip()) == (0, "leads: 5 loaded, 0 rejected")
+    assert r.err.splitlines()[1:] == ["warning: line 7: lead id 'L-A' repeats line 3; the later row wins"]
+    assert leads_in(database_url)["L-A"].street == "Later"
+
+
 def test_us_spreadsheet_times(cli_main, database_url, tmp_path):
     """M/D/YYYY with H:MM AM/PM or a 24-hour HH:MM[:SS], in the policy time zone."""
     path = write(tmp_path, "l.csv", f"""{LEAD_HEADER}

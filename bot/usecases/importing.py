@@ -511,7 +511,13 @@ def _repeats(table: CsvTable, hashes: array, lines: array, report: ImportReport)
     hash that two different ids share warns of nothing. The warnings are put in line order."""
     twice = {h for h, n in Counter(hashes).items() if n > 1}
     wanted = {line for h, line in zip(hashes, lines, strict=True) if h in twice}
-    again = CsvTable(table.path, table.columns, table.optional, max_bytes=table.max_bytes)
+    try:
+        again = CsvTable(table.path, table.columns, table.optional, max_bytes=table.max_bytes)
+    except ImportFileError:  # gone or changed since it loaded: count the repeats, cannot name them
+        count = len(hashes) - len(set(hashes))
+        report.warnings.append(f"{count:,} rows repeat a lead id of an earlier row (the later row wins); "
+                               f"{table.path} changed before they could be listed")
+        return count
     column = again.index[0]
     found: dict[str, list[int]] = {}
     for row in again.raw_rows(ImportReport()):
