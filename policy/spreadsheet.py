@@ -135,9 +135,9 @@ def lead_data(phone: str | None, phone_quality: str | None, zip_code: str | None
     """The values as stored, their quality as stored; a value still in spreadsheet notation
     (a row imported before qualities were kept) is recognised and read back here."""
     text = (phone or "").strip()
-    cell = read_phone(text) if text else None
-    quality = phone_quality or (cell.quality if cell is not None else None)
-    digits = cell.digits if cell is not None and quality == REPAIRED else None
+    number = spreadsheet_number(text) if text else None
+    quality = phone_quality or (None if number is None else UNREADABLE if number.lost_digits else REPAIRED)
+    digits = number.digits if number is not None and quality == REPAIRED else None
     zip_cell = read_zip((zip_code or "").strip())
     return LeadData(text, quality, digits, zip_cell.zip or None, zip_quality or zip_cell.quality)
 
