@@ -10,6 +10,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from .phone import normalize_email, normalize_phone
+from .spreadsheet import UNREADABLE, read_phone
 from .terms import DEFAULT_TIMEZONE, DUPLICATE_WINDOW
 
 
@@ -34,6 +35,7 @@ class PriorLead:
     received_at: datetime
     phone_e164: str | None
     email: str | None
+    phone_quality: str | None = None  # policy.spreadsheet: None, "repaired" or "unreadable"
 
 
 def _aware(instant: datetime, tz: tzinfo) -> datetime:
@@ -46,9 +48,16 @@ def _key(text: str | None) -> str:
     return (text or "").strip().casefold()
 
 
+def lead_e164(phone: str | None, quality: str | None = None) -> str | None:
+    """A lead's phone cell as E.164: spreadsheet notation read back; None when it is empty,
+    cannot be parsed, or lost digits in a spreadsheet (policy.spreadsheet)."""
+    text = (phone or "").strip()
+    return read_phone(text).e164 if text and quality != UNREADABLE else None
+
+
 def same_contact(lead_phone: str | None, lead_email: str | None, prior: PriorLead) -> bool:
     """Phone equal as E.164, or email equal case-insensitively; empty or unparseable values match nothing."""
-    return _matches(normalize_phone(lead_phone), normalize_email(lead_email), prior)
+    return _matches(lead_e164(lead_phone), normalize_email(lead_email), prior)
 
 
 def _matches(phone: str | None, email: str | None, prior: PriorLead) -> bool:
@@ -72,7 +81,7 @@ def find_duplicate(
     earliest = received - DUPLICATE_WINDOW
     client = (lead.client_id or "").strip()
     category = _key(lead.category)
-    phone = normalize_phone(lead.phone)
+    phone = lead_e164(lead.phone, getattr(lead, "phone_quality", None))
     email = normalize_email(lead.email)
     if phone is None and email is None:
         return None

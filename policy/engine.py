@@ -16,6 +16,7 @@ from .duplicates import DUPLICATE_WINDOW, PriorLead, find_duplicate
 from .phone import PhoneCheck, check_phone, describe_line_type, display_phone
 from .reasons import CATALOG, Reason, ReasonInfo, parse_reason
 from .service_area import AreaCheck, ServiceArea, check_service_area
+from .spreadsheet import caveats, lead_data
 from .terms import CapUsage, ClientTerms
 from .verdicts import CHECK_ORDER, Check, Decision, Outcome, UnknownReason
 from .windows import PolicyCalendar, reporting_deadline, window_description, within_window
@@ -40,6 +41,8 @@ class LeadFacts:
     street: str | None = None
     city: str | None = None
     state: str | None = None
+    phone_quality: str | None = None  # policy.spreadsheet: None (as delivered), "repaired", "unreadable"
+    zip_quality: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,13 +188,20 @@ def _details_finding(details: str, hints: list[tuple[Reason, str]]) -> Finding:
     return Finding(Check.DETAILS, Outcome.PASS, "No wording that reads like a non-creditable reason")
 
 
-def _strong_evidence(claimed: Reason, pc: PhoneCheck, prior: PriorLead | None, ac: AreaCheck) -> bool:
+def _caveat(f: Finding, note: str | None) -> Finding:
+    """Evidence resting on a repaired or unreadable value (policy.spreadsheet): said so, never a pass."""
+    outcome = Outcome.WARN if f.outcome == Outcome.PASS else f.outcome
+    return f if note is None else Finding(f.check, outcome, f"{f.detail}; {note}")
+
+
+def _strong_evidence(claimed: Reason, pc: PhoneCheck, prior: PriorLead | None, ac: AreaCheck,
+                     notes: dict[str, str]) -> bool:  # a caveat on the evidence: a person decides
     if claimed is Reason.INVALID_NUMBER:
-        return not pc.valid
+        return not pc.valid and Check.PHONE not in notes
     if claimed is Reason.DUPLICATE_LEAD:
-        return prior is not None
+        return prior is not None and Check.DUPLICATE not in notes
     if claimed is Reason.OUT_OF_SERVICE_AREA:
-        return ac.outside is True
+        return ac.outside is True and Check.SERVICE_AREA not in notes
     return False  # incorrect_contact, testing_solicitation: nothing to check offline
 
 
@@ -227,18 +237,20 @@ def evaluate(
     details = (request.details or "").strip()
 
     in_window = within_window(requested, deadline)
-    pc = check_phone(lead.phone)
+    data = lead_data(lead.phone, lead.phone_quality, lead.zip, lead.zip_quality)
+    pc = data.phone_check() if data.phone_quality else check_phone(lead.phone)
     prior = find_duplicate(lead, priors, tz=cal.tz)
-    ac = check_service_area(lead.zip, area)
+    ac = check_service_area(data.zip, area)
     hints = non_creditable_hints(details)
+    notes = caveats(data, prior, lead.email)
 
     findings = (
         _window_finding(lead, requested, deadline, cal, terms),
         _reason_finding(info),
         _notes_finding(details),
-        _phone_finding(lead.phone, pc, claimed),
-        _duplicate_finding(lead, prior, claimed, cal),
-        _area_finding(ac, claimed),
+        _caveat(_phone_finding(pc.raw, pc, claimed), notes.get(Check.PHONE)),
+        _caveat(_duplicate_finding(lead, prior, claimed, cal), notes.get(Check.DUPLICATE)),
+        _caveat(_area_finding(ac, claimed), notes.get(Check.SERVICE_AREA)),
         _details_finding(details, hints),
     )
 
@@ -252,7 +264,7 @@ def evaluate(
 
     if deny_reason is not None:
         decision = Decision.DENY
-    elif not hints and _strong_evidence(claimed, pc, prior, ac):
+    elif not hints and _strong_evidence(claimed, pc, prior, ac, notes):
         decision = Decision.APPROVE
     else:
         decision = Decision.REVIEW
@@ -273,11 +285,7 @@ def evaluate(
         "area_matched": ac.matched,
         "wording_hints": [str(reason) for reason, _ in hints],
         "wording_phrases": [phrase for _, phrase in hints],
+        "phone_quality": data.phone_quality, "zip_quality": data.zip_quality,
     }
-    return Verdict(
-        verdict=decision,
-        deadline=deadline,
-        findings=findings,
-        deny_reason=deny_reason,
-        evidence=evidence,
-    )
+    return Verdict(verdict=decision, deadline=deadline, findings=findings, deny_reason=deny_reason,
+                   evidence=evidence)

@@ -85,6 +85,11 @@ class Lead(Base):
     state: Mapped[str] = mapped_column(String(32), default="")
     zip: Mapped[str] = mapped_column(String(16), default="")
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # What an import did to the phone and zip (policy/spreadsheet.py): "" as delivered,
+    # "repaired" (read back from spreadsheet notation, a zip padded), "unreadable" (digits lost).
+    # Not NULL: the bulk import binds "" far faster than None (sqlite3 adapts None the slow way).
+    phone_quality: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    zip_quality: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
     __table_args__ = (
         # The duplicate lookup: same client, same category, same contact, recent.

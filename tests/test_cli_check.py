@@ -44,6 +44,7 @@ L-NOAREA,C-NOAREA,standard,Solar,2026-07-02T09:00:00,Al,Bo,201-555-0178,al@examp
 L-WED,C-ROOF,inbound_call,Roofing,2026-07-01T12:00:00,Wed,Lead,123-456-7891,,1 St,Brooklyn,NY,11201,1
 """
 MONDAY = "2026-07-06T09:00:00"  # inside every July window below
+TIME_HINT = "use ISO 8601 like 2026-07-06T09:00:00-04:00 or a spreadsheet time like 7/6/2026 9:00 AM"
 
 
 def _env(url: str, **extra: str) -> dict[str, str]:
@@ -138,7 +139,7 @@ def test_unknown_lead_or_reason_is_one_line_on_stderr(desk):
         (["--lead-id", "L-NOPE", "--reason", "invalid_number"], "credit-bot: unknown lead id 'L-NOPE'"),
         (["--lead-id", "L-INV", "--reason", "bad_vibes"], "credit-bot: unknown reason code 'bad_vibes'"),
         (["--lead-id", "L-INV", "--reason", "invalid_number", "--requested-at", "last tuesday"],
-         "credit-bot: not an ISO 8601 time: 'last tuesday'"),
+         f"credit-bot: --requested-at 'last tuesday' is not a time; {TIME_HINT}"),
     ]:
         run = desk.process("check", *args, "--details", "x")
         assert run.code != 0
@@ -354,12 +355,19 @@ def test_check_csv_reports_bad_rows_and_keeps_the_order(desk):
     run = desk.main("check", "--csv", "batch.csv")
     assert run.code == 1
     lines = run.lines
-    assert [v["lead_id"] for v in lines] == ["L-NOPE", "L-INV", "L-INV", "L-INV", "L-INV"]
-    assert "error" in lines[0] and "verdict" not in lines[0]
-    assert lines[1]["verdict"] == "approve"
-    assert "error" in lines[2] and "error" in lines[3]
-    assert_shape(lines[4])  # no requested_at: now
-    assert [line.split(":")[0] for line in run.err.splitlines()] == ["line 2", "line 4", "line 5"]
+    assert len(lines) == 5  # one output line per input row, in order
+    assert lines[0] == {"line": 2, "error": "unknown lead id 'L-NOPE'"}
+    assert (lines[1]["lead_id"], lines[1]["verdict"]) == ("L-INV", "approve")
+    assert lines[2] == {"line": 4, "error": "unknown reason code 'bad_vibes'"}
+    assert lines[3] == {"line": 5, "error": f"requested_at 'soon' is not a time; {TIME_HINT}"}
+    # an empty requested_at is not silently "now": a historical request would be denied as late
+    assert lines[4] == {"line": 6, "error": f"requested_at is empty; {TIME_HINT}"}
+    assert run.err.splitlines() == [
+        "line 2: unknown lead id 'L-NOPE'",
+        "line 4: unknown reason code 'bad_vibes'",
+        f"line 5: requested_at 'soon' is not a time; {TIME_HINT}",
+        f"line 6: requested_at is empty; {TIME_HINT}",
+    ]
 
     run = desk.main("check", "--csv", "missing.csv")
     assert (run.code, run.out) == (1, "")
@@ -403,3 +411,98 @@ def test_read_check_rows(tmp_path):
     (tmp_path / "short.csv").write_text("lead_id,details\n")
     with pytest.raises(ImportFileError, match=r"header is missing column\(s\): reason$"):
         list(read_check_rows(tmp_path / "short.csv"))
+
+
+# --- spreadsheet-shaped data ---------------------------------------------------------------------
+
+SPREADSHEET_LEADS = """lead_id,client_id,lead_type,category,received_at,first_name,last_name,phone,email,street,city,state,zip,price
+L-SS-DOT,C-ROOF,inbound_call,Roofing,7/1/2026 10:15 AM,Sam,Dot,3125550101.0,,1 St,Brooklyn,NY,11201,45
+L-SS-EXP,C-ROOF,inbound_call,Roofing,7/1/2026 10:15 AM,Sam,Exp,6.175550113E+09,,1 St,Brooklyn,NY,11201,45
+L-SS-LOST,C-ROOF,inbound_call,Roofing,7/1/2026 10:15 AM,Sam,Lost,6.18E+09,,1 St,Brooklyn,NY,11201,45
+L-SS-INV,C-ROOF,inbound_call,Roofing,7/1/2026 10:15 AM,Sam,Inv,1234567891.0,,1 St,Brooklyn,NY,11201,45
+L-SS-DUP,C-ROOF,standard,Roofing,7/2/2026 16:45,Ana,Silva,7185550142.0,,5 Smith St,Brooklyn,NY,11217,38.50
+L-SS-ZIP,C-HVAC,standard,HVAC,7/2/2026 9:00 AM,Bo,Ston,,,1 Beacon St,Boston,MA,2134,52
+L-SS-ZIP5,C-HVAC,standard,HVAC,7/2/2026 9:00 AM,Bo,Ston,,,1 Beacon St,Boston,MA,02134,52
+"""
+
+
+def test_repaired_or_unreadable_values_never_approve(desk):
+    """The issue's numbers: once read back they are valid numbers, so no automatic credit; a
+    repaired invalid number, a lost-digit number, a duplicate matched on a read-back phone and
+    a padded zip all go to a person, saying why."""
+    (desk.tmp / "ss.csv").write_text(SPREADSHEET_LEADS)
+    run = desk.main("leads", "import", "ss.csv")
+    assert (run.code, run.out.strip()) == (0, "leads: 7 loaded, 0 rejected")
+    assert [line.split(": ", 2)[1] for line in run.err.splitlines()] == ["line 4", "line 7"]
+
+    for lead_id, delivered, shown in [("L-SS-DOT", "3125550101.0", "(312) 555-0101 is a valid US number"),
+                                      ("L-SS-EXP", "6.175550113E+09", "(617) 555-0113 is a valid US number"),
+                                      ("L-SS-INV", "1234567891.0", "1234567891 is not a valid phone number")]:
+        verdict = desk.check(lead_id, "invalid_number", "The number is not a real number")
+        assert_shape(verdict)
+        assert (verdict["verdict"], outcomes(verdict)["phone"]) == ("review", "warn"), lead_id
+        assert detail(verdict, "phone").startswith(shown)
+        assert f"read back from spreadsheet notation ({delivered}); a person must confirm" in detail(verdict, "phone")
+
+    lost = desk.check("L-SS-LOST", "invalid_number", "The number is not a real number")
+    assert (lost["verdict"], outcomes(lost)["phone"]) == ("review", "warn")
+    assert "lost digits in a spreadsheet (unreadable)" in detail(lost, "phone")
+
+    # typed as delivered, the invalid number still approves
+    assert desk.check("L-INV", "invalid_number", "The number is not a real number")["verdict"] == "approve"
+
+    dup = desk.check("L-SS-DUP", "duplicate_lead", "Same homeowner as June 20")
+    assert (dup["verdict"], outcomes(dup)["duplicate"]) == ("review", "warn")
+    assert detail(dup, "duplicate").startswith("Same contact delivered as lead L-PRIOR on 2026-06-20")
+    assert "matched on a phone read back from spreadsheet notation" in detail(dup, "duplicate")
+
+    far = desk.check("L-SS-ZIP5", "out_of_service_area", "Boston is not our area")
+    assert far["verdict"] == "approve"
+    padded = desk.check("L-SS-ZIP", "out_of_service_area", "Boston is not our area")
+    assert (padded["verdict"], outcomes(padded)["service_area"]) == ("review", "warn")
+    assert detail(padded, "service_area").startswith("Zip 02134 is outside the service area")
+    assert "zip 02134 was repaired on import" in detail(padded, "service_area")
+
+
+def test_check_takes_us_spreadsheet_times(desk):
+    # L-INV: the window ends at the end of Thu 2026-07-09, New York time
+    assert desk.check("L-INV", "invalid_number", "fake", requested_at="7/9/2026 11:59 PM")["verdict"] == "approve"
+    late = desk.check("L-INV", "invalid_number", "fake", requested_at="7/10/2026 12:00 AM")
+    assert (late["verdict"], late["deny_reason"]) == ("deny", "late_report")
+    assert desk.check("L-INV", "invalid_number", "fake", requested_at="07/09/2026 23:59:59")["verdict"] == "approve"
+
+    (desk.tmp / "us.csv").write_text(
+        "lead_id,reason,details,requested_at\n"
+        "L-INV,invalid_number,fake,7/6/2026 9:00 AM\n"
+        "L-INV,invalid_number,fake,7/10/2026 09:00\n"
+        "L-INV,invalid_number,fake,6 July 2026\n"
+    )
+    run = desk.main("check", "--csv", "us.csv")
+    assert run.code == 1
+    lines = run.lines
+    assert [v.get("verdict") for v in lines] == ["approve", "deny", None]
+    assert lines[2] == {"line": 4, "error": f"requested_at '6 July 2026' is not a time; {TIME_HINT}"}
+
+
+def test_check_csv_without_times_fails_row_by_row(desk):
+    (desk.tmp / "no_times.csv").write_text("lead_id,reason,details\nL-INV,invalid_number,fake\nL-DUP,duplicate_lead,x\n")
+    run = desk.main("check", "--csv", "no_times.csv")
+    assert run.code == 1
+    assert run.lines == [{"line": 2, "error": f"requested_at is empty; {TIME_HINT}"},
+                         {"line": 3, "error": f"requested_at is empty; {TIME_HINT}"}]
+
+
+def test_check_csv_refuses_files_that_are_not_regular_or_too_large(desk):
+    os.mkfifo(desk.tmp / "fifo.csv")
+    for name in ("fifo.csv", ".", "/dev/zero"):
+        run = desk.main("check", "--csv", name)
+        assert (run.code, run.out) == (1, "")
+        assert run.err.splitlines() == [f"credit-bot: {name} is not a regular file"]
+    (desk.tmp / "batch.csv").write_text("lead_id,reason,details,requested_at\nL-INV,invalid_number,fake,"
+                                        "2026-07-06T09:00:00\n")
+    size = (desk.tmp / "batch.csv").stat().st_size
+    run = desk.main("check", "--csv", "batch.csv", IMPORT_MAX_BYTES=str(size - 1))
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines() == [
+        f"credit-bot: batch.csv is {size} bytes, over the import limit of {size - 1} bytes (IMPORT_MAX_BYTES)"]
+    assert [v["verdict"] for v in desk.main("check", "--csv", "batch.csv").lines] == ["approve"]

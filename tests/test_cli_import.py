@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.usecases import importing
+from bot.usecases import csvfiles, importing
 from bot.usecases.importing import StampMaker, _price, fast_e164
 from policy.phone import normalize_phone
+from policy.spreadsheet import read_phone
 from storage import bulk
 from storage.db import Database
 from storage.models import Client, ClientUser, Lead
@@ -50,6 +51,7 @@ L-3,C-SOLAR,standard,Solar,2026-07-03T02:00:00Z,Tom,Reed,917-555-0188,,200 Main 
 
 
 ROOT = Path(__file__).resolve().parent.parent
+TIME_HINT = "use ISO 8601 like 2026-07-06T09:00:00-04:00 or a spreadsheet time like 7/6/2026 9:00 AM"
 
 
 def _clean_env(url: str, **extra: str) -> dict[str, str]:
@@ -173,7 +175,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_load(database_url, tmp_path
     leads = write(tmp_path, "leads.csv", f"""{LEAD_HEADER}
 L-OK1,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,212-555-0123,a@example.com,1 St,Brooklyn,NY,11201,10
 L-BADTYPE,C-ROOF,phone_call,Roofing,2026-07-01T10:00:00,A,B,212-555-0123,a@example.com,1 St,Brooklyn,NY,11201,10
-L-BADTIME,C-ROOF,standard,Roofing,07/01/2026 10:00,A,B,212-555-0123,a@example.com,1 St,Brooklyn,NY,11201,10
+L-BADTIME,C-ROOF,standard,Roofing,1 July 2026 10:00,A,B,212-555-0123,a@example.com,1 St,Brooklyn,NY,11201,10
 ,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,212-555-0123,a@example.com,1 St,Brooklyn,NY,11201,10
 L-BADPRICE,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,212-555-0123,a@example.com,1 St,Brooklyn,NY,11201,ten dollars
 L-OK2,C-ROOF,standard,Roofing,2026-07-01T11:00:00,C,D,not a phone,,,,,ZZZZZ,
@@ -185,7 +187,7 @@ L-OK2,C-ROOF,standard,Roofing,2026-07-01T11:00:00,C,D,not a phone,,,,,ZZZZZ,
     assert r.out.strip() == "leads: 2 loaded, 4 rejected"
     assert r.err.splitlines() == [
         "error: line 3: lead_type 'phone_call' is not inbound_call or standard",
-        "error: line 4: received_at '07/01/2026 10:00' is not an ISO 8601 time",
+        f"error: line 4: received_at '1 July 2026 10:00' is not a time; {TIME_HINT}",
         "error: line 5: lead_id is empty",
         "error: line 6: price 'ten dollars' is not a number",
     ]
@@ -271,6 +273,10 @@ L-1,C-ROOF,standard,Roofing,2026-07-01T10:00:00,Second,Row,,,,,,,2
 """)
     r = cli_main("leads", "import", str(path))
     assert r.out.strip() == "leads: 1 loaded, 0 rejected"
+    assert r.err.splitlines() == [
+        "warning: line 2: client 'C-ROOF' is not imported yet; its leads load, but service-area checks need the client",
+        "warning: line 3: lead id 'L-1' repeats line 2; the later row wins",
+    ]
     assert leads_in(database_url)["L-1"].first_name == "Second"
 
 
@@ -294,7 +300,7 @@ L-OK,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
         "error: line 2: client_id is empty",
         "error: line 3: category is empty",
         "error: line 4: received_at is empty",
-        "error: line 5: received_at '2026-02-30T10:00:00' is not an ISO 8601 time",
+        f"error: line 5: received_at '2026-02-30T10:00:00' is not a time; {TIME_HINT}",
         "error: line 6: price '-5' is negative",
         "error: line 7: 15 values but the header has 14 columns (a value containing a comma must be in double quotes)",
         "error: line 8: zip is longer than 16 characters",
@@ -390,7 +396,7 @@ def test_empty_and_blank_files(cli_main, database_url, tmp_path):
 
     r = cli_main("clients", "import", str(tmp_path))
     assert r.code == 1
-    assert r.err.strip() == f"credit-bot: cannot read {tmp_path}: Is a directory"
+    assert r.err.strip() == f"credit-bot: {tmp_path} is not a regular file"
 
 
 @pytest.mark.parametrize("bulk_batches", [100, 2])
@@ -415,7 +421,7 @@ def test_a_big_file_loads_in_batches_and_keeps_its_indexes(cli_main, database_ur
     r = cli_main("leads", "import", str(path))
     assert r.code == 0
     assert r.out.strip() == f"leads: {n} loaded, 1 rejected"
-    assert r.err.splitlines()[0] == f"error: line {n + 2}: received_at 'yesterday' is not an ISO 8601 time"
+    assert r.err.splitlines()[0] == f"error: line {n + 2}: received_at 'yesterday' is not a time; {TIME_HINT}"
 
     db = Database(database_url)
     try:
@@ -461,6 +467,229 @@ def test_a_lead_repeated_batches_apart_keeps_the_later_row(cli_main, database_ur
     assert stored["L-000001"].received_at == utc(2026, 7, 1, 15)
 
 
+# --- spreadsheet-shaped files -------------------------------------------------------------------
+
+
+def test_phones_a_spreadsheet_turned_into_numbers(cli_main, database_url, tmp_path):
+    """Read back exactly where every digit is there (marked repaired, quietly); where digits were
+    lost the row still loads, marked unreadable, with a warning."""
+    assert cli_main("clients", "import", str(write(tmp_path, "c.csv", CLIENTS))).code == 0
+    path = write(tmp_path, "l.csv", f"""{LEAD_HEADER}
+L-DOT,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,3125550101.0,,,,,11201,
+L-DOT2,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,3125550101.00,,,,,11201,
+L-EXP,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,6.175550113E+09,,,,,11201,
+L-EXP2,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,6.175550113e9,,,,,11201,
+L-ELEVEN,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,1.2125550123E+10,,,,,11201,
+L-SHORT,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,212555012.0,,,,,11201,
+L-LOST,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,6.18E+09,,,,,11201,
+L-PLAIN,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,312.555.0101,,,,,11201,
+L-LOCAL,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,555.0123,,,,,11201,
+""")
+    r = cli_main("leads", "import", str(path))
+    no_traceback(r)
+    assert (r.code, r.out.strip()) == (0, "leads: 9 loaded, 0 rejected")
+    assert r.err.splitlines() == [
+        "warning: line 8: phone '6.18E+09' lost digits in a spreadsheet (unreadable); the lead loads, but a "
+        "person must find the real number (format the column as text)",
+    ]
+    stored = {k: (v.phone, v.phone_e164, v.phone_quality) for k, v in leads_in(database_url).items()}
+    assert stored == {
+        "L-DOT": ("3125550101.0", "+13125550101", "repaired"),
+        "L-DOT2": ("3125550101.00", "+13125550101", "repaired"),
+        "L-EXP": ("6.175550113E+09", "+16175550113", "repaired"),
+        "L-EXP2": ("6.175550113e9", "+16175550113", "repaired"),
+        "L-ELEVEN": ("1.2125550123E+10", "+12125550123", "repaired"),
+        "L-SHORT": ("212555012.0", normalize_phone("212555012"), "repaired"),  # nine digits, as written
+        "L-LOST": ("6.18E+09", None, "unreadable"),
+        "L-PLAIN": ("312.555.0101", "+13125550101", ""),
+        "L-LOCAL": ("555.0123", normalize_phone("555.0123"), ""),
+    }
+
+    # the same file fixed at the source: the marks go away
+    fixed = path.read_text().replace("3125550101.0,", "3125550101,").replace("6.18E+09", "6175550188")
+    r = cli_main("leads", "import", str(write(tmp_path, "fixed.csv", fixed)))
+    assert (r.code, r.err) == (0, "")
+    stored = leads_in(database_url)
+    assert (stored["L-DOT"].phone_e164, stored["L-DOT"].phone_quality) == ("+13125550101", "")
+    assert (stored["L-LOST"].phone_e164, stored["L-LOST"].phone_quality) == ("+16175550188", "")
+
+
+def test_zips_that_lost_their_leading_zero_are_padded(cli_main, database_url, tmp_path):
+    clients = write(tmp_path, "c.csv", f"""{CLIENT_HEADER}
+C-BOS,Boston Roofing,C0BOS,U0BOS,U0AM1,2134;2138 02139,,2134,10
+""")
+    r = cli_main("clients", "import", str(clients))
+    assert (r.code, r.out.strip()) == (0, "clients: 1 loaded, 0 rejected")
+    assert r.err.splitlines() == [
+        "warning: line 2: service_zips zip '2134' read as 02134 (a spreadsheet dropped its leading zero)",
+        "warning: line 2: service_zips zip '2138' read as 02138 (a spreadsheet dropped its leading zero)",
+        "warning: line 2: base_zip zip '2134' read as 02134 (a spreadsheet dropped its leading zero)",
+    ]
+    client, _ = clients_in(database_url)["C-BOS"]
+    assert (client.service_zips, client.base_zip) == ("02134;02138;02139", "02134")
+
+    path = write(tmp_path, "l.csv", f"""{LEAD_HEADER}
+L-PAD,C-BOS,standard,Roofing,2026-07-01T10:00:00,,,,,,,,2134,
+L-NUM,C-BOS,standard,Roofing,2026-07-01T10:00:00,,,,,,,,2134.0,
+L-READ,C-BOS,standard,Roofing,2026-07-01T10:00:00,,,,,,,,11201.0,
+L-FULL,C-BOS,standard,Roofing,2026-07-01T10:00:00,,,,,,,,02134,
+L-PLUS4,C-BOS,standard,Roofing,2026-07-01T10:00:00,,,,,,,,02134-1234,
+L-SHORT,C-BOS,standard,Roofing,2026-07-01T10:00:00,,,,,,,,501,
+""")
+    r = cli_main("leads", "import", str(path))
+    assert (r.code, r.out.strip()) == (0, "leads: 6 loaded, 0 rejected")
+    assert r.err.splitlines() == [
+        "warning: line 2: zip '2134' read as 02134 (a spreadsheet dropped its leading zero); a person must "
+        "confirm it before a service-area credit",
+        "warning: line 3: zip '2134.0' read as 02134 (a spreadsheet dropped its leading zero); a person must "
+        "confirm it before a service-area credit",
+        "warning: line 4: zip '11201.0' read as 11201 (spreadsheet number notation); a person must confirm it "
+        "before a service-area credit",
+    ]
+    stored = {k: (v.zip, v.zip_quality) for k, v in leads_in(database_url).items()}
+    assert stored == {"L-PAD": ("02134", "repaired"), "L-NUM": ("02134", "repaired"),
+                      "L-READ": ("11201", "repaired"), "L-FULL": ("02134", ""),
+                      "L-PLUS4": ("02134-1234", ""), "L-SHORT": ("501", "")}
+
+
+@pytest.mark.parametrize("bulk_batches", [100, 1])
+def test_a_lead_id_repeated_in_the_file_is_reported(cli_main, database_url, tmp_path, monkeypatch, bulk_batches):
+    """The issue's file: five rows, four leads. Also across batches, and a repeat that is rejected."""
+    monkeypatch.setattr(importing, "BATCH", 2)
+    monkeypatch.setattr(bulk, "BULK_BATCHES", bulk_batches)
+    assert cli_main("clients", "import", str(write(tmp_path, "c.csv", CLIENTS))).code == 0
+    path = write(tmp_path, "l.csv", f"""{LEAD_HEADER}
+L-1,C-ROOF,standard,Roofing,2026-07-01T10:00:00,First,Row,,,,,,,1
+L-2,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+L-3,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+L-4,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+L-1,C-ROOF,standard,Roofing,2026-07-01T10:00:00,Second,Row,,,,,,,2
+L-1,C-ROOF,standard,Roofing,not a time,Rejected,Row,,,,,,,3
+L-1,C-ROOF,standard,Roofing,2026-07-01T10:00:00,Third,Row,,,,,,,4
+""")
+    r = cli_main("leads", "import", str(path))
+    assert (r.code, r.out.strip()) == (0, "leads: 4 loaded, 1 rejected")
+    assert r.err.splitlines() == [
+        f"error: line 7: received_at 'not a time' is not a time; {TIME_HINT}",
+        "warning: line 6: lead id 'L-1' repeats line 2; the later row wins",
+        "warning: line 8: lead id 'L-1' repeats line 6; the later row wins",
+    ]
+    stored = leads_in(database_url)
+    assert sorted(stored) == ["L-1", "L-2", "L-3", "L-4"]
+    assert (stored["L-1"].first_name, stored["L-1"].price) == ("Third", Decimal("4.00"))
+
+
+def test_repeats_are_exact_even_when_id_hashes_collide(cli_main, database_url, tmp_path, monkeypatch):
+    """Every id hashing alike (the rare path for every row): only real repeats are reported,
+    with the physical line numbers of records that span lines."""
+    monkeypatch.setattr(importing, "_UNSIGNED", 0)
+    monkeypatch.setattr(importing, "BATCH", 3)
+    path = write(tmp_path, "l.csv", f"""{LEAD_HEADER}
+L-A,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,"1 Main St
+Apt 2",,,,
+L-B,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+L-C,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+L-D,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+L-A,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,Later,,,,
+L-E,C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,,
+""")
+    r = cli_main("leads", "import", str(path))
+    assert (r.code, r.out.strip()) == (0, "leads: 5 loaded, 0 rejected")
+    assert r.err.splitlines()[1:] == ["warning: line 7: lead id 'L-A' repeats line 3; the later row wins"]
+    assert leads_in(database_url)["L-A"].street == "Later"
+
+
+def test_us_spreadsheet_times(cli_main, database_url, tmp_path):
+    """M/D/YYYY with H:MM AM/PM or a 24-hour HH:MM[:SS], in the policy time zone."""
+    path = write(tmp_path, "l.csv", f"""{LEAD_HEADER}
+L-AM,C-ROOF,standard,Roofing,7/6/2026 9:00 AM,,,,,,,,,
+L-PM,C-ROOF,standard,Roofing,7/6/2026 9:05 PM,,,,,,,,,
+L-NOON,C-ROOF,standard,Roofing,7/6/2026 12:00 PM,,,,,,,,,
+L-MIDNIGHT,C-ROOF,standard,Roofing,7/6/2026 12:00 AM,,,,,,,,,
+L-SECS,C-ROOF,standard,Roofing,7/6/2026 9:00:30 am,,,,,,,,,
+L-24,C-ROOF,standard,Roofing,07/06/2026 21:05,,,,,,,,,
+L-24S,C-ROOF,standard,Roofing,1/15/2026 09:00:59,,,,,,,,,
+L-BADDAY,C-ROOF,standard,Roofing,2/30/2026 9:00 AM,,,,,,,,,
+L-BADHOUR,C-ROOF,standard,Roofing,7/6/2026 13:00 PM,,,,,,,,,
+L-DMY,C-ROOF,standard,Roofing,13/7/2026 09:00,,,,,,,,,
+L-WORDS,C-ROOF,standard,Roofing,July 6 2026,,,,,,,,,
+""")
+    r = cli_main("leads", "import", str(path))
+    no_traceback(r)
+    assert (r.code, r.out.strip()) == (0, "leads: 7 loaded, 4 rejected")
+    assert [line for line in r.err.splitlines() if line.startswith("error")] == [
+        f"error: line 9: received_at '2/30/2026 9:00 AM' is not a time; {TIME_HINT}",
+        f"error: line 10: received_at '7/6/2026 13:00 PM' is not a time; {TIME_HINT}",
+        f"error: line 11: received_at '13/7/2026 09:00' is not a time; {TIME_HINT}",
+        f"error: line 12: received_at 'July 6 2026' is not a time; {TIME_HINT}",
+    ]
+    stored = {k: v.received_at for k, v in leads_in(database_url).items()}
+    assert stored == {
+        "L-AM": utc(2026, 7, 6, 13), "L-PM": utc(2026, 7, 7, 1, 5), "L-NOON": utc(2026, 7, 6, 16),
+        "L-MIDNIGHT": utc(2026, 7, 6, 4), "L-SECS": utc(2026, 7, 6, 13, 0, 30), "L-24": utc(2026, 7, 7, 1, 5),
+        "L-24S": utc(2026, 1, 15, 14, 0, 59),  # EST
+    }
+
+
+def test_files_that_are_not_regular_or_too_large_load_nothing(cli_main, database_url, tmp_path):
+    leads = write(tmp_path, "l.csv", LEADS)
+    fifo = tmp_path / "fifo.csv"
+    os.mkfifo(fifo)
+    for noun in ("clients", "leads"):
+        for path in (tmp_path, fifo, Path("/dev/null")):
+            r = cli_main(noun, "import", str(path))
+            assert (r.code, r.out) == (1, "")
+            assert r.err.splitlines() == [f"credit-bot: {path} is not a regular file"]
+    size = leads.stat().st_size
+    r = cli_main("leads", "import", str(leads), IMPORT_MAX_BYTES=str(size - 1))
+    assert (r.code, r.out) == (1, "")
+    assert r.err.splitlines() == [
+        f"credit-bot: {leads} is {size:,} bytes, over the import limit of {size - 1:,} bytes (IMPORT_MAX_BYTES)"]
+    assert leads_in(database_url) == {}
+    r = cli_main("leads", "import", str(leads), IMPORT_MAX_BYTES="1K")
+    assert (r.code, r.out.strip()) == (0, "leads: 3 loaded, 0 rejected")
+    r = cli_main("leads", "import", str(leads), IMPORT_MAX_BYTES="lots")
+    assert r.code == 1
+    assert r.err.splitlines() == [
+        "credit-bot: IMPORT_MAX_BYTES must be a positive number of bytes (like 2147483648 or 2G), not 'lots'"]
+
+
+def test_dev_zero_is_refused_at_once(database_url, tmp_path):
+    r = run_cli(database_url, "leads", "import", "/dev/zero", cwd=tmp_path)
+    no_traceback(r)
+    assert (r.code, r.out, r.err.splitlines()) == (1, "", ["credit-bot: /dev/zero is not a regular file"])
+
+
+def test_slack_ids_in_client_imports_are_validated(cli_main, database_url, tmp_path):
+    path = write(tmp_path, "c.csv", f"""{CLIENT_HEADER}
+C-AM,Bad Manager,C0AM,U0A,<@<!here>>,,,,
+C-CHAN,Bad Channel,#roofing,U0B,U0AM,,,,
+C-USER,Bad User,C0USER,U0C;<!channel>,U0AM,,,,
+C-LONG,Long User,C0LONG,{'U' * 33},U0AM,,,,
+C-OK,Fine,C0OK,U0D U0E,W0AM,,,,
+""")
+    r = cli_main("clients", "import", str(path))
+    no_traceback(r)
+    assert (r.code, r.out.strip()) == (0, "clients: 1 loaded, 4 rejected")
+    assert r.err.splitlines() == [
+        "error: line 2: account_manager_user_id '<@<!here>>' is not a Slack user id (like U0123ABCD)",
+        "error: line 3: slack_channel_id '#roofing' is not a Slack channel id (like C0123ABCD)",
+        "error: line 4: slack_user_ids: '<!channel>' is not a Slack user id (like U0123ABCD)",
+        f"error: line 5: slack_user_ids: '{'U' * 33}' is not a Slack user id (like U0123ABCD)",
+    ]
+    client, users = clients_in(database_url)["C-OK"]
+    assert (client.account_manager_user_id, users) == ("W0AM", ["U0D", "U0E"])
+
+
+def test_warnings_of_one_kind_are_listed_up_to_a_limit(cli_main, tmp_path, monkeypatch):
+    monkeypatch.setattr(csvfiles, "WARNING_LIMIT", 2)
+    rows = [f"L-{i},C-ROOF,standard,Roofing,2026-07-01T10:00:00,,,,,,,,2134," for i in range(5)]
+    r = cli_main("leads", "import", str(write(tmp_path, "l.csv", "\n".join([LEAD_HEADER, *rows]) + "\n")))
+    assert (r.code, r.out.strip()) == (0, "leads: 5 loaded, 0 rejected")
+    assert [line.split(":")[1] for line in r.err.splitlines()[1:3]] == [" line 2", " line 3"]
+    assert r.err.splitlines()[3:] == ["warning: 3 more zips repaired, not listed (the first 2 are)"]
+
+
 # --- the fast paths equal the slow ones ---------------------------------------------------------
 
 
@@ -474,7 +703,9 @@ def test_fast_e164_equals_normalize_phone():
         digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(7, 12)))
         phones.append(rng.choice(["", "+", "1", " "]) + "".join(d + rng.choice(["", "", " ", "-", ".", "(", ")"])
                                                                for d in digits))
-    assert [p for p in phones if fast_e164(p) != normalize_phone(p)] == []
+    assert [p for p in phones if fast_e164(p) != read_phone(p).e164] == []
+    # and read_phone is normalize_phone, except for spreadsheet notation
+    assert [p for p in phones if read_phone(p).quality is None and read_phone(p).e164 != normalize_phone(p)] == []
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "America/St_Johns", "Asia/Kolkata", "Australia/Lord_Howe"])
@@ -510,7 +741,7 @@ def test_the_length_limits_match_the_model():
     assert importing._LEAD_LIMITS == {
         "lead_id": 64, "client_id": 64, "lead_type": 32, "category": 200, "category_key": 200,
         "first_name": 200, "last_name": 200, "phone": 64, "phone_e164": 32, "email": 320, "email_key": 320,
-        "street": 300, "city": 200, "state": 32, "zip": 16,
+        "street": 300, "city": 200, "state": 32, "zip": 16, "phone_quality": 16, "zip_quality": 16,
     }
 
 

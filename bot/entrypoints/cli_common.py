@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.usecases.importing import parse_instant
+from bot.usecases.importing import TIME_EXAMPLES, parse_instant
 from bot.usecases.settings import Settings, hide_password, scrub_password
 from storage.db import Database
 
@@ -21,13 +21,15 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def moment(raw: str | None, settings: Settings) -> datetime:
+def moment(raw: str | None, settings: Settings, what: str = "time") -> datetime:
+    """A time from the command line (ISO 8601 or a US spreadsheet time, naive = policy time
+    zone); now when it is not given."""
     if not raw:
         return now()
     try:
         return parse_instant(raw, settings.calendar)
     except ValueError:
-        raise CliError(f"not an ISO 8601 time: {raw!r}") from None
+        raise CliError(f"{what} {raw!r} is not a time; {TIME_EXAMPLES}") from None
 
 
 def first_line(exc: BaseException) -> str:

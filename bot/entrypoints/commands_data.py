@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -12,8 +11,10 @@ from pathlib import Path
 from bot.entrypoints.cli_common import CliError, moment, now, open_database
 from bot.usecases import staffing
 from bot.usecases.checking import UnknownLead, check_lead, read_check_rows
-from bot.usecases.importing import import_clients, import_leads
+from bot.usecases.csvfiles import RowError
+from bot.usecases.importing import TIME_EXAMPLES, import_clients, import_leads, parse_instant
 from bot.usecases.settings import Settings
+from bot.usecases.slack_ids import SLACK_USER_ID
 from policy.engine import UnknownReason
 from storage.db import Database
 
@@ -21,7 +22,7 @@ from storage.db import Database
 def _print_import(report, what: str, strict: bool) -> int:
     for line in report.errors:
         print(f"error: {line}", file=sys.stderr)
-    for line in report.warnings:
+    for line in report.all_warnings():
         print(f"warning: {line}", file=sys.stderr)
     print(f"{what}: {report.loaded} loaded, {len(report.errors)} rejected")
     return 1 if strict and report.errors else 0
@@ -29,17 +30,14 @@ def _print_import(report, what: str, strict: bool) -> int:
 
 def cmd_clients_import(args, settings: Settings) -> int:
     db = open_database(settings)
-    report = import_clients(db, Path(args.file), now=now())
+    report = import_clients(db, Path(args.file), now=now(), max_bytes=settings.import_max_bytes)
     return _print_import(report, "clients", args.strict)
 
 
 def cmd_leads_import(args, settings: Settings) -> int:
     db = open_database(settings)
-    report = import_leads(db, Path(args.file), calendar=settings.calendar)
+    report = import_leads(db, Path(args.file), calendar=settings.calendar, max_bytes=settings.import_max_bytes)
     return _print_import(report, "leads", args.strict)
-
-
-SLACK_USER_ID = re.compile(r"[A-Za-z0-9]{1,32}")
 
 
 def cmd_staff(args, settings: Settings) -> int:
@@ -77,7 +75,7 @@ def cmd_check(args, settings: Settings) -> int:
                if value is None]
     if missing:
         raise CliError(f"check needs {' and '.join(missing)} (or --csv FILE)")
-    requested_at = moment(args.requested_at, settings)
+    requested_at = moment(args.requested_at, settings, "--requested-at")
     db = open_database(settings)
     try:
         result = _verdict_json(db, settings, args.lead_id, args.reason, args.details or "", requested_at)
@@ -87,23 +85,35 @@ def cmd_check(args, settings: Settings) -> int:
     return 0
 
 
+def _row_time(raw: str, settings: Settings) -> datetime:
+    """A batch row's requested_at: required (a row without one is not silently "now")."""
+    if not raw:
+        raise RowError(f"requested_at is empty; {TIME_EXAMPLES}")
+    try:
+        return parse_instant(raw, settings.calendar)
+    except ValueError:
+        raise RowError(f"requested_at {raw!r} is not a time; {TIME_EXAMPLES}") from None
+
+
 def _check_batch(args, settings: Settings) -> int:
-    rows = read_check_rows(Path(args.csv))
+    """One JSON line per row, in order: the verdict, or ``{"line": N, "error": ...}`` for a row
+    that cannot be checked (also ``line N: ...`` on stderr); exit 1 when any row failed."""
+    rows = read_check_rows(Path(args.csv), max_bytes=settings.import_max_bytes)
     first = next(rows, None)  # a missing, non-UTF-8 or headerless file fails before any output
     db = open_database(settings)
     failures = 0
     for row in itertools.chain([first] if first is not None else [], rows):
-        if row.error is not None:
-            result = {"lead_id": row.lead_id, "error": row.error}
-        else:
+        error = row.error
+        if error is None:
             try:
-                requested_at = moment(row.requested_at, settings)
+                requested_at = _row_time(row.requested_at, settings)
                 result = _verdict_json(db, settings, row.lead_id, row.reason, row.details, requested_at)
-            except (UnknownLead, UnknownReason, CliError) as exc:
-                result = {"lead_id": row.lead_id, "error": str(exc)}
-        if "error" in result:
+            except (UnknownLead, UnknownReason, RowError) as exc:
+                error = str(exc)
+        if error is not None:
             failures += 1
-            print(f"line {row.line}: {result['error']}", file=sys.stderr)
+            result = {"line": row.line, "error": error}
+            print(f"line {row.line}: {error}", file=sys.stderr)
         print(json.dumps(result, ensure_ascii=False))
     sys.stdout.flush()
     return 1 if failures else 0

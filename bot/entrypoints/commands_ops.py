@@ -54,7 +54,7 @@ def _deliver_now(desk: Desk, seconds: float = 20.0) -> tuple[int, int]:
 
 
 def cmd_sla_sweep(args, settings: Settings) -> int:
-    at = moment(args.at, settings)
+    at = moment(args.at, settings, "--at")
     desk = Desk(settings, db=open_database(settings))
     notices = sla.sweep(desk, at)
     for n in notices:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from bot.usecases.csvfiles import CsvTable, ImportReport
+from bot.usecases.csvfiles import DEFAULT_MAX_BYTES, CsvTable, ImportReport
 from bot.usecases.facts import cap_usage, client_terms, lead_facts, priors_for, service_area
 from policy.engine import RequestFacts, UnknownReason, Verdict, evaluate
 from policy.reasons import parse_reason
@@ -74,14 +74,15 @@ class CheckRow:
     error: str | None = None
 
 
-def read_check_rows(path: Path) -> Iterator[CheckRow]:
+def read_check_rows(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[CheckRow]:
     """The rows of a batch-check CSV (``lead_id,reason,details[,requested_at]``), in file order.
 
     Read like the import files: UTF-8 (BOM allowed), header names without regard to case or
     surrounding space, any column order, extra columns ignored, values stripped. Raises
-    ImportFileError (one line) when the file is missing, not UTF-8, or lacks a column."""
+    ImportFileError (one line) when the file is missing, not a regular file, over
+    ``max_bytes``, not UTF-8, or lacks a column."""
     report = ImportReport()
-    table = CsvTable(path, CHECK_COLUMNS, optional=("requested_at",))
+    table = CsvTable(path, CHECK_COLUMNS, optional=("requested_at",), max_bytes=max_bytes)
 
     def pending() -> Iterator[CheckRow]:
         while report.errors:

@@ -1,19 +1,27 @@
-"""Reading the operators' CSV files the same way everywhere: UTF-8 (a byte-order mark is
-fine), any column order, extra columns ignored, header names matched without regard to case
-or surrounding space, values stripped. A file that cannot be read as a whole raises
-ImportFileError (one line); a bad row is reported as ``line N: why``."""
+"""Reading the operators' CSV files the same way everywhere: a regular file no larger than
+the import limit, UTF-8 (a byte-order mark is fine), any column order, extra columns ignored,
+header names matched without regard to case or surrounding space, values stripped. A file
+that cannot be read as a whole raises ImportFileError (one line) before anything loads; a
+bad row is reported as ``line N: why``."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: ten million leads and more; IMPORT_MAX_BYTES changes it
+WARNING_LIMIT = 1000  # warnings of one kind listed; the rest are counted
+
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read (missing, not UTF-8, wrong header)."""
+    """The file as a whole cannot be read (missing, not a regular file, too large, not UTF-8,
+    wrong header)."""
 
 
 @dataclass
@@ -21,6 +29,23 @@ class ImportReport:
     loaded: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unlisted: dict[str, int] = field(default_factory=dict)  # kind -> warnings past WARNING_LIMIT
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def warn(self, kind: str, message: str) -> None:
+        """A ``line N: ...`` warning; past WARNING_LIMIT of one ``kind`` (e.g. "zips padded")
+        only counted, so a file where every row has it does not print a million lines."""
+        count = self._counts.get(kind, 0) + 1
+        self._counts[kind] = count
+        if count <= WARNING_LIMIT:
+            self.warnings.append(message)
+        else:
+            self.unlisted[kind] = count - WARNING_LIMIT
+
+    def all_warnings(self) -> list[str]:
+        """The warnings listed, then one line per kind for those only counted."""
+        return self.warnings + [f"{count:,} more {kind}, not listed (the first {WARNING_LIMIT:,} are)"
+                                for kind, count in self.unlisted.items()]
 
 
 class RowError(ValueError):
@@ -30,35 +55,98 @@ class RowError(ValueError):
 # --- reading the file -------------------------------------------------------------------------
 
 
-def _check_utf8(path: Path) -> bool:
-    """Raise ImportFileError unless the whole file is UTF-8; True when it holds a NUL character.
+def open_regular(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> io.FileIO:
+    """The file opened for reading, when it is a regular file of at most ``max_bytes``.
+
+    A directory, a device (/dev/zero), a FIFO or a socket is refused at once, without reading
+    (and without waiting for a FIFO's writer); so is a file over the limit."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportFileError(f"{path} is not a regular file")
+        if info.st_size > max_bytes:
+            raise ImportFileError(f"{path} is {info.st_size:,} bytes, over the import limit of {max_bytes:,} "
+                                  "bytes (IMPORT_MAX_BYTES)")
+        os.set_blocking(fd, True)
+        return io.FileIO(fd, "rb", closefd=True)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class _Prefix(io.RawIOBase):
+    """The first ``size`` bytes of a file: what was checked is what is read, even if the file
+    grows meanwhile."""
+
+    def __init__(self, raw: io.FileIO, size: int):
+        self.raw = raw
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.left <= 0:
+            return 0
+        view = memoryview(buffer)
+        if len(view) > self.left:
+            view = view[:self.left]
+        n = self.raw.readinto(view) or 0
+        self.left -= n
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def _check_utf8(handle: io.FileIO, path: Path, max_bytes: int) -> tuple[bool, int]:
+    """Raise ImportFileError unless the whole file is UTF-8 and within ``max_bytes``;
+    (True when it holds a NUL character, the bytes checked).
 
     Checked before anything loads, so a file in another encoding loads nothing."""
     line = 1
     has_nul = False
     tail = b""
+    size = 0
+    while True:
+        try:
+            chunk = handle.read(1 << 20)
+        except OSError as exc:
+            raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+        size += len(chunk)
+        if size > max_bytes:  # it grew since it was opened
+            raise ImportFileError(f"{path} is over the import limit of {max_bytes:,} bytes (IMPORT_MAX_BYTES)")
+        final = not chunk
+        data = tail + chunk
+        try:
+            _, used = codecs.utf_8_decode(data, "strict", final)
+        except UnicodeDecodeError as exc:
+            at = line + data.count(b"\n", 0, exc.start)
+            raise ImportFileError(f"{path} is not UTF-8 text (line {at})") from None
+        has_nul = has_nul or b"\x00" in data
+        line += data.count(b"\n", 0, used)
+        tail = data[used:]
+        if final:
+            return has_nul, size
+
+
+def open_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[io.TextIOWrapper, bool]:
+    """A checked file (regular, within the limit, all UTF-8) opened as text for ``csv``, and
+    whether it holds a NUL character. Raises ImportFileError."""
+    raw = open_regular(path, max_bytes)
     try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with handle:
-        while True:
-            try:
-                chunk = handle.read(1 << 20)
-            except OSError as exc:
-                raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-            final = not chunk
-            data = tail + chunk
-            try:
-                _, used = codecs.utf_8_decode(data, "strict", final)
-            except UnicodeDecodeError as exc:
-                at = line + data.count(b"\n", 0, exc.start)
-                raise ImportFileError(f"{path} is not UTF-8 text (line {at})") from None
-            has_nul = has_nul or b"\x00" in data
-            line += data.count(b"\n", 0, used)
-            tail = data[used:]
-            if final:
-                return has_nul
+        has_nul, size = _check_utf8(raw, path, max_bytes)
+        raw.seek(0)
+    except BaseException:
+        raw.close()
+        raise
+    buffered = io.BufferedReader(_Prefix(raw, size), buffer_size=1 << 16)
+    return io.TextIOWrapper(buffered, encoding="utf-8-sig", newline=""), has_nul
 
 
 def _header_key(name: str) -> str:
@@ -69,10 +157,11 @@ class CsvTable:
     """A CSV file opened for reading the way the imports read it: whole file checked to be
     UTF-8, header checked, the ``columns`` (and any ``optional`` ones present) located."""
 
-    def __init__(self, path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()):
+    def __init__(self, path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = (), *,
+                 max_bytes: int = DEFAULT_MAX_BYTES):
         self.path = path
-        self.has_nul = _check_utf8(path)
-        self.handle = path.open(newline="", encoding="utf-8-sig")
+        self.columns, self.optional, self.max_bytes = columns, optional, max_bytes
+        self.handle, self.has_nul = open_text(path, max_bytes)
         self.reader = csv.reader(self.handle)
         try:
             header = next(self.reader, None)

@@ -21,7 +21,8 @@ def lead_facts(lead: Lead) -> LeadFacts:
         category=lead.category, received_at=lead.received_at, phone=lead.phone or None,
         email=lead.email or None, zip=lead.zip or None, first_name=lead.first_name or None,
         last_name=lead.last_name or None, street=lead.street or None, city=lead.city or None,
-        state=lead.state or None,
+        state=lead.state or None, phone_quality=lead.phone_quality or None,
+        zip_quality=lead.zip_quality or None,
     )
 
 
@@ -41,7 +42,8 @@ def priors_for(session, lead: Lead) -> list[PriorLead]:
     )
     return [
         PriorLead(lead_id=r.lead_id, client_id=r.client_id, category=r.category,
-                  received_at=r.received_at, phone_e164=r.phone_e164, email=r.email_key)
+                  received_at=r.received_at, phone_e164=r.phone_e164, email=r.email_key,
+                  phone_quality=r.phone_quality or None)
         for r in rows
     ]
 

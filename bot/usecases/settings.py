@@ -13,6 +13,7 @@ from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.usecases.csvfiles import DEFAULT_MAX_BYTES
 from policy.terms import DEFAULT_HOLIDAYS, DEFAULT_TIMEZONE
 from policy.windows import PolicyCalendar, make_calendar
 from storage.db import DEFAULT_URL
@@ -111,6 +112,22 @@ def _log_level(env: dict) -> str:
     return raw
 
 
+_BYTE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def _bytes(env: dict, name: str, default: int) -> int:
+    """A size in bytes: ``2147483648``, or with a binary unit: ``2G``, ``500M``, ``2GiB``."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    text = raw.lower().replace(" ", "").removesuffix("ib").removesuffix("b")
+    unit = text[-1:] if text[-1:] in _BYTE_UNITS else ""
+    number = text[:-1] if unit else text
+    if not number.isdigit() or int(number) < 1:
+        raise SettingsError(f"{name} must be a positive number of bytes (like 2147483648 or 2G), not {raw!r}")
+    return int(number) * _BYTE_UNITS[unit]
+
+
 @dataclass(frozen=True)
 class Settings:
     # Secrets stay out of repr(): a settings object in a log line or traceback shows none.
@@ -138,6 +155,7 @@ class Settings:
     metrics_token: str = field(default="", repr=False)  # when set, GET /metrics needs "Authorization: Bearer <token>"
     credit_webhook_url: str = ""  # every ledger entry is POSTed here, signed with the secret
     credit_webhook_secret: str = field(default="", repr=False)
+    import_max_bytes: int = DEFAULT_MAX_BYTES  # IMPORT_MAX_BYTES: the largest file an import reads
 
     @classmethod
     def from_env(cls, env: dict | None = None, *, dotenv: bool = True) -> Settings:
@@ -181,6 +199,7 @@ class Settings:
             slack_app_id=app_id,
             metrics_token=metrics_token,
             **_webhook(env),
+            import_max_bytes=_bytes(env, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES),
         )
         settings.calendar  # noqa: B018 - fail early on a bad time zone or calendar
         return settings
