@@ -16,12 +16,23 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import fig_ack, fig_check, fig_delivery, fig_filing, fig_home, fig_import, report
+from bench import (
+    fig_ack,
+    fig_check,
+    fig_delivery,
+    fig_filing,
+    fig_home,
+    fig_import,
+    fig_lean_cli,
+    fig_lean_serve,
+    report,
+)
 from bench.context import DEFAULT_PG, FULL, QUICK, Context
 
-# import before check: the check figure reuses the 1,000,000-lead SQLite database it builds
+# import before check and lean_cli: they reuse the 1,000,000-lead SQLite database it builds
 FIGURES = {"ack": fig_ack.run, "filing": fig_filing.run, "delivery": fig_delivery.run, "import": fig_import.run,
-           "check": fig_check.run, "app_home": fig_home.run}
+           "check": fig_check.run, "lean_cli": fig_lean_cli.run, "lean_serve": fig_lean_serve.run,
+           "app_home": fig_home.run}
 
 
 def machine() -> dict:

@@ -20,8 +20,9 @@ class Sizes:
     concurrency: tuple[int, ...] = (1, 20, 50)
     ack_samples: int = 600  # measured requests per (app, kind, concurrency)
     warmup_per_client: int = 2
-    filing_rates: tuple[float, ...] = (5.0, 20.0)
-    filings: int = 500  # per rate
+    # one rate under the reviewer channel's pace (1 post/s), two above it (the cards queue at the pace)
+    filing_rates: tuple[float, ...] = (0.5, 5.0, 20.0)
+    filings: int = 60  # per rate: above the pace they take a minute to post
     check_sizes: tuple[int, ...] = (1_000, 100_000, 1_000_000)
     check_samples: int = 5_000
     import_rows: int = 1_000_000
@@ -32,12 +33,18 @@ class Sizes:
     burst_seconds: float = 6.0
     kill_clicks: int = 16  # approvals acknowledged, then kill -9
     kill_posts: int = 8  # filings whose posts are in flight at kill -9
+    lean_samples: int = 7  # fresh `credit-bot check` processes (and import-only ones)
+    lean_filings: int = 60  # the burst `credit-bot serve` is measured after
+    lean_clients: int = 20
+    lean_warmup: int = 10  # filings before the burst
+    lean_idle_seconds: float = 5.0  # the server's idle CPU rate, measured before the burst
 
 
 FULL = Sizes()
-QUICK = Sizes(concurrency=(1, 5), ack_samples=10, warmup_per_client=1, filing_rates=(5.0, 20.0), filings=5,
+QUICK = Sizes(concurrency=(1, 5), ack_samples=10, warmup_per_client=1, filing_rates=(20.0,), filings=3,
               check_sizes=(1_000,), check_samples=50, import_rows=1_000, home_requests=200, home_samples=10,
-              burst_filings=6, burst_seconds=1.2, kill_clicks=4, kill_posts=3)
+              burst_filings=5, burst_seconds=1.0, kill_clicks=3, kill_posts=2,
+              lean_samples=1, lean_filings=3, lean_warmup=1, lean_idle_seconds=0.5)
 
 
 @dataclass
@@ -98,7 +105,7 @@ class Context:
             s = self.sizes
             background = 1_000 if self.quick else 100_000
             per_app = sum(3 * (s.ack_samples + s.warmup_per_client * c) for c in s.concurrency)
-            flows = max(per_app + 200, s.filings * len(s.filing_rates) + 200)
+            flows = max(per_app, s.filings * len(s.filing_rates), s.lean_warmup + s.lean_filings) + 200
             started = time.perf_counter()
             data.seed(f"sqlite:///{template}", self.work,
                       [self.leads_csv(background), data.write_flow_leads_csv(self.work / "flow.csv", flows)])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from bench import report_lean
+
 TARGET_CONCURRENCY = 20
 ACK_P99_MS = 100.0
 ACK_RATIO = 1.2
@@ -45,10 +47,11 @@ def targets(figures: dict) -> list[dict]:
                         "value": r["ratio_p99"], "pass": r["ratio_p99"] <= ACK_RATIO})
     filing = figures.get("filing")
     if filing:
-        for r in filing["rows"]:
-            out.append({"name": f"filing -> reviewer post p99 @{r['rate_per_s']:g}/s",
-                        "target": f"< {FILING_P99_MS:.0f} ms, none lost", "value": r["p99_ms"],
-                        "pass": r["lost"] == 0 and r["p99_ms"] < FILING_P99_MS})
+        for r in filing["rows"]:  # the reviewer channel is paced at Slack's 1 msg/s: judge the delay beyond it
+            v = r["beyond_pacing"]["p99_ms"]
+            out.append({"name": f"filing -> reviewer post beyond pace p99 @{r['rate_per_s']:g}/s",
+                        "target": f"< {FILING_P99_MS:.0f} ms, none lost", "value": v,
+                        "pass": r["lost"] == 0 and v < FILING_P99_MS})
     delivery = figures.get("delivery")
     if delivery:
         b = delivery["burst"]
@@ -79,6 +82,7 @@ def targets(figures: dict) -> list[dict]:
         v = home["home_view"]["p99_ms"]
         out.append({"name": f"App Home p99 @{home['requests']:,} requests", "target": f"< {HOME_MS:.0f} ms",
                     "value": v, "pass": v < HOME_MS})
+    out.extend(report_lean.targets(figures))
     return out
 
 
@@ -97,8 +101,9 @@ def table(figures: dict, goals: list[dict]) -> str:
     filing = figures.get("filing")
     if filing:
         for r in filing["rows"]:
-            rows.append(("filing -> reviewer post", f"{r['rate_per_s']:g}/s n={r['filings']} lost={r['lost']}",
-                         _ms(r["p50_ms"]), _ms(r["p99_ms"]), _ms(r["baseline_ms"]), _ms(r["baseline_ms"]),
+            b = r["beyond_pacing"]
+            rows.append(("filing -> reviewer post, beyond pace", f"{r['rate_per_s']:g}/s n={r['filings']} lost={r['lost']}",
+                         _ms(b["p50_ms"]), _ms(b["p99_ms"]), _ms(r["baseline_ms"]), _ms(r["baseline_ms"]),
                          _x(r["ratio_p50"]), _x(r["ratio_p99"])))
     delivery = figures.get("delivery")
     if delivery:
@@ -146,11 +151,18 @@ def table(figures: dict, goals: list[dict]) -> str:
                          f"{b['server_cpu_ms_per_request']:>5.2f} ms CPU")
     if filing:
         lines.append("")
-        lines.append("filing detail (open loop):")
+        pace = filing.get("pace", {})
+        lines.append(f"filing detail (open loop; the reviewer channel is paced at Slack's 1 msg/s per channel, "
+                     f"the bot keeps {pace.get('posts_per_s', '-')}/s after a burst of {pace.get('burst', '-')}):")
         for r in filing["rows"]:
-            lines.append(f"  {r['rate_per_s']:g}/s: submission ack p99 {_ms(r['submission_ack']['p99_ms'])}, "
-                         f"{r['slack_calls_per_filing']} Slack calls per filing, max send lateness "
-                         f"{r['max_send_lateness_ms']} ms")
+            u = r["unpaced"]
+            lines.append(f"  {r['rate_per_s']:g}/s: send -> post p50 {_ms(r['p50_ms'])} p99 {_ms(r['p99_ms'])}; "
+                         f"not held back by the pace: {u['n']} posts, p50 {_ms(u['p50_ms'])} p99 {_ms(u['p99_ms'])}; "
+                         f"last post {r['last_post_s']} s after the first send (pace minimum "
+                         f"{r['pace_minimum_s']} s)")
+            lines.append(f"      submission ack p99 "
+                         f"{_ms(r['submission_ack']['p99_ms'])}, {r['slack_calls_per_filing']} Slack calls per filing, "
+                         f"max send lateness {r['max_send_lateness_ms']} ms")
     if delivery:
         b = delivery["burst"]
         lines.append("")
@@ -166,10 +178,12 @@ def table(figures: dict, goals: list[dict]) -> str:
         lines.append(f"  kill -9 with {d['posts_in_flight_at_kill']} posts in flight: {d['receipts']} receipts and "
                      f"{d['reviewer_cards']} reviewer cards for {d['filings']} filings, duplicates {d['by_kind']}, "
                      f"stale copies repaired {d['repaired_copies']}")
+    lines.extend(report_lean.block(figures))
     lines.append("")
     lines.append("targets:")
+    width = max((len(g["name"]) for g in goals), default=44)
     for g in goals:
         v = g["value"]
         shown = f"{v:,.0f}" if isinstance(v, (int, float)) and v >= 1000 else (f"{v:.2f}" if isinstance(v, float) else v)
-        lines.append(f"  {_verdict(g['pass'])}  {g['name']:<44} {g['target']:<24} measured {shown}")
+        lines.append(f"  {_verdict(g['pass'])}  {g['name']:<{width}} {g['target']:<24} measured {shown}")
     return "\n".join(lines)

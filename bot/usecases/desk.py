@@ -24,6 +24,18 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def _waker(wakeup: threading.Event) -> Callable[[Session], None]:
+    def after_commit(session: Session) -> None:
+        if session.info.pop("outbox_written", False):
+            wakeup.set()
+    return after_commit
+
+
+def _forget_staged(session: Session) -> None:
+    session.info.pop("outbox_written", None)
+    session.info.pop("outbox_staged", None)
+
+
 class Desk:
     def __init__(self, settings: Settings, db: Database | None = None,
                  clock: Callable[[], datetime] = system_clock):
@@ -36,8 +48,10 @@ class Desk:
         self.worker_id: str | None = None  # this process's liveness id (owner of the intents it stores)
         if not event.contains(self.db.sessions, "before_commit", outbox.write_staged):
             event.listen(self.db.sessions, "before_commit", outbox.write_staged)
-        event.listen(self.db.sessions, "after_commit", self._after_commit)
-        event.listen(self.db.sessions, "after_rollback", self._after_rollback)
+        # The listeners hold the wake-up event only, never the desk: SQLAlchemy keeps them in a
+        # process-wide registry, and a desk they held would outlive its Database (tests make hundreds).
+        event.listen(self.db.sessions, "after_commit", _waker(self.wakeup))
+        event.listen(self.db.sessions, "after_rollback", _forget_staged)
 
     def __deepcopy__(self, memo):
         return self  # one shared service: Bolt copies the context for lazy listeners
@@ -47,15 +61,6 @@ class Desk:
 
     def now(self) -> datetime:
         return self.clock()
-
-    def _after_commit(self, session: Session) -> None:
-        if session.info.pop("outbox_written", False):
-            self.wakeup.set()
-
-    @staticmethod
-    def _after_rollback(session: Session) -> None:
-        session.info.pop("outbox_written", None)
-        session.info.pop("outbox_staged", None)
 
     @contextmanager
     def transaction(self, *, background: bool = False, urgent: bool = False) -> Iterator[Session]:
