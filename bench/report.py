@@ -141,6 +141,8 @@ def table(figures: dict, goals: list[dict]) -> str:
     lines = ["  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
              for row in [head, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    if not rows:  # only figures of their own block ran (--only lean_cli, say)
+        lines = []
     if ack:
         lines.append("")
         lines.append("ack load detail (closed loop; req/s and server CPU per request, production | bare):")
