@@ -23,8 +23,8 @@ def test_filed_while_slack_is_down_arrives_after_it_is_back(running, fake_slack)
     fake_slack.down()
     reply = running.slack.view_submission("U0ROOF1", view, {"lead_id": "L-OK", "reason": "incorrect_contact",
                                                              "details": "Wrong person."})
-    assert reply.status == 200 and reply.seconds < 1.0
-    time.sleep(0.5)
+    assert reply.status == 200
+    fake_slack.wait_for_request("chat.postMessage")  # tried, and refused: Slack is down
     assert not fake_slack.messages("C0ROOF")
     assert any(r.attempts >= 1 and r.status == "pending" for r in _outbox(running))
     fake_slack.up()
@@ -106,7 +106,8 @@ def test_dead_letter_is_listed_and_retried(running, fake_slack, monkeypatch, cap
 
 
 def test_acks_stay_fast_while_slack_is_slow(running, fake_slack):
-    fake_slack.latency = 0.3
+    # Every Slack call takes a second: an ack that waited for even one would take longer.
+    fake_slack.latency = 1.0
     slowest = 0.0
     for lead in ("L-OK", "L-OK2"):
         reply = running.slack.command("U0ROOF1", "C0ROOF", lead)
@@ -120,7 +121,7 @@ def test_acks_stay_fast_while_slack_is_slow(running, fake_slack):
     reply = running.slack.block_action("U0REV", "approve_request", button_values(post)["approve_request"],
                                        channel=REVIEW, message_ts=post["ts"])
     slowest = max(slowest, reply.seconds)
-    assert slowest < 0.3  # never waits for Slack
+    assert slowest < 1.0  # never waits for Slack
 
 
 def test_simultaneous_clicks_decide_once(running, fake_slack):
