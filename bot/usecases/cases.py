@@ -116,9 +116,9 @@ def load_case(session: Session, request_id: int, *, calendar: PolicyCalendar | N
     req = session.get(CreditRequest, request_id)
     if req is None:
         return None
+    client = session.get(Client, req.client_id)  # held: the session's identity map keeps it weakly
     name, manager, channel = client_facts(session, req.client_id)
     cap = None
-    client = session.get(Client, req.client_id)
     if client is not None and client.monthly_cap_percent is not None and calendar is not None and at is not None:
         cap = (cap_usage(session, req.client_id, at, calendar), client.monthly_cap_percent)
     files = list(session.scalars(select(RequestFile).where(RequestFile.request_id == req.id)
