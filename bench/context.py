@@ -44,7 +44,7 @@ FULL = Sizes()
 QUICK = Sizes(concurrency=(1, 5), ack_samples=10, warmup_per_client=1, filing_rates=(20.0,), filings=3,
               check_sizes=(1_000,), check_samples=50, import_rows=1_000, home_requests=200, home_samples=10,
               burst_filings=5, burst_seconds=1.0, kill_clicks=3, kill_posts=2,
-              lean_samples=1, lean_filings=3, lean_warmup=1, lean_idle_seconds=0.5)
+              lean_samples=1, lean_filings=3, lean_warmup=0, lean_idle_seconds=0.5)
 
 
 @dataclass

@@ -60,8 +60,9 @@ def _bare(ctx, clients: int, n: int) -> dict:
     bare = procs.start_bare(ctx.work / "lean-bare.log")
     try:
         bodies = Bodies(None)
-        slack_load.closed_loop("127.0.0.1", bare.port, procs.SECRET, bodies.submission, clients=1,
-                               requests=ctx.sizes.lean_warmup, warmup_per_client=0)
+        if ctx.sizes.lean_warmup:
+            slack_load.closed_loop("127.0.0.1", bare.port, procs.SECRET, bodies.submission, clients=1,
+                                   requests=ctx.sizes.lean_warmup, warmup_per_client=0)
         cell, cpu0 = _burst(bare, bodies, clients, n)
         cpu = procs.cpu_seconds(bare.pid) - cpu0
         mem = bare.memory()
@@ -79,9 +80,10 @@ def _production(ctx, clients: int, n: int) -> dict:
     try:
         bodies = Bodies(path)
         mark = standin.total()
-        slack_load.closed_loop("127.0.0.1", prod.port, procs.SECRET, bodies.submission, clients=1,
-                               requests=s.lean_warmup, warmup_per_client=0)
-        _drained(standin, mark, set(_leads(0, s.lean_warmup)), path, 120)
+        if s.lean_warmup:
+            slack_load.closed_loop("127.0.0.1", prod.port, procs.SECRET, bodies.submission, clients=1,
+                                   requests=s.lean_warmup, warmup_per_client=0)
+            _drained(standin, mark, set(_leads(0, s.lean_warmup)), path, 120)
         idle0, t0 = procs.cpu_seconds(prod.pid), time.monotonic()
         time.sleep(s.lean_idle_seconds)  # the idle rate; lets the reviewer channel's budget refill
         idle = (procs.cpu_seconds(prod.pid) - idle0) / (time.monotonic() - t0)
