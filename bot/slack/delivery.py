@@ -57,6 +57,7 @@ RETRYABLE_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_una
 NETWORK_ERRORS = (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
                   http.client.HTTPException, OSError)
 WINDOW = 256  # rows looked at per claiming round (those waiting for their channel are passed over)
+IDLE_POLL = 1.0  # seconds an idle worker waits before looking for rows it was not woken for
 
 
 class Retry(Exception):
@@ -174,11 +175,19 @@ class Deliverer:
         self.liveness.start()
         now = self.desk.now()
         claimed = []
+        if not self._anything_due(now, busy_keys, homes_early):
+            return claimed
         with self.desk.transaction(background=True) as session:
             for row in outbox.claimable(session, now, limit, busy_keys, homes_early=homes_early):
                 if outbox.claim_row(session, row, worker=self.worker_id, now=now, lease=self.lease):
                     claimed.append(row)
         return claimed
+
+    def _anything_due(self, now, busy_keys: set[str], homes_early: float = 0.0) -> bool:
+        """A read first: an idle worker must not take SQLite's write lock every round only to
+        find nothing (the claim itself re-reads the rows under the lock)."""
+        with self.desk.read() as session:
+            return bool(outbox.claimable(session, now, 1, busy_keys, homes_early=homes_early))
 
     def pace_key(self, row: OutboxMessage, facts: dict[int, dict]) -> Key | None:
         pace = PACING.get(row.kind)
@@ -196,6 +205,8 @@ class Deliverer:
         now = self.desk.now()
         chosen: list[tuple[OutboxMessage, Key | None]] = []
         soonest = None
+        if not self._anything_due(now, busy_keys):
+            return chosen, soonest
         with self.desk.transaction(background=True) as session:
             rows = outbox.claimable(session, now, WINDOW, busy_keys)
             facts = _facts(session, rows)
@@ -374,7 +385,9 @@ class Deliverer:
                     # finished delivery wakes us), never more often than every 10 ms.
                     self.desk.wakeup.wait(min(max(soonest, 0.01), 0.5))
                 elif not rows:
-                    self.desk.wakeup.wait(self._next_due_in(0.5) if not inflight else 0.5)
+                    # Our own commits wake us; another process's rows (a CLI sweep, a replica)
+                    # are found within IDLE_POLL seconds.
+                    self.desk.wakeup.wait(self._next_due_in(IDLE_POLL) if not inflight else 0.5)
                 elif free - len(rows) <= 0:
                     self.desk.wakeup.wait(0.5)  # every thread busy: until one is free
 

@@ -19,7 +19,7 @@ KEEP_DONE_INTENTS = timedelta(days=2)
 
 
 class Recovery:
-    def __init__(self, desk: Desk, liveness: Liveness, acks, *, interval: float = 1.0):
+    def __init__(self, desk: Desk, liveness: Liveness, acks, *, interval: float = 2.0):
         self.desk = desk
         self.liveness = liveness
         self.acks = acks

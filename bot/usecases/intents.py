@@ -124,11 +124,14 @@ def finish(desk, key: str, outcome: str = "done", *, tell: dict | None = None) -
 def claim_replayable(desk, *, owner: str, limit: int = 20) -> list[Intent]:
     """Unfinished intents nobody owns (their worker died, or a try failed), taken for replay."""
     now = desk.now()
+    replayable = (select(Intent).where(Intent.done_at.is_(None), Intent.owner.is_(None),
+                                       (Intent.not_before.is_(None)) | (Intent.not_before <= now))
+                  .order_by(Intent.id).limit(limit))
+    with desk.read() as session:  # the usual answer is none: no write lock for it
+        if session.scalar(replayable.with_only_columns(Intent.id)) is None:
+            return []
     with desk.transaction(background=True) as session:
-        rows = list(session.scalars(
-            select(Intent).where(Intent.done_at.is_(None), Intent.owner.is_(None),
-                                 (Intent.not_before.is_(None)) | (Intent.not_before <= now))
-            .order_by(Intent.id).limit(limit)))
+        rows = list(session.scalars(replayable))
         taken = []
         for row in rows:
             won = session.execute(update(Intent).where(Intent.id == row.id, Intent.done_at.is_(None),

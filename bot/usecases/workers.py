@@ -21,7 +21,7 @@ from storage.models import Intent, OutboxMessage, Worker
 
 log = logging.getLogger("credit_bot.workers")
 
-HEARTBEAT = 1.0  # seconds between heartbeats
+HEARTBEAT = 2.0  # seconds between heartbeats
 DEAD_AFTER = timedelta(seconds=10)  # no heartbeat for this long: dead (a busy machine may skip a few)
 
 
