@@ -32,7 +32,14 @@ def admins(desk: Desk) -> list[str]:
         return list(session.scalars(select(Staff.slack_user_id).where(Staff.role == Role.ADMIN.value)))
 
 
-def _row(desk: Desk, req: CreditRequest, names: dict[str, str], now) -> HomeRow:
+# What a home row shows: columns, not whole requests (details, findings and evidence are the
+# bulk of a row and a home lists up to 40 of them).
+ROW_COLUMNS = (CreditRequest.id, CreditRequest.lead_id, CreditRequest.reason, CreditRequest.status,
+               CreditRequest.requested_at, CreditRequest.decided_at, CreditRequest.requested_by,
+               CreditRequest.client_id, CreditRequest.claimed_by)
+
+
+def _row(desk: Desk, req, names: dict[str, str], now) -> HomeRow:
     return HomeRow(
         request_id=req.id, lead_id=req.lead_id, reason=req.reason, status=req.status,
         requested_at=req.requested_at, decided_at=req.decided_at, requested_by=req.requested_by,
@@ -73,7 +80,7 @@ def _queue(session: Session, desk: Desk, user_id: str, now, chosen: QueueFilter)
     elif chosen is QueueFilter.OVERDUE:
         where.append(CreditRequest.requested_at <= overdue_before(desk.calendar, now, SLA_LIMIT_DAYS))
     total = session.scalar(select(func.count()).select_from(CreditRequest).where(*where))
-    oldest = list(session.scalars(select(CreditRequest).where(*where).order_by(CreditRequest.requested_at,
+    oldest = list(session.execute(select(*ROW_COLUMNS).where(*where).order_by(CreditRequest.requested_at,
                                                                               CreditRequest.id).limit(MAX_QUEUE_ROWS)))
     names = dict(session.execute(select(Client.client_id, Client.name)
                                  .where(Client.client_id.in_({r.client_id for r in oldest}))).all())
@@ -93,14 +100,14 @@ def home_view(session: Session, desk: Desk, user_id: str) -> dict:
     data.status_counts = dict(session.execute(
         select(CreditRequest.status, func.count()).where(mine).group_by(CreditRequest.status)).all())
     data.total_requests = sum(data.status_counts.values())
-    latest = session.scalars(select(CreditRequest).where(mine).order_by(CreditRequest.id.desc()).limit(40))
+    latest = session.execute(select(*ROW_COLUMNS).where(mine).order_by(CreditRequest.id.desc()).limit(40))
     data.my_requests = [_row(desk, r, names, now) for r in latest]
     roles = roles_of(session, user_id)
     if roles & DECIDERS:
         data.queue_filter = queue_filter(session, user_id)
         data.queue, data.queue_total = _queue(session, desk, user_id, now, data.queue_filter)
     if roles & EXCEPTION_HANDLERS:
-        exc = list(session.scalars(select(CreditRequest).where(CreditRequest.status == Status.EXCEPTION)
+        exc = list(session.execute(select(*ROW_COLUMNS).where(CreditRequest.status == Status.EXCEPTION)
                                    .order_by(CreditRequest.exception_requested_at).limit(50)))
         all_names = dict(session.execute(select(Client.client_id, Client.name)
                                          .where(Client.client_id.in_({r.client_id for r in exc}))).all())
