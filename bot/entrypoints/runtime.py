@@ -14,6 +14,7 @@ import handlers
 from bot.entrypoints.server import make_wsgi
 from bot.slack.bolt_app import build_app
 from bot.slack.delivery import Deliverer
+from bot.slack.foreground import Foreground
 from bot.slack.listeners import WorkPool
 from bot.slack.observability import JsonFormatter, Metrics
 from bot.slack.pacing import Pacer
@@ -69,7 +70,9 @@ class Runtime:
         self.pacer = Pacer()
         self.liveness = Liveness(self.desk)
         self.desk.worker_id = self.liveness.worker_id
-        self.deliverer = Deliverer(self.desk, metrics=self.metrics, pacer=self.pacer, liveness=self.liveness)
+        self.foreground = Foreground()  # requests in flight; deliveries give way to them
+        self.deliverer = Deliverer(self.desk, metrics=self.metrics, pacer=self.pacer, liveness=self.liveness,
+                                   foreground=self.foreground)
         self.recovery = Recovery(self.desk, self.liveness, self.acks)
         self.scheduler = None
 
@@ -127,7 +130,7 @@ class Runtime:
         return False
 
     def wsgi(self, extra_routes: dict | None = None):
-        return make_wsgi(self.desk, self.bolt(), self.metrics, extra_routes)
+        return make_wsgi(self.desk, self.bolt(), self.metrics, extra_routes, foreground=self.foreground)
 
     def connect_socket_mode(self, bolt=None, **options):
         """Bolt's Socket Mode handler for ``SLACK_APP_TOKEN``, connected: ``apps.connections.open``
@@ -144,7 +147,8 @@ class Runtime:
         host = host or self.settings.host
         port = self.settings.port if port is None else port
         bolt = self.bolt()
-        server = create_server(make_wsgi(self.desk, bolt, self.metrics, extra_routes), host=host, port=port,
+        wsgi = make_wsgi(self.desk, bolt, self.metrics, extra_routes, foreground=self.foreground)
+        server = create_server(wsgi, host=host, port=port,
                                threads=self.settings.http_threads, ident="credit-bot")
         socket_mode = None
         if self.settings.slack_app_token:

@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from bot.entrypoints.edge import SlackEdge
+from bot.slack.foreground import Foreground
 from bot.slack.observability import Metrics, QuietLog, instrument
 from bot.usecases import outbox
 from bot.usecases.desk import Desk
@@ -38,8 +39,10 @@ def _bearer_matches(environ: dict, token: str) -> bool:
     return hmac.compare_digest(value.strip().encode("latin-1", "replace"), token.encode())
 
 
-def make_wsgi(desk: Desk, bolt_app, metrics: Metrics, extra_routes: dict | None = None):
+def make_wsgi(desk: Desk, bolt_app, metrics: Metrics, extra_routes: dict | None = None, *,
+              foreground: Foreground | None = None):
     slack = SlackEdge(desk, bolt_app, metrics)
+    foreground = foreground or Foreground()
     routes = dict(extra_routes or {})
     quiet = QuietLog(log, every=60.0)
     url = desk.settings.database_url
@@ -77,7 +80,8 @@ def make_wsgi(desk: Desk, bolt_app, metrics: Metrics, extra_routes: dict | None 
         if path == EVENTS_PATH:
             if method != "POST":
                 return _json(start_response, "405 Method Not Allowed", {"ok": False}, [("Allow", "POST")])
-            return slack(environ, start_response)
+            with foreground.serving():
+                return slack(environ, start_response)
         route = routes.get((method, path))
         if route is None:
             return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})

@@ -37,6 +37,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
 from bot.slack import senders
+from bot.slack.foreground import Foreground
 from bot.slack.lookups import LookupFailed
 from bot.slack.observability import Metrics
 from bot.slack.paced_client import PacedClient, retry_after
@@ -57,6 +58,8 @@ RETRYABLE_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_una
 NETWORK_ERRORS = (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
                   http.client.HTTPException, OSError)
 WINDOW = 256  # rows looked at per claiming round (those waiting for their channel are passed over)
+# Answers a person is waiting on (a refusal, a DM) do not give way to other requests.
+URGENT_KINDS = {outbox.EPHEMERAL, outbox.DM}
 IDLE_POLL = 1.0  # seconds an idle worker waits before looking for rows it was not woken for
 
 
@@ -143,8 +146,10 @@ class Deliverer:
     def __init__(self, desk: Desk, client: WebClient | None = None, *, metrics: Metrics | None = None,
                  threads: int | None = None, lease: timedelta = timedelta(seconds=30), max_attempts: int = 12,
                  base_delay: float = 0.5, max_delay: float = 60.0, pacer: Pacer | None = None,
-                 liveness: Liveness | None = None, repair_after: float | None = None):
+                 liveness: Liveness | None = None, repair_after: float | None = None,
+                 foreground: Foreground | None = None):
         self.desk = desk
+        self.foreground = foreground or Foreground()
         self.pacer = pacer or Pacer()
         self.client = client or make_client(desk, pacer=self.pacer)
         self.link = Link(desk, self.client)
@@ -227,6 +232,8 @@ class Deliverer:
     # -- one delivery --------------------------------------------------------------
 
     def deliver(self, row: OutboxMessage, key: Key | None = None) -> None:
+        if row.kind not in URGENT_KINDS:
+            self.foreground.give_way()
         prepaid = getattr(self.client, "prepaid", None)
         try:
             with prepaid(key) if prepaid is not None and key is not None else nullcontext():
