@@ -60,18 +60,21 @@ def _channel_posts(standin, since: int) -> list[float]:
     return sorted(c["at"] for c in calls if c["channel"] == procs.REVIEW and c["ok"])
 
 
-def _beyond_pace(standin, since: int, sends: list[float], arrivals: list[float]) -> tuple[list[float], list[float]]:
+def _beyond_pace(standin, since: int, sends: list[float], arrivals: list[float]
+                 ) -> tuple[list[float], list[float], float]:
     """(seconds each card arrived after it could have, send → post of the cards the pace did not
-    hold back), pairing the i-th send with the i-th card to arrive."""
+    hold back, the soonest the last card could have gone), pairing the i-th send with the i-th
+    card to arrive."""
     posts = _channel_posts(standin, since)
     slot = dict(zip(posts, pace.earliest(posts, *pace.channel_rate()), strict=True))
-    beyond, unpaced = [], []
+    beyond, unpaced, soonest = [], [], math.nan
     for send, arrival in zip(sorted(sends), sorted(arrivals), strict=True):
         floor = max(send, slot.get(arrival, arrival))
         beyond.append(max(0.0, arrival - floor))
+        soonest = floor
         if floor == send:
             unpaced.append(arrival - send)
-    return beyond, unpaced
+    return beyond, unpaced, soonest
 
 
 def run(ctx) -> dict:
@@ -111,16 +114,18 @@ def run(ctx) -> dict:
             calls = standin.total() - mark
             arrival = [found[lead] - rec.started for lead, rec in zip(leads, sent, strict=True) if lead in found]
             stat = summary(arrival)
-            beyond, unpaced = _beyond_pace(standin, start_mark, [r.started for r in sent], list(found.values()))
+            beyond, unpaced, soonest = _beyond_pace(standin, start_mark, [r.started for r in sent],
+                                                    list(found.values()))
             paced = summary(beyond)
             late = max((r.started - r.scheduled for r in sent), default=0.0)
-            last = max(found.values(), default=math.nan) - min(r.started for r in sent)
+            first_send = min(r.started for r in sent)
             row = {
                 "rate_per_s": rate, "filings": n, "posted": len(found), "lost": n - len(found), **stat,
                 "beyond_pacing": paced, "unpaced": summary(unpaced),
                 "baseline_ms": s.slack_latency * 1000, "ratio_p50": ratio(paced["p50_ms"], s.slack_latency * 1000),
                 "ratio_p99": ratio(paced["p99_ms"], s.slack_latency * 1000),
-                "last_post_s": round(last, 2), "pace_minimum_s": round(max(0, n - burst) / rate_per_s, 2),
+                "last_post_s": round(max(found.values(), default=math.nan) - first_send, 2),
+                "soonest_last_post_s": round(soonest - first_send, 2),
                 "submission_ack": summary([r.ack_seconds for r in sent if r.status == 200]),
                 "submission_errors": sum(1 for r in sent if r.status != 200 or r.body.strip() not in (b"", b"{}")),
                 "max_send_lateness_ms": round(late * 1000, 2),

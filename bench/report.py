@@ -160,8 +160,8 @@ def table(figures: dict, goals: list[dict]) -> str:
             u = r["unpaced"]
             lines.append(f"  {r['rate_per_s']:g}/s: send -> post p50 {_ms(r['p50_ms'])} p99 {_ms(r['p99_ms'])}; "
                          f"not held back by the pace: {u['n']} posts, p50 {_ms(u['p50_ms'])} p99 {_ms(u['p99_ms'])}; "
-                         f"last post {r['last_post_s']} s after the first send (pace minimum "
-                         f"{r['pace_minimum_s']} s)")
+                         f"last post {r['last_post_s']} s after the first send (the soonest the sends and the "
+                         f"pace allowed: {r['soonest_last_post_s']} s)")
             lines.append(f"      submission ack p99 "
                          f"{_ms(r['submission_ack']['p99_ms'])}, {r['slack_calls_per_filing']} Slack calls per filing, "
                          f"max send lateness {r['max_send_lateness_ms']} ms")

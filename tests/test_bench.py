@@ -78,6 +78,7 @@ def test_filing_reaches_the_reviewer_channel_at_each_rate(results):
         beyond = row["beyond_pacing"]  # what the target judges: the delay beyond the channel's pace
         assert beyond["n"] == row["filings"] and 0 <= beyond["p50_ms"] <= beyond["p99_ms"] <= row["max_ms"], row
         assert 0 <= row["unpaced"]["n"] <= row["filings"]
+        assert row["soonest_last_post_s"] >= 0 and _positive(row["last_post_s"]), row
         assert row["baseline_ms"] == 100.0
         assert row["submission_errors"] == 0
         assert _positive(row["slack_calls_per_filing"])
