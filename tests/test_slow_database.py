@@ -48,7 +48,7 @@ def test_modal_ack_in_time_while_the_database_is_locked(running, fake_slack, dat
         elapsed = time.perf_counter() - started
     finally:
         release.join()
-    assert reply.status == 200 and elapsed < 2.6
+    assert reply.status == 200 and elapsed < 3.0  # Slack waits 3 s; the bot answers by its 2 s budget
     parent = receipt(fake_slack, "C0ROOF", "L-OK")  # filed once the lock was gone
     assert parent["text"].startswith(":receipt:")
     with running.desk.read() as session:
