@@ -73,7 +73,11 @@ from bot.sandbox.slack_state import (
 from bot.sandbox.socket_mode import SocketModeServer
 
 __all__ = ["BOT_ID", "BOT_USER_ID", "DEFAULT_LIMITS", "TEAM_ID", "Call", "FakeSlack", "Limit", "Request",
-           "SlackError"]
+           "SlackError", "WAIT_SECONDS"]
+
+# How long the waits below allow by default: generous, since they end as soon as the call
+# arrives (a loaded test machine may take seconds where Slack's real pace would not).
+WAIT_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -398,7 +402,7 @@ class FakeSlack:
             return [c for c in self._calls if c.method == method]
 
     def wait_for(self, predicate_or_method: str | Callable[[Call], bool], count: int = 1,
-                 timeout: float = 5.0) -> list[Call]:
+                 timeout: float = WAIT_SECONDS) -> list[Call]:
         """Block until ``count`` successful calls match (a method name or a predicate on Call).
 
         Returns every matching successful call; raises AssertionError on timeout.
@@ -426,7 +430,7 @@ class FakeSlack:
                              f"{len(found)} matching ok call(s). Recorded calls: {seen}")
 
     def wait_for_request(self, predicate_or_method: str | Callable[[Request], bool], count: int = 1,
-                         timeout: float = 5.0) -> list[Request]:
+                         timeout: float = WAIT_SECONDS) -> list[Request]:
         """Block until ``count`` calls matching have *arrived* (answered or still in flight,
         e.g. held by :meth:`delay`); AssertionError on timeout."""
         if isinstance(predicate_or_method, str):

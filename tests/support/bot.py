@@ -66,7 +66,7 @@ class RunningBot:
             self.runtime.stop_background(drain_seconds=0)
         self.runtime.close()
 
-    def wait_idle(self, timeout: float = 10.0) -> None:
+    def wait_idle(self, timeout: float = 20.0) -> None:
         """Wait until listeners are done and the outbox has nothing pending."""
         assert self.runtime.wait_idle(timeout), "listeners still running or deliveries still pending"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.sandbox.slack_api import FakeSlack
+from bot.sandbox.slack_api import WAIT_SECONDS, FakeSlack
 from tests.support.bot import REVIEW, RunningBot
 
 
@@ -29,7 +29,7 @@ def names_lead(text: str, lead_id: str) -> bool:
     return re.search(rf"{re.escape(lead_id)}(?![\w-])", text or "") is not None
 
 
-def reviewer_post(fake: FakeSlack, lead_id: str, timeout: float = 5.0) -> dict:
+def reviewer_post(fake: FakeSlack, lead_id: str, timeout: float = WAIT_SECONDS) -> dict:
     fake.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == REVIEW
                   and names_lead(c.params.get("text", ""), lead_id), timeout=timeout)
     return next(m for m in fake.messages(REVIEW) if names_lead(m["text"], lead_id))
@@ -44,7 +44,7 @@ def button_values(message: dict) -> dict[str, str]:
     return found
 
 
-def receipt(fake: FakeSlack, channel: str, lead_id: str, timeout: float = 5.0) -> dict:
+def receipt(fake: FakeSlack, channel: str, lead_id: str, timeout: float = WAIT_SECONDS) -> dict:
     fake.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == channel
                   and names_lead(c.params.get("text", ""), lead_id) and not c.params.get("thread_ts"),
                   timeout=timeout)
