@@ -159,27 +159,11 @@ class SlackSender:
         """A static select changed: in a message of ``channel`` (``message`` is the whole message),
         else in a view (``view``; by default an App Home stand-in). ``text`` is the chosen
         option's label (default: its value)."""
-        payload = {
-            "type": "block_actions", "team": {"id": TEAM, "domain": "acme"}, "user": _user(user, user_name),
-            "api_app_id": APP, "token": "legacy", "trigger_id": trigger_id or new_trigger_id(),
-            "actions": [{"action_id": action_id, "block_id": block_id, "type": "static_select",
-                         "selected_option": {"value": value,
-                                             "text": {"type": "plain_text", "text": text or value}},
-                         "action_ts": str(time.time())}],
-            "is_enterprise_install": False,
-        }
-        if channel:
-            ts = message_ts or "1.0"
-            payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel,
-                                    "is_ephemeral": False}
-            payload["channel"] = {"id": channel, "name": "c"}
-            payload["message"] = message or {"type": "message", "ts": ts, "text": ""}
-            payload["response_url"] = "https://hooks.slack.invalid/actions/1"
-        else:
-            view = view or {"id": "VHOME", "type": "home"}
-            payload["container"] = {"type": "view", "view_id": view.get("id")}
-            payload["view"] = view
-        return self.interactive(payload)
+        action = {"action_id": action_id, "block_id": block_id, "type": "static_select",
+                  "selected_option": {"value": value, "text": {"type": "plain_text", "text": text or value}},
+                  "action_ts": str(time.time())}
+        return self._block_actions(user, action, channel=channel, message_ts=message_ts, message=message,
+                                   view=view, trigger_id=trigger_id, user_name=user_name)
 
     def view_closed(self, user: str, view: dict, *, user_name: str | None = None) -> Reply:
         return self.interactive({
@@ -194,14 +178,19 @@ class SlackSender:
                      user_name: str | None = None) -> Reply:
         """A button click: in a message of ``channel`` (``message`` is the whole message as
         Slack sends it), else in a view (``view``; default an App Home stand-in)."""
+        action = {"action_id": action_id, "block_id": block_id, "value": value, "type": "button",
+                  "text": {"type": "plain_text", "text": text or action_id}, "action_ts": str(time.time())}
+        return self._block_actions(user, action, channel=channel, message_ts=message_ts, message=message,
+                                   view=view, trigger_id=trigger_id, user_name=user_name)
+
+    def _block_actions(self, user: str, action: dict, *, channel: str | None, message_ts: str | None,
+                       message: dict | None, view: dict | None, trigger_id: str | None,
+                       user_name: str | None) -> Reply:
+        """A ``block_actions`` payload for one action, in a message of ``channel`` or in a view."""
         payload = {
-            "type": "block_actions", "team": {"id": TEAM, "domain": "acme"},
-            "user": _user(user, user_name), "api_app_id": APP,
-            "token": "legacy", "trigger_id": trigger_id or new_trigger_id(),
-            "actions": [{"action_id": action_id, "block_id": block_id, "value": value, "type": "button",
-                         "text": {"type": "plain_text", "text": text or action_id},
-                         "action_ts": str(time.time())}],
-            "is_enterprise_install": False,
+            "type": "block_actions", "team": {"id": TEAM, "domain": "acme"}, "user": _user(user, user_name),
+            "api_app_id": APP, "token": "legacy", "trigger_id": trigger_id or new_trigger_id(),
+            "actions": [action], "is_enterprise_install": False,
         }
         if channel:
             ts = message_ts or "1.0"

@@ -240,30 +240,18 @@ class SandboxDesk:
             return False
 
     def action(self, user: str, data: dict) -> dict:
-        p = self.person(user)
-        action_id, value = str(data.get("action_id") or ""), str(data.get("value") or "")
-        if not action_id:
-            raise ApiError("action_id is required")
-        channel, ts = data.get("channel"), data.get("message_ts")
-        common = dict(block_id=str(data.get("block_id") or "b"), trigger_id=self._trigger(user),
-                      text=data.get("text"), user_name=p.name.split()[0].lower())
-        if channel:
-            message = self.fake.message(channel, str(ts or ""))
-            if message is None:
-                raise ApiError("that message is gone")
-            reply = self.sandbox.sender.block_action(user, action_id, value, channel=channel, message_ts=ts,
-                                                     message=message, **common)
-        else:
-            home = self.fake.home(user) or {"id": "VHOME", "type": "home"}
-            reply = self.sandbox.sender.block_action(user, action_id, value, channel=None, view=home, **common)
-        self._checked(reply)
-        return {"ok": True}
+        """A button click."""
+        return self._interact(user, data, self.sandbox.sender.block_action, value_required=False)
 
     def select(self, user: str, data: dict) -> dict:
+        """A static select changed (``text``: the chosen option's label)."""
+        return self._interact(user, data, self.sandbox.sender.select_action, value_required=True)
+
+    def _interact(self, user: str, data: dict, send, *, value_required: bool) -> dict:
         p = self.person(user)
         action_id, value = str(data.get("action_id") or ""), str(data.get("value") or "")
-        if not action_id or not value:
-            raise ApiError("action_id and value are required")
+        if not action_id or (value_required and not value):
+            raise ApiError("action_id and value are required" if value_required else "action_id is required")
         channel, ts = data.get("channel"), data.get("message_ts")
         common = dict(block_id=str(data.get("block_id") or "b"), trigger_id=self._trigger(user),
                       text=str(data.get("text") or "") or None, user_name=p.name.split()[0].lower())
@@ -271,11 +259,10 @@ class SandboxDesk:
             message = self.fake.message(channel, str(ts or ""))
             if message is None:
                 raise ApiError("that message is gone")
-            reply = self.sandbox.sender.select_action(user, action_id, value, channel=channel, message_ts=ts,
-                                                      message=message, **common)
+            reply = send(user, action_id, value, channel=channel, message_ts=ts, message=message, **common)
         else:
             home = self.fake.home(user) or {"id": "VHOME", "type": "home"}
-            reply = self.sandbox.sender.select_action(user, action_id, value, view=home, **common)
+            reply = send(user, action_id, value, channel=None, view=home, **common)
         self._checked(reply)
         return {"ok": True}
 
