@@ -201,7 +201,7 @@ def test_field_errors_show_in_the_modal(sandbox, browser):
     Select(driver.find_element(By.CSS_SELECTOR, '#modal select[name="reason"]')).select_by_value("incorrect_contact")
     driver.find_element(By.CSS_SELECTOR, '#modal [name="details"]').send_keys("Wrong person.")
     driver.find_element(By.ID, "modal-submit").click()
-    error = wait(driver).until(text_in('#modal [data-error-for="lead_id"]', "not delivered to your company"))
+    error = wait(driver).until(text_in('#modal [data-error-for="lead_id"]', "There is no lead with id"))
     assert error.is_displayed()
     # What was typed survives the error and the page's polling.
     assert driver.find_element(By.CSS_SELECTOR, '#modal [name="details"]').get_attribute("value") == "Wrong person."

@@ -47,8 +47,10 @@ def cmd_staff(args, settings: Settings) -> int:
             raise CliError(f"not a Slack user id: {args.user_id!r}")
     db = open_database(settings)
     if args.staff_command == "add":
-        staffing.grant(db, args.user_id, args.role, actor="cli", now=now())
+        warnings = staffing.grant(db, args.user_id, args.role, actor="cli", now=now())
         print(f"{args.user_id} is now {args.role}")
+        for line in warnings:
+            print(f"warning: {line}", file=sys.stderr)
     elif args.staff_command == "remove":
         removed = staffing.revoke(db, args.user_id, args.role, actor="cli", now=now())
         if not removed:

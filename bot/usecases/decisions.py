@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.usecases import audit, ledger, outbox
 from bot.usecases.audit import Event
-from bot.usecases.cases import client_facts, credited_elsewhere, state_of
+from bot.usecases.cases import client_facts, credited_elsewhere, exception_asker, state_of
 from bot.usecases.desk import Desk
 from bot.usecases.people import viewer
 from bot.usecases.results import NO_REQUEST, Refusal, Result, refusal_about
@@ -49,7 +49,8 @@ def judge(desk: Desk, session: Session, req: CreditRequest | None, action: Actio
         return refuse(desk, session, actor, Refusal(NO_REQUEST, action, request_id=request_id), tell=tell)
     _, manager, _ = client_facts(session, req.client_id)
     other = credited_elsewhere(session, req) if action in (Action.APPROVE, Action.GRANT_EXCEPTION) else None
-    why = refusal(action, state_of(req, manager, other), viewer(session, actor.user_id, actor.channel_id,
+    asker = exception_asker(session, req) if action in (Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL) else None
+    why = refusal(action, state_of(req, manager, other, exception_asked_by=asker), viewer(session, actor.user_id, actor.channel_id,
                                                                   req.client_id))
     if why is None:
         return None

@@ -50,7 +50,7 @@ class Problem:
     """What is wrong with one input: a code, the lead ids it concerns, and for leads that
     already have a request, that request as it stands."""
 
-    code: str  # required | too_long | too_many | unknown | not_yours | not_linked | has_request
+    code: str  # required | too_long | too_many | unknown | not_linked | has_request
     lead_ids: tuple[str, ...] = ()
     earlier: tuple[Refusal, ...] = ()
 
@@ -104,17 +104,16 @@ def _validate(session, f: Filing) -> list[Lead]:
     else:
         mine = {c.client_id for c in clients_spoken_for(session, f.user_id, f.channel_id)}
         found = {lead.lead_id: lead for lead in session.scalars(select(Lead).where(Lead.lead_id.in_(ids)))}
-        unknown = [i for i in ids if i not in found]
+        # Another client's lead is answered exactly like one that does not exist: whether a lead
+        # id is someone else's is not for a contractor to find out.
+        unknown = [i for i in ids if i not in found or found[i].client_id not in mine]
         if not mine:
             problem(LEAD_IDS, "not_linked")
         elif unknown:
             problem(LEAD_IDS, "unknown", unknown)
         else:
             leads = [found[i] for i in ids]
-            not_yours = [lead.lead_id for lead in leads if lead.client_id not in mine]
-            if not_yours:
-                problem(LEAD_IDS, "not_yours", not_yours)
-            earlier = _earlier_requests(session, [lead for lead in leads if lead.client_id in mine])
+            earlier = _earlier_requests(session, leads)
             if earlier:
                 problem(LEAD_IDS, "has_request", [r.lead_id for r in earlier], earlier)
     if problems:

@@ -46,6 +46,7 @@ from bot.usecases.csvfiles import (
     too_long,
 )
 from bot.usecases.slack_ids import is_slack_id
+from bot.usecases.staffing import mapped_staff
 from policy.service_area import parse_area
 from policy.spreadsheet import UNREADABLE, read_phone, read_zip, spreadsheet_number
 from policy.windows import LeadType, PolicyCalendar
@@ -161,6 +162,8 @@ def import_clients(db: Database, path: Path, *, now: datetime,
                 ClientUser(client_id=client_id, slack_user_id=u)
                 for client_id, user_ids in users.items() for u in user_ids
             )
+            for line in mapped_staff(session, [(c, u) for c, user_ids in users.items() for u in user_ids]):
+                report.warn("staff mapped", line)
     report.loaded = len(rows)
     return report
 
