@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.usecases import audit, evidence, ledger, outbox
+from bot.usecases import audit, evidence, outbox
 from bot.usecases.checking import check_stored_lead
-from bot.usecases.decisions import owe_change
 from bot.usecases.desk import Desk
 from bot.usecases.evidence import EvidenceFile
 from bot.usecases.facts import client_terms
 from bot.usecases.people import clients_spoken_for
 from bot.usecases.results import Refusal, refusal_about
+from bot.usecases.transition import apply, owe_change
 from policy.engine import Decision
 from policy.lifecycle import POLICY_ACTOR, Action, Status
 from policy.reasons import CREDITABLE, parse_reason
@@ -184,35 +184,19 @@ def _file(desk: Desk, f: Filing) -> Filed:
             if auto is None:
                 owe_change(desk, session, req, Action.FILE, None)
             else:
-                req.status = str(auto.target)
-                req.auto_decided, req.decided_at, req.decided_by = True, now, POLICY_ACTOR
-                if auto.action is Action.AUTO_DENY:
-                    req.deny_reason = str(verdict.deny_reason)
-                event = audit.record(
-                    session, request_id=req.id, at=now, actor=POLICY_ACTOR, surface=audit.Surface.SYSTEM,
-                    action=auto.action, old_status=Status.PENDING, new_status=auto.target,
-                    data={"deny_reason": req.deny_reason} if req.deny_reason else {})
-                session.flush()
-                ledger.book(session, req, auto.action, event_id=event.id, at=now, actor=POLICY_ACTOR,
-                            webhook=bool(s.credit_webhook_url))
-                owe_change(desk, session, req, auto.action, event.id)
+                apply(desk, session, req, auto, actor=POLICY_ACTOR, surface=audit.Surface.SYSTEM, now=now,
+                      deny_reason=str(verdict.deny_reason) if auto is Action.AUTO_DENY else None)
             filed.requests.append(req)
     return filed
 
 
-@dataclass(frozen=True)
-class _Auto:
-    action: Action
-    target: Status
-
-
-def _automatic(verdict: str, settings, client_decides_alone: bool) -> _Auto | None:
+def _automatic(verdict: str, settings, client_decides_alone: bool) -> Action | None:
     """The policy's own decision, when it may take one: AUTO_APPROVE / AUTO_DENY, and for
     approvals the client's contract (``auto_approve`` false sends them to reviewers)."""
     if verdict == Decision.APPROVE and settings.auto_approve and client_decides_alone:
-        return _Auto(Action.AUTO_APPROVE, Status.APPROVED)
+        return Action.AUTO_APPROVE
     if verdict == Decision.DENY and settings.auto_deny:
-        return _Auto(Action.AUTO_DENY, Status.DENIED)
+        return Action.AUTO_DENY
     return None
 
 
