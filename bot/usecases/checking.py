@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.usecases.csvfiles import DEFAULT_MAX_BYTES, CsvTable, ImportReport
 from bot.usecases.facts import cap_usage, client_terms, lead_facts, priors_for, service_area
+from policy.carrier import CarrierAnswer
 from policy.engine import RequestFacts, UnknownReason, Verdict, evaluate
 from policy.reasons import parse_reason
 from policy.windows import PolicyCalendar
@@ -40,7 +41,7 @@ def check_lead(
 
 def check_stored_lead(
     session: Session, calendar: PolicyCalendar, lead: Lead, reason: str, details: str,
-    requested_at: datetime,
+    requested_at: datetime, *, carrier: CarrierAnswer | None = None, deny_contradicted: bool = False,
 ) -> Verdict:
     client = session.get(Client, lead.client_id)
     terms = client_terms(client)
@@ -54,6 +55,8 @@ def check_stored_lead(
         terms=terms,
         cap=cap,
         priors=priors_for(session, lead),
+        carrier=carrier,
+        deny_contradicted=deny_contradicted,
     )
 
 

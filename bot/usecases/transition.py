@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.usecases import audit, ledger, outbox
 from bot.usecases.desk import Desk
+from policy.engine import Decision
 from policy.lifecycle import POLICY_ACTOR, RULES, TRANSITIONS, Action, Status
 from storage.models import CreditRequest, RequestEvent
 
@@ -50,6 +51,17 @@ def apply(desk: Desk, session: Session, req: CreditRequest, action: Action, *, a
                 webhook=bool(desk.settings.credit_webhook_url))
     owe_change(desk, session, req, action, event.id)
     return event
+
+
+def policy_decision(verdict: str, settings, client_decides_alone: bool) -> Action | None:
+    """The policy's own decision on a verdict, when it may take one (at filing, or once a
+    carrier answers): AUTO_APPROVE / AUTO_DENY, and for approvals the client's contract
+    (``auto_approve`` false sends them to reviewers)."""
+    if verdict == Decision.APPROVE and settings.auto_approve and client_decides_alone:
+        return Action.AUTO_APPROVE
+    if verdict == Decision.DENY and settings.auto_deny:
+        return Action.AUTO_DENY
+    return None
 
 
 def changes(action: Action, req: CreditRequest, *, actor: str, now: datetime, note: str | None,
