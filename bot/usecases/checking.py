@@ -27,16 +27,18 @@ class UnknownLead(LookupError):
 
 def check_lead(
     session: Session, calendar: PolicyCalendar, *, lead_id: str, reason: str, details: str,
-    requested_at: datetime,
+    requested_at: datetime, carrier_for=None, deny_contradicted: bool = False,
 ) -> Verdict:
-    """The verdict for a request on ``lead_id``; raises UnknownLead / UnknownReason."""
+    """The verdict for a request on ``lead_id``; raises UnknownLead / UnknownReason.
+    ``carrier_for(lead)``: what a carrier said about the lead's number, if known."""
     code = parse_reason(reason)
     if code is None:
         raise UnknownReason(f"unknown reason code {reason!r}")
     lead = session.get(Lead, lead_id.strip())
     if lead is None:
         raise UnknownLead(lead_id)
-    return check_stored_lead(session, calendar, lead, code, details, requested_at)
+    return check_stored_lead(session, calendar, lead, code, details, requested_at,
+                             carrier=carrier_for(lead) if carrier_for else None, deny_contradicted=deny_contradicted)
 
 
 def check_stored_lead(

@@ -101,6 +101,16 @@ def _cached(session: Session, key: str, now: datetime, ttl_days: int, own_id: in
         PhoneCheck.answered_at >= now - timedelta(days=ttl_days)).order_by(PhoneCheck.answered_at.desc()).limit(1))
 
 
+def cached_answer(session: Session, settings, lead: Lead, reason: str, now: datetime) -> CarrierAnswer | None:
+    """What the cache holds for this claim (``credit-bot check``: the cache only, never a call)."""
+    ask = pending_answer(settings, lead, reason)
+    if ask is None:
+        return None
+    hit = _cached(session, _key(check_phone(lead.phone).e164 or "", ask.fields, lead), now,
+                  settings.phone_lookup.ttl_days, -1)
+    return _from_doc(hit.answer, ask.fields) if hit is not None else None
+
+
 def take_due(desk: Desk, *, limit: int = 8) -> list[Job]:
     """Claim due look-ups. Rows a cached answer or the monthly limit settles are settled here;
     the rest come back as jobs (counted against the month on their first attempt)."""
