@@ -24,6 +24,8 @@ DEFAULT_NUMBERS = {
                      "first_name_match": "exact_match", "last_name_match": "exact_match"},
     "+13125550147": {"line_status": "active", "type": "landline", "caller_name": "ACME LEADS LLC",
                      "caller_type": "BUSINESS"},
+    "+13475550166": {"line_status": "active", "type": "nonFixedVoip", "caller_name": "SEO LEADS INC",
+                     "caller_type": "BUSINESS"},
     "+17185550111": {"line_status": "active", "type": "mobile", "caller_name": "SAM ORTIZ", "caller_type": "CONSUMER",
                      "first_name_match": "no_match", "last_name_match": "no_match"},
 }
