@@ -6,6 +6,7 @@ request with a reviewer and an info finding while other filings go on."""
 from __future__ import annotations
 
 import time
+import urllib.request
 from dataclasses import replace
 
 import pytest
@@ -73,6 +74,10 @@ def test_a_dead_number_is_credited_after_its_look_up(looking, fake_slack, standi
                         and "Twilio line status: inactive" in str(c.params.get("blocks")))
     looking.wait_idle()
     assert "Twilio line status: inactive" in str(fake_slack.message(REVIEW, post["ts"])["blocks"])
+    with urllib.request.urlopen(looking.url + "/metrics", timeout=10) as resp:
+        metrics = resp.read().decode()
+    assert 'credit_bot_phone_lookups{kind="made"} 1.0' in metrics
+    assert 'credit_bot_phone_lookups{kind="cache_hits"} 0.0' in metrics
 
 
 @pytest.mark.parametrize("fault", ["garbage", "401", "429", "500", "hang", "redirect"])
