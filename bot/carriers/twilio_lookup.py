@@ -24,6 +24,17 @@ LABEL = "Twilio"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
+class _Retry(urllib3.Retry):
+    """Retry-After honoured up to a few seconds: a longer wait is the worker's later retry."""
+
+    def get_retry_after(self, response):
+        after = super().get_retry_after(response)
+        return None if after is None else min(after, MAX_RETRY_AFTER)
+
+
+MAX_RETRY_AFTER = 5.0
+
+
 class TwilioLookup:
     label = LABEL
 
@@ -31,7 +42,7 @@ class TwilioLookup:
         self._base = settings.url.rstrip("/")
         self._headers = urllib3.make_headers(basic_auth=f"{settings.account_sid}:{settings.auth_token}",
                                              user_agent="lead-credit-bot")
-        retry = urllib3.Retry(total=retries, connect=retries, read=retries, status=retries, redirect=0,
+        retry = _Retry(total=retries, connect=retries, read=retries, status=retries, redirect=0,
                               backoff_factor=backoff, backoff_max=5.0, status_forcelist=RETRY_STATUSES,
                               allowed_methods=frozenset({"GET"}), respect_retry_after_header=True,
                               raise_on_status=False, raise_on_redirect=False)
