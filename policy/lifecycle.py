@@ -11,8 +11,8 @@ The rules (``RULES``):
 action               from                        to           who may
 ===================  ==========================  ===========  ==============================================
 file                 (no request on the lead)    pending      the client's contractor
-auto_approved        pending                     approved     the policy (an ``approve`` verdict, at filing)
-auto_denied          pending                     denied       the policy (a ``deny`` verdict, at filing)
+auto_approved        pending                     approved     the policy (an ``approve`` verdict, at filing or on a carrier answer)
+auto_denied          pending                     denied       the policy (a ``deny`` verdict, at filing or on a carrier answer)
 approve              pending; denied by the      approved     a reviewer or an admin
                      policy, no exception asked
 deny                 pending                     denied       a reviewer or an admin (deny reason required)

@@ -136,6 +136,10 @@ def _leads(now: datetime) -> tuple[DemoLead, ...]:
                            "fills it in",
                  ("L-1010", "C-ROOF", "inbound_call", "Roofing", ago(hours=5), "Pat", "Kim", "917-555-0133",
                   "pat.kim@example.com", "31 Pineapple St", "Brooklyn", "NY", "11201", "45.00")),
+        DemoLead("L-1011", "already filed by Jordan (invalid_number on a valid number the carrier says is dead): "
+                           "credited after its carrier look-up",
+                 ("L-1011", "C-ROOF", "standard", "Roofing", ago(hours=30), "Rosa", "Diaz", "(201) 555-0188",
+                  "rosa.diaz@example.com", "18 Pierrepont St", "Brooklyn", "NY", "11201", "38.50")),
         DemoLead("L-2001", "a Sunrise Solar lead: Brooklyn Roofing cannot file on it",
                  ("L-2001", "C-SOLAR", "standard", "Solar", ago(days=1), "Priya", "Shah", "973-555-0134",
                   "priya@example.com", "9 Bloomfield Ave", "Montclair", "NJ", "07042", "60.00")),
@@ -218,6 +222,8 @@ DEMO_FILINGS = (
                  b"16:02  718-555-0190  0m40s  same office, never heard of them\n"),)),
     DemoFiling("U0ROOF2", "L-1009", "testing_solicitation",
                "The caller was selling SEO services to us, not asking for a roof."),
+    DemoFiling("U0ROOF2", "L-1011", "invalid_number",
+               "Three calls, each time a recording: the number is no longer in service."),
 )
 
 
