@@ -43,7 +43,9 @@ from .wording_groups import CONTEXTS, TEXT_WIDE
 from .wording_index import Rule, RuleSet
 from .wording_lexicon import norm_word
 from .wording_match import ident, split_alternatives
+from .wording_lang import ES, OTHER, language
 from .wording_rules import RULES
+from .wording_spanish import spanish_hints
 
 
 def _build_rules() -> RuleSet:
@@ -150,9 +152,39 @@ def _in_context(name: str, lemmas: list[str], lo: int, hi: int) -> bool:
     )
 
 
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
+
+
+def sentences(details: str) -> list[str]:
+    """The details cut into sentences (at . ; ! ? followed by a space, and at line breaks)."""
+    return [s.strip() for s in _SENTENCE_END.split(str(details or "")) if s.strip()]
+
+
+def unread_sentences(details: str) -> list[str]:
+    """Sentences in a language the check does not read (neither English nor Spanish)."""
+    return [s for s in sentences(details) if language(s) == OTHER]
+
+
 def non_creditable_hints(details: str) -> list[tuple[Reason, str]]:
     """(reason, matched phrase) for each non-creditable reason the details read like,
-    ordered by first appearance, each reason at most once."""
+    each reason at most once: the English rules over the whole text, then the Spanish
+    rules (``wording_spanish``) over each Spanish sentence; a Spanish hint's phrase is the
+    sentence that matched and the rule's name."""
+    if not details:
+        return []
+    hints = _english_hints(details)
+    seen = {reason for reason, _ in hints}
+    for sentence in sentences(details):
+        if language(sentence) != ES:
+            continue
+        for rule, _words in spanish_hints(sentence, details):
+            if rule.reason not in seen:
+                seen.add(rule.reason)
+                hints.append((rule.reason, f"{sentence} [rule: {rule.name}]"))
+    return hints
+
+
+def _english_hints(details: str) -> list[tuple[Reason, str]]:
     if not details:
         return []
     original = str(details)
