@@ -20,7 +20,7 @@ from .spreadsheet import caveats, lead_data
 from .terms import CapUsage, ClientTerms
 from .verdicts import CHECK_ORDER, Check, Decision, Outcome, UnknownReason
 from .windows import PolicyCalendar, reporting_deadline, window_description, within_window
-from .wording import non_creditable_hints
+from .wording import non_creditable_hints, unread_sentences
 
 __all__ = ["CHECK_ORDER", "Check", "Decision", "LeadFacts", "Outcome", "RequestFacts", "UnknownReason",
            "Verdict", "evaluate"]
@@ -253,6 +253,11 @@ def evaluate(
         _caveat(_area_finding(ac, claimed), notes.get(Check.SERVICE_AREA)),
         _details_finding(details, hints),
     )
+    unread = unread_sentences(details)
+    if unread:  # a language the check does not read: never part of an automatic approval
+        findings = (*findings, Finding(Check.DETAILS, Outcome.INFO, (
+            f"{len(unread)} sentence{'s' if len(unread) != 1 else ''} in a language the wording check does not "
+            f"read (it reads English and Spanish), so a person reads them: \"{unread[0][:120]}\"")))
 
     deny_reason: Reason | None = None
     if not in_window:
@@ -264,7 +269,7 @@ def evaluate(
 
     if deny_reason is not None:
         decision = Decision.DENY
-    elif not hints and _strong_evidence(claimed, pc, prior, ac, notes):
+    elif not hints and not unread and _strong_evidence(claimed, pc, prior, ac, notes):
         decision = Decision.APPROVE
     else:
         decision = Decision.REVIEW

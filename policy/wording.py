@@ -41,9 +41,9 @@ from functools import lru_cache
 from .reasons import Reason
 from .wording_groups import CONTEXTS, TEXT_WIDE
 from .wording_index import Rule, RuleSet
+from .wording_lang import ES, OTHER, language
 from .wording_lexicon import norm_word
 from .wording_match import ident, split_alternatives
-from .wording_lang import ES, OTHER, language
 from .wording_rules import RULES
 from .wording_spanish import spanish_hints
 

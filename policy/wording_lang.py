@@ -23,6 +23,15 @@ _ES = frozenset(
     "ni tampoco ya se le les lo nos me mi su sus nuestro nuestra muy mas ella dice dijo cuando donde como "
     "hay tiene quiere porque tambien ademas al todavia aun si q xq pq".split()
 )
+# Function words of languages contractors might use that the check does not read (only
+# words that are not also English or Spanish ones).
+_OTHERS = frozenset(
+    "les des une est et pas dans qui sur avec au aux du ce cette il elle nous vous ils sont je ne mais ou "
+    "avait etait leur chez autre hier aussi tres "
+    "nao uma com os do da em um ele ela isso voce muito mais tem foi sao "
+    "der die das und ist nicht ein eine mit auf dem den zu sie er wir ich "
+    "il di che non gli della sono questo ha".split()
+) - _EN - _ES
 _WORD = re.compile(r"[^\W\d_]+")
 MIN_WORDS = 4
 
@@ -42,8 +51,11 @@ def language(sentence: str) -> str:
         return OTHER
     en = sum(w in _EN for w in words)
     es = sum(w in _ES for w in words)
+    other = sum(w in _OTHERS for w in words)
+    if len(words) >= MIN_WORDS and other >= 2 and other >= max(en, es):
+        return OTHER
     if es > en:
         return ES
-    if en == 0 and len(words) >= MIN_WORDS:
+    if en == 0 and es == 0 and len(words) >= MIN_WORDS and other:
         return OTHER
     return EN
