@@ -21,8 +21,11 @@ _EN = frozenset(
 _ES = frozenset(
     "el la los las un una unos unas y o pero que de del en con por para es son fue esta estan era no nunca "
     "ni tampoco ya se le les lo nos me mi su sus nuestro nuestra muy mas ella dice dijo cuando donde como "
-    "hay tiene quiere porque tambien ademas al todavia aun si q xq pq".split()
+    "hay tiene quiere porque tambien ademas al todavia aun si q xq pq a desde hasta otro otra casa nada "
+    "esa ese este eso ahorita dice".split()
 )
+_SHARED = _EN & _ES  # "no", "a": no help telling the two apart
+
 # Function words of languages contractors might use that the check does not read (only
 # words that are not also English or Spanish ones).
 _OTHERS = frozenset(
@@ -49,8 +52,8 @@ def language(sentence: str) -> str:
     latin = sum(w.isascii() for w in words)
     if latin * 2 < len(words):
         return OTHER
-    en = sum(w in _EN for w in words)
-    es = sum(w in _ES for w in words)
+    en = sum(w in _EN and w not in _SHARED for w in words)
+    es = sum(w in _ES and w not in _SHARED for w in words)
     other = sum(w in _OTHERS for w in words)
     if len(words) >= MIN_WORDS and other >= 2 and other >= max(en, es):
         return OTHER

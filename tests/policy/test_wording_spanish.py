@@ -16,9 +16,16 @@ from policy.wording_spanish import DATA, RULES, RulesError, build
 from tests.policy.engine_facts import LEAD  # noqa: F401
 
 RAW = json.loads(files("policy").joinpath("data", DATA).read_bytes())
-HELDOUT = Path(__file__).with_name("wording_heldout.tsv")
-with HELDOUT.open(encoding="utf-8", newline="") as f:
-    HELD = [(r["label"], r["lang"], r["text"]) for r in csv.DictReader(f, delimiter="\t")]
+
+
+def _rows(name, *columns):
+    with Path(__file__).with_name(name).open(encoding="utf-8", newline="") as f:
+        return [tuple(r[c] for c in columns) for r in csv.DictReader(f, delimiter="\t")]
+
+
+HELD = _rows("wording_heldout.tsv", "label", "lang", "text")
+FRESH = _rows("wording_heldout_fresh.tsv", "label", "lang", "text")
+TUNE_ES = _rows("wording_corpus_es.tsv", "label", "text")
 
 
 def test_every_rule_compiles_and_names_a_known_reason_and_context():
@@ -84,8 +91,17 @@ def test_an_unread_language_is_never_auto_approved(ev):
     assert len(info) == 1 and "does not read" in info[0].detail
 
 
-def _figures(lang):
-    rows = [(label, bool(non_creditable_hints(text))) for label, lg, text in HELD if lg == lang]
+def test_every_spanish_tune_row_is_read_exactly():
+    wrong = []
+    for label, text in TUNE_ES:
+        codes = [str(reason) for reason, _ in non_creditable_hints(text)]
+        if (label == "none" and codes) or (label != "none" and label not in codes):
+            wrong.append((label, codes, text))
+    assert wrong == []
+
+
+def _figures(lang, held=HELD):
+    rows = [(label, bool(non_creditable_hints(text))) for label, lg, text in held if lg == lang]
     tp = sum(hit for label, hit in rows if label != "none")
     fp = sum(hit for label, hit in rows if label == "none")
     return tp / sum(label != "none" for label, _ in rows), fp
@@ -98,3 +114,10 @@ def test_heldout_split_scores():
     print(f"held-out EN recall {en_recall:.2f} false flags {en_false}; ES recall {es_recall:.2f} false flags {es_false}")
     assert en_false == 0 and es_false == 0
     assert en_recall >= 0.78 and es_recall >= 0.9
+
+
+def test_fresh_spanish_split_scores():
+    # Written after the first Spanish rules, never tuned on: the honest Spanish figure.
+    recall, false_flags = _figures("es", FRESH)
+    print(f"fresh ES recall {recall:.2f} false flags {false_flags}")
+    assert false_flags == 0 and recall >= 0.4
