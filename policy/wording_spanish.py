@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 
 from .reasons import Reason
@@ -38,7 +39,7 @@ class RulesError(ValueError):
 class SpanishRule:
     name: str
     reason: Reason
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[str, ...]  # compiled on first use (``regex``); a test compiles them all
     negatable: bool
     unless: tuple[str, ...]
 
@@ -46,19 +47,24 @@ class SpanishRule:
 @dataclass(frozen=True)
 class SpanishRules:
     rules: tuple[SpanishRule, ...]
-    contexts: dict[str, tuple[re.Pattern[str], ...]]
+    contexts: dict[str, tuple[str, ...]]
     negators: frozenset[str]
     clause_split: re.Pattern[str]
     spellings: dict[str, str]
 
 
-def _compile(pattern: object, where: str) -> re.Pattern[str]:
+regex = lru_cache(maxsize=None)(re.compile)
+
+
+def _compile(pattern: object, where: str, now: bool) -> str:
     if not isinstance(pattern, str) or not pattern:
         raise RulesError(f"{where}: a pattern must be a non-empty string")
-    try:
-        return re.compile(pattern)
-    except re.error as e:
-        raise RulesError(f"{where}: pattern {pattern!r} does not compile: {e}") from None
+    if now:
+        try:
+            regex(pattern)
+        except re.error as e:
+            raise RulesError(f"{where}: pattern {pattern!r} does not compile: {e}") from None
+    return pattern
 
 
 def _strings(value: object, where: str) -> list[str]:
@@ -67,8 +73,9 @@ def _strings(value: object, where: str) -> list[str]:
     return value
 
 
-def build(data: object) -> SpanishRules:
-    """Validate the decoded rules file and compile it (RulesError names what is wrong)."""
+def build(data: object, *, compile_all: bool = False) -> SpanishRules:
+    """Validate the decoded rules file (RulesError names what is wrong). Its regular
+    expressions are compiled on first use, unless ``compile_all`` (the tests do)."""
     if not isinstance(data, dict) or data.get("version") != 1:
         raise RulesError("rules file: expected an object with version 1")
     known = {"version", "about", "negators", "clause_words", "spellings", "contexts", "rules"}
@@ -78,7 +85,7 @@ def build(data: object) -> SpanishRules:
     if not isinstance(contexts_in, dict):
         raise RulesError("contexts: expected an object")
     contexts = {
-        name: tuple(_compile(p, f"context {name}") for p in _strings(pats, f"context {name}"))
+        name: tuple(_compile(p, f"context {name}", compile_all) for p in _strings(pats, f"context {name}"))
         for name, pats in contexts_in.items()
     }
     spellings = data.get("spellings")
@@ -107,7 +114,7 @@ def build(data: object) -> SpanishRules:
         negatable = raw.get("negatable", True)
         if not isinstance(negatable, bool):
             raise RulesError(f"rule {name!r}: negatable must be true or false")
-        patterns = tuple(_compile(p, f"rule {name!r}") for p in _strings(raw.get("patterns"), f"rule {name!r}"))
+        patterns = tuple(_compile(p, f"rule {name!r}", compile_all) for p in _strings(raw.get("patterns"), f"rule {name!r}"))
         rules.append(SpanishRule(name, reason, patterns, negatable, unless))
     if not rules:
         raise RulesError("rules: expected at least one rule")
@@ -148,7 +155,7 @@ def spanish_hints(sentence: str, whole_text: str, rules: SpanishRules = RULES) -
             if rule.reason in found:
                 continue
             for pattern in rule.patterns:
-                m = pattern.search(clause)
+                m = regex(pattern).search(clause)
                 if m is None or (rule.negatable and _negated(clause, m.start(), rules.negators)):
                     continue
                 if rule.unless:
@@ -162,5 +169,5 @@ def spanish_hints(sentence: str, whole_text: str, rules: SpanishRules = RULES) -
 
 def _context(name: str, folded: str, rules: SpanishRules, seen: dict[str, bool]) -> bool:
     if name not in seen:
-        seen[name] = any(p.search(folded) for p in rules.contexts[name])
+        seen[name] = any(regex(p).search(folded) for p in rules.contexts[name])
     return seen[name]
