@@ -229,13 +229,20 @@ def _holds(rule: Rule, lemmas: list[str], i: int, contexts: dict[tuple[str, int]
     return not any(seen(name) for name in rule.unless) and all(seen(name) for name in rule.requires)
 
 
+# A context is looked for in the part of the sentence around the match: a full stop, or a
+# turn to another fact ("also", "plus", "but", "anyway", "btw"), ends that part, so a claim
+# before the turn ("The lead is a test submission, but they went with a competitor") does
+# not excuse the story after it.
+_TURNS = frozenset({"|"}) | _lemma_set("also plus but anyway btw besides")
+
+
 def _sentence_start(lemmas: list[str], i: int) -> int:
-    while i > 0 and lemmas[i - 1] != "|":
+    while i > 0 and lemmas[i - 1] not in _TURNS:
         i -= 1
     return i
 
 
 def _sentence_end(lemmas: list[str], i: int) -> int:
-    while i < len(lemmas) and lemmas[i] != "|":
+    while i < len(lemmas) and lemmas[i] not in _TURNS:
         i += 1
     return i

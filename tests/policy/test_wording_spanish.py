@@ -66,6 +66,10 @@ def test_a_plain_claim_then_a_story_is_flagged_in_both_languages():
     assert non_creditable_hints("El numero esta desconectado. Pero ya contrato a otra empresa.")
     hints = non_creditable_hints("Number is disconnected. Also, she hired another roofer.")
     assert [str(r) for r, _ in hints] == ["did_not_win_job"]
+    # a claim before the turn does not excuse the story after it
+    turned = non_creditable_hints("The lead is a test submission but the bigger thing is they went with a competitor.")
+    assert [str(r) for r, _ in turned] == ["did_not_win_job"]
+    assert non_creditable_hints("It's a lead company trying to sell us leads, they went with a competitor to pitch us") == []
 
 
 def test_spanish_negation_and_contexts():
