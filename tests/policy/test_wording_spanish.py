@@ -125,3 +125,12 @@ def test_fresh_spanish_split_scores():
     recall, false_flags = _figures("es", FRESH)
     print(f"fresh ES recall {recall:.2f} false flags {false_flags}")
     assert false_flags == 0 and recall >= 0.4
+
+
+def test_a_spanish_story_after_a_strong_claim_goes_to_review(ev):
+    lead = replace(LEAD, phone="123-456-7891")
+    v = ev("invalid_number", "El numero no sirve. Pero ademas la señora ya contrato a otra compañia.", lead=lead)
+    assert v.verdict == Decision.REVIEW
+    assert v.evidence["wording_hints"] == ["did_not_win_job"]
+    detail = next(f.detail for f in v.findings if f.check == "details")
+    assert "[rule: hired someone else]" in detail and "contrato a otra" in detail
