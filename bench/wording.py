@@ -113,9 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list every row not classified exactly")
     parser.add_argument("--ngram-trial", action="store_true", help="score the learned second signal (not shipped)")
     parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--heldout", action="store_true", help="score the rules on the English/Spanish held-out splits")
     args = parser.parse_args(argv)
     if args.ngram_trial:
         ngram_trial(args.threshold)
+        return 0
+    if args.heldout:
+        ngram_trial(args.threshold, model=None)
         return 0
 
     import_ms = import_self_ms()
@@ -210,15 +214,16 @@ def ngram_prob(model, text: str) -> float:
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def ngram_trial(threshold: float = 0.9) -> None:
+def ngram_trial(threshold: float = 0.9, model: object = "train") -> None:
     from policy.wording import non_creditable_hints, sentences
 
-    tune = [(label, text) for label, split, text in load() if split == "tune"]
-    with CORPUS.with_name("wording_corpus_es.tsv").open(encoding="utf-8", newline="") as f:
-        tune += [(r["label"], r["text"]) for r in csv.DictReader(f, delimiter="\t")]
-    t0 = time.perf_counter()
-    model = train_ngram(tune)
-    print(f"trained on {len(tune)} tune rows in {time.perf_counter() - t0:.1f} s, {len(model[0])} weights")
+    if model is not None:
+        tune = [(label, text) for label, split, text in load() if split == "tune"]
+        with CORPUS.with_name("wording_corpus_es.tsv").open(encoding="utf-8", newline="") as f:
+            tune += [(r["label"], r["text"]) for r in csv.DictReader(f, delimiter="\t")]
+        t0 = time.perf_counter()
+        model = train_ngram(tune)
+        print(f"trained on {len(tune)} tune rows in {time.perf_counter() - t0:.1f} s, {len(model[0])} weights")
     for path in HELDOUTS:
         with path.open(encoding="utf-8", newline="") as f:
             held = [(r["label"], r["lang"], r["text"]) for r in csv.DictReader(f, delimiter="\t")]
@@ -229,9 +234,12 @@ def ngram_trial(threshold: float = 0.9) -> None:
             pos = sum(label != "none" for label, _ in rows)
             neg = len(rows) - pos
             rules = [bool(non_creditable_hints(text)) for _, text in rows]
-            model_hit = [max(ngram_prob(model, s) for s in sentences(text)) >= threshold for _, text in rows]
-            both = [a or b for a, b in zip(rules, model_hit, strict=True)]
-            for name, hits in (("rules", rules), ("model alone", model_hit), ("rules + model", both)):
+            results = [("rules", rules)]
+            if model is not None:
+                model_hit = [max(ngram_prob(model, s) for s in sentences(text)) >= threshold for _, text in rows]
+                both = [a or b for a, b in zip(rules, model_hit, strict=True)]
+                results += [("model alone", model_hit), ("rules + model", both)]
+            for name, hits in results:
                 tp = sum(h for (label, _), h in zip(rows, hits, strict=True) if label != "none")
                 fp = sum(h for (label, _), h in zip(rows, hits, strict=True) if label == "none")
                 print(f"{path.name} {lang} {name:14s} recall {tp}/{pos} = {tp / pos:.2f}  false flags {fp}/{neg}")
