@@ -22,7 +22,7 @@ from .strength import contradicted, strong_evidence
 from .terms import CapUsage, ClientTerms
 from .verdicts import CHECK_ORDER, Check, Decision, Outcome, UnknownReason
 from .windows import PolicyCalendar, reporting_deadline, window_description, within_window
-from .wording import non_creditable_hints
+from .wording import non_creditable_hints, unread_sentences
 
 __all__ = ["CHECK_ORDER", "Check", "Decision", "LeadFacts", "Outcome", "RequestFacts", "UnknownReason",
            "Verdict", "evaluate"]
@@ -250,6 +250,11 @@ def evaluate(
     line = judge_answer(claimed, carrier) if carrier is not None else None
     if line is not None:
         findings = (*findings, _caveat(Finding(Check.PHONE_LINE, line.outcome, line.detail), notes.get(Check.PHONE)))
+    unread = unread_sentences(details)
+    if unread:  # a language the check does not read: never part of an automatic approval
+        findings = (*findings, Finding(Check.DETAILS, Outcome.INFO, (
+            f"{len(unread)} sentence{'s' if len(unread) != 1 else ''} in a language the wording check does not "
+            f"read (it reads English and Spanish), so a person reads them: \"{unread[0][:120]}\"")))
 
     deny_reason: Reason | None = None
     if not in_window:
@@ -263,7 +268,7 @@ def evaluate(
 
     if deny_reason is not None:
         decision = Decision.DENY
-    elif not hints and strong_evidence(claimed, pc, prior, ac, notes, line):
+    elif not hints and not unread and strong_evidence(claimed, pc, prior, ac, notes, line):
         decision = Decision.APPROVE
     else:
         decision = Decision.REVIEW
