@@ -183,7 +183,8 @@ def test_file_approve_reverse_in_the_browser(sandbox, browser):
     click_button(driver, ref, "reverse_request")
     fill_modal(driver, "Reverse credit", {"note": "Homeowner confirmed the number works and they asked for a quote."})
     wait(driver).until(text_in("#messages .message", "Reversed"))
-    assert not driver.find_elements(By.CSS_SELECTOR, '#messages button[data-action-id="reverse_request"]')
+    card = next(m for m in driver.find_elements(By.CSS_SELECTOR, "#messages .message") if ref in m.text)
+    assert not card.find_elements(By.CSS_SELECTOR, 'button[data-action-id="reverse_request"]')
 
     ARTIFACTS.mkdir(exist_ok=True)
     driver.find_element(By.ID, "help-toggle").click()

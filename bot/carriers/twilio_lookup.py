@@ -20,6 +20,9 @@ from bot.usecases.phone_settings import PhoneLookupSettings
 from policy.carrier import IDENTITY, Answered, CarrierAnswer
 
 log = logging.getLogger(__name__)
+# urllib3 logs each retry with the request's path, which holds the number (and, for identity
+# look-ups, the lead's name and address): personal data stays out of the logs.
+logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
 LABEL = "Twilio"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
