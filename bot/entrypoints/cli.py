@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = csub.add_parser("export", help="one line per ledger entry (credits and reversals)")
     export.add_argument("--period", help="a month, e.g. 2026-12 (policy time zone); default: everything")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--by", choices=("supplier",), help="one line per supplier: credits, reversals, "
+                        "net supplier amount clawed back")
 
     outbox = sub.add_parser("outbox", help="inspect and retry Slack and webhook deliveries")
     osub = outbox.add_subparsers(dest="outbox_command", required=True)
