@@ -68,6 +68,17 @@ def test_credit_and_reversal_carry_the_supplier(bot, fake_slack, monkeypatch, ca
     assert _export(monkeypatch, capsys, url, "--by", "supplier", "--period", "2001-01").out.splitlines() == [
         "supplier_id,credits,reversals,net_supplier_amount"]
 
+    report = cli_in_process(monkeypatch, capsys, "report", DATABASE_URL=url)
+    assert report.code == 0, report.err
+    assert "## Returns by supplier" in report.out
+    line = next(row for row in report.out.splitlines() if "SUP-HOMEFIND" in row)
+    assert "| 1 |" in line.replace("  ", " ") and "27.00" in line
+    rows = list(csv.reader(io.StringIO(cli_in_process(monkeypatch, capsys, "report", "--format", "csv",
+                                                      DATABASE_URL=url).out)))
+    assert ["supplier", "SUP-HOMEFIND", "returns", "1"] in rows
+    assert ["supplier", "SUP-HOMEFIND", "clawed_back", "27.00"] in rows
+    assert ["supplier", "'=SUP-EVIL", "returns", "0"] in rows
+
 
 def test_supplier_cost_validation_on_import(settings, tmp_path, monkeypatch, capsys):
     path = tmp_path / "leads.csv"
