@@ -143,7 +143,7 @@ def _leads(now: datetime) -> tuple[DemoLead, ...]:
                            "fills it in",
                  ("L-1010", "C-ROOF", "inbound_call", "Roofing", ago(hours=5), "Pat", "Kim", "917-555-0133",
                   "pat.kim@example.com", "31 Pineapple St", "Brooklyn", "NY", "11201", "45.00")),
-        DemoLead("L-1011", "a $450 full-roof lead: above SECOND_APPROVAL_OVER it takes two reviewers",
+        DemoLead("L-1011", "a $450 full-roof lead from SUP-HOMEFIND (cost $260): a credit claws $260 back",
                  ("L-1011", "C-ROOF", "standard", "Roofing", ago(hours=4), "Rosa", "Diaz", "718-555-0121",
                   "rosa.diaz@example.com", "9 Joralemon St", "Brooklyn", "NY", "11201", "450.00")),
         DemoLead("L-2001", "a Sunrise Solar lead: Brooklyn Roofing cannot file on it",
