@@ -19,7 +19,7 @@ BULK_BATCHES = 100  # the most batches a first load writes in its one transactio
 LEAD_STORED = (
     "lead_id", "client_id", "lead_type", "category", "category_key", "received_at", "first_name",
     "last_name", "phone", "phone_e164", "email", "email_key", "street", "city", "state", "zip", "price",
-    "phone_quality", "zip_quality",
+    "phone_quality", "zip_quality", "supplier_id", "supplier_cost",
 )
 
 _COLUMN_LIST = ", ".join(LEAD_STORED)

@@ -90,6 +90,9 @@ class Lead(Base):
     # Not NULL: the bulk import binds "" far faster than None (sqlite3 adapts None the slow way).
     phone_quality: Mapped[str] = mapped_column(String(16), default="", server_default="")
     zip_quality: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # Who sold us the lead and what it cost (optional; a credit claws the cost back from them).
+    supplier_id: Mapped[str | None] = mapped_column(String(64))
+    supplier_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     __table_args__ = (
         # The duplicate lookup: same client, same category, same contact, recent.
@@ -231,6 +234,9 @@ class LedgerEntry(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(64))
+    # The supplier the cost is clawed back from (NULL: none known, e.g. entries before suppliers).
+    supplier_id: Mapped[str | None] = mapped_column(String(64))
+    supplier_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     __table_args__ = (Index("ix_credit_ledger_client_at", "client_id", "at"),)
 

@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = csub.add_parser("export", help="one line per ledger entry (credits and reversals)")
     export.add_argument("--period", help="a month, e.g. 2026-12 (policy time zone); default: everything")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--by", choices=("supplier",), help="one line per supplier: credits, reversals, "
+                        "net supplier amount clawed back")
 
     sub.add_parser("lookups", help="carrier look-ups this month: made vs the limit, cache hits, errors")
 

@@ -47,6 +47,7 @@ from bot.usecases.csvfiles import (
 )
 from bot.usecases.slack_ids import is_slack_id
 from bot.usecases.staffing import mapped_staff
+from bot.usecases.supplier_columns import SUPPLIER_COLUMNS, supplier_cells
 from policy.service_area import parse_area
 from policy.spreadsheet import UNREADABLE, read_phone, read_zip, spreadsheet_number
 from policy.windows import LeadType, PolicyCalendar
@@ -408,7 +409,8 @@ def _lead_batches(
     about a fifth of the parsing time (the allocator stops recycling the rows' memory)."""
     reader = table.reader
     width = table.width
-    pick = itemgetter(*table.index)
+    pick = itemgetter(*table.index[:len(LEAD_COLUMNS)])
+    supplier_at = table.index[len(LEAD_COLUMNS):]
     has_nul = table.has_nul
     errors = report.errors
     warn = report.warn
@@ -467,10 +469,11 @@ def _lead_batches(
                                     prices[price] = stored_price
                         else:
                             stored_price = None
+                        supplier_id, supplier_cost, cost_warning = supplier_cells(row, supplier_at, stored_price)
                         lead = (
                             lead_id, client_id, lead_type, category, category.casefold(), received, first_name,
                             last_name, phone, phone_e164, email, email.lower() if email else None, street, city,
-                            state, zip_code, stored_price, phone_quality, zip_quality,
+                            state, zip_code, stored_price, phone_quality, zip_quality, supplier_id, supplier_cost,
                         )
                         longest = max(map(len, cells))
                         if longest > 16 and (len(zip_code) > 16 or len(state) > 32 or longest > 64 and (
@@ -491,6 +494,8 @@ def _lead_batches(
                             f"line {line}: client {client_id!r} is not imported yet; its leads load, "
                             "but service-area checks need the client"
                         )
+                    if cost_warning:
+                        warn("supplier costs above price", f"line {line}: {cost_warning}")
                     if phone_quality or zip_quality:
                         _quality_warnings(warn, line, phone, phone_quality,
                                           (delivered_zip, zip_code, padded) if zip_quality else None)
@@ -568,7 +573,7 @@ def _quality_warnings(warn, line: int, phone: str, phone_quality: str,
 def import_leads(db: Database, path: Path, *, calendar: PolicyCalendar,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
     report = ImportReport()
-    table = CsvTable(path, LEAD_COLUMNS, max_bytes=max_bytes)
+    table = CsvTable(path, LEAD_COLUMNS, optional=SUPPLIER_COLUMNS, max_bytes=max_bytes)
     with db.read() as session:
         known_clients = set(session.scalars(Client.__table__.select().with_only_columns(Client.client_id)))
     postgresql = db.dialect == "postgresql"
