@@ -10,7 +10,7 @@ this one after a restart) when its worker died first. See ``bot.usecases.intent_
   before; only when it overruns (the late path) is the intent stored before the ack. A
   replay runs the listener again with the stored payload, its outcome told by DM like any
   late one.
-- :class:`Replayer` finds unfinished intents nobody owns and runs them.
+- :func:`replay_pending` finds unfinished intents nobody owns and runs them.
 """
 
 from __future__ import annotations
