@@ -45,7 +45,7 @@ def submit_credit_request(ack, body, view, context):
         owe_late_refusal(desk, filing.user_id, {"text": text})
 
     try:
-        durable_listeners.within(context, body, "submit_credit_request", file_requests, desk, filing, on_late=late)
+        durable_listeners.submit_within(context, body, "submit_credit_request", file_requests, desk, filing, on_late=late)
     except FilingErrors as exc:
         ack(response_action="errors", errors=filing_errors(exc.problems, desk.tz))
         return
@@ -84,7 +84,7 @@ def _decide(step: Step):
         kwargs = {"tell": False} if step is Step.REQUEST_INFO else {
             "note": state_value(view, Field.NOTE), "deny_reason": state_value(view, Field.DENY_REASON),
             "tell": False}
-        done, outcome = durable_listeners.within(context, body, listener.__name__, *work, on_late=late, **kwargs)
+        done, outcome = durable_listeners.submit_within(context, body, listener.__name__, *work, on_late=late, **kwargs)
         if not done or outcome.ok:
             ack()
         else:

@@ -6,7 +6,7 @@ this one after a restart) when its worker died first. See ``bot.usecases.intent_
   lazy function (the work, finishing the intent). Work that opens a modal cannot be
   replayed — the trigger is valid for 3 seconds — so its replay tells the person their
   click was interrupted and to click again.
-- Modal submissions: :func:`within` runs the use case inside the acknowledgement budget as
+- Modal submissions: :func:`submit_within` runs the use case inside the acknowledgement budget as
   before; only when it overruns (the late path) is the intent stored before the ack. A
   replay runs the listener again with the stored payload, its outcome told by DM like any
   late one.
@@ -178,7 +178,7 @@ def replayable(kind: str, listener: Callable) -> Callable:
     return listener
 
 
-def within(context, body: dict, name: str, fn: Callable, *args, on_late: Callable[[Future], None] | None = None,
+def submit_within(context, body: dict, name: str, fn: Callable, *args, on_late: Callable[[Future], None] | None = None,
            **kwargs):
     """``acks.within`` for a modal submission, with its intent: ``(True, result)`` when ``fn``
     finished inside the budget (the modal shows the outcome; nothing to keep), else the intent
