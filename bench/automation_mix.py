@@ -37,7 +37,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from policy.carrier import Answered, CarrierAnswer
-from policy.duplicates import PriorLead
+from policy.duplicate_leads import PriorLead
 from policy.engine import LeadFacts, RequestFacts, evaluate
 from policy.service_area import parse_area
 from policy.windows import make_calendar

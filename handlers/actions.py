@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.slack import intents
+from bot.slack import durable_listeners
 from bot.slack.ids import STEP_OF_BUTTON, Action
+from bot.slack.payloads import action_actor, request_id_of, user_of
 from bot.slack.render.modals import (
     credit_request_modal,
     deny_modal,
@@ -21,7 +22,6 @@ from bot.slack.render.modals import (
 from bot.usecases.audit import Surface
 from bot.usecases.decisions import act, check
 from bot.usecases.homes import choose_queue_filter
-from handlers.payload import action_actor, request_id_of, user_of
 from policy.lifecycle import Action as Step
 
 log = logging.getLogger("credit_bot.handlers")
@@ -83,10 +83,10 @@ def filter_queue(body, context):
 
 def register(app) -> None:
     for button_id, step in STEP_OF_BUTTON.items():
-        ack, work = intents.deferred("action", _button(step), opens_modal=step in MODALS)
+        ack, work = durable_listeners.deferred("action", _button(step), opens_modal=step in MODALS)
         app.action(button_id)(ack=ack, lazy=[work])
-    ack, work = intents.deferred("action", new_request_from_home, opens_modal=True)
+    ack, work = durable_listeners.deferred("action", new_request_from_home, opens_modal=True)
     app.action(Action.OPEN_REQUEST_MODAL)(ack=ack, lazy=[work])
-    ack, work = intents.deferred("action", filter_queue)
+    ack, work = durable_listeners.deferred("action", filter_queue)
     app.action(Action.QUEUE_FILTER)(ack=ack, lazy=[work])
 

@@ -9,9 +9,9 @@ import logging
 from bot.slack.ids import COMMAND
 from bot.slack.render.modals import credit_request_modal
 from bot.slack.render.refusals import blocker_text
-from bot.slack.render.status import help_text, status_text
+from bot.slack.render.status_text import help_text, status_text
 from bot.usecases.filing import filing_blocker
-from bot.usecases.status import requests_of
+from bot.usecases.status_list import requests_of
 
 log = logging.getLogger("credit_bot.handlers")
 

@@ -3,11 +3,11 @@ threads. Both store their intent, are acknowledged at once and handled after the
 
 from __future__ import annotations
 
-from bot.slack import intents
+from bot.slack import durable_listeners
+from bot.slack.payloads import clean_text
 from bot.usecases.conversation import contractor_replied
 from bot.usecases.evidence import files_of
 from bot.usecases.homes import home_opened
-from handlers.payload import clean_text
 
 PEOPLE_SUBTYPES = {None, "file_share", "thread_broadcast"}  # what a person's message may be
 
@@ -40,7 +40,7 @@ def on_message(body, event, context):
 
 
 def register(app) -> None:
-    ack, work = intents.deferred("event", on_home_opened, wanted=_home_tab)
+    ack, work = durable_listeners.deferred("event", on_home_opened, wanted=_home_tab)
     app.event("app_home_opened")(ack=ack, lazy=[work])
-    ack, work = intents.deferred("event", on_message, wanted=_person_reply)
+    ack, work = durable_listeners.deferred("event", on_message, wanted=_person_reply)
     app.event("message")(ack=ack, lazy=[work])

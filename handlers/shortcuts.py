@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import logging
 
-from bot.slack import intents
+from bot.slack import durable_listeners
 from bot.slack.ids import Callback
+from bot.slack.payloads import user_of
 from bot.slack.render.modals import credit_request_modal, notice_modal
 from bot.slack.render.refusals import blocker_text
 from bot.usecases.filing import filing_blocker
 from bot.usecases.leads import first_known_lead
-from handlers.payload import user_of
 
 log = logging.getLogger("credit_bot.handlers")
 
@@ -47,5 +47,5 @@ def file_from_message(body, client, context):
 def register(app) -> None:
     for callback, work in ((Callback.FILE_SHORTCUT, file_from_anywhere),
                            (Callback.FILE_FROM_MESSAGE, file_from_message)):
-        ack, lazy = intents.deferred("action", work, opens_modal=True)
+        ack, lazy = durable_listeners.deferred("action", work, opens_modal=True)
         app.shortcut(callback)(ack=ack, lazy=[lazy])

@@ -5,8 +5,9 @@ it) and a late failure reaches the person by DM."""
 
 from __future__ import annotations
 
-from bot.slack import intents
+from bot.slack import durable_listeners
 from bot.slack.ids import STEP_OF_MODAL, Callback, Field
+from bot.slack.payloads import metadata, metadata_channel, request_id_of, state_files, state_value, user_of
 from bot.slack.render.refusals import filing_errors, input_problem_text, refusal_text
 from bot.usecases.audit import Surface
 from bot.usecases.conversation import request_info
@@ -14,7 +15,6 @@ from bot.usecases.decisions import Actor, act
 from bot.usecases.evidence import files_of
 from bot.usecases.filing import Filing, FilingErrors, file_requests, owe_late_refusal
 from bot.usecases.results import Result
-from handlers.payload import metadata, metadata_channel, request_id_of, state_files, state_value, user_of
 from policy.lifecycle import Action as Step
 
 # The input each modal reports its problems on.
@@ -45,7 +45,7 @@ def submit_credit_request(ack, body, view, context):
         owe_late_refusal(desk, filing.user_id, {"text": text})
 
     try:
-        intents.within(context, body, "submit_credit_request", file_requests, desk, filing, on_late=late)
+        durable_listeners.submit_within(context, body, "submit_credit_request", file_requests, desk, filing, on_late=late)
     except FilingErrors as exc:
         ack(response_action="errors", errors=filing_errors(exc.problems, desk.tz))
         return
@@ -84,7 +84,7 @@ def _decide(step: Step):
         kwargs = {"tell": False} if step is Step.REQUEST_INFO else {
             "note": state_value(view, Field.NOTE), "deny_reason": state_value(view, Field.DENY_REASON),
             "tell": False}
-        done, outcome = intents.within(context, body, listener.__name__, *work, on_late=late, **kwargs)
+        done, outcome = durable_listeners.submit_within(context, body, listener.__name__, *work, on_late=late, **kwargs)
         if not done or outcome.ok:
             ack()
         else:
@@ -94,6 +94,6 @@ def _decide(step: Step):
 
 
 def register(app) -> None:
-    app.view(Callback.CREDIT_REQUEST)(intents.replayable("view", submit_credit_request))
+    app.view(Callback.CREDIT_REQUEST)(durable_listeners.replayable("view", submit_credit_request))
     for callback, step in STEP_OF_MODAL.items():
-        app.view(callback)(intents.replayable("view", _decide(step)))
+        app.view(callback)(durable_listeners.replayable("view", _decide(step)))

@@ -5,7 +5,7 @@ No I/O beyond the packaged zipcodes / holidays / phonenumbers data, no clock
 project.
 """
 
-from .duplicates import DUPLICATE_WINDOW, PriorLead, find_duplicate
+from .duplicate_leads import DUPLICATE_WINDOW, PriorLead, find_duplicate
 from .engine import (
     Check,
     Decision,

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from .carrier import CarrierAnswer, judge_answer
-from .duplicates import DUPLICATE_WINDOW, PriorLead, find_duplicate
+from .duplicate_leads import DUPLICATE_WINDOW, PriorLead, find_duplicate
 from .phone import PhoneCheck, check_phone, describe_line_type, display_phone
 from .reasons import CATALOG, Reason, ReasonInfo, parse_reason
 from .service_area import AreaCheck, ServiceArea, check_service_area

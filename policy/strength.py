@@ -4,7 +4,7 @@ outright (``AUTO_DENY_CONTRADICTED``). Pure; read by ``policy.engine``."""
 from __future__ import annotations
 
 from .carrier import CarrierAnswer, CarrierVerdict, Effect
-from .duplicates import PriorLead
+from .duplicate_leads import PriorLead
 from .phone import PhoneCheck
 from .reasons import Reason
 from .service_area import AreaCheck

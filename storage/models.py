@@ -272,7 +272,7 @@ class HomePrefs(Base):
 class Intent(Base):
     """Work Slack was told is done (a click, a modal submission, an event acknowledged), stored
     before the acknowledgement and marked done in the transaction that does it, so a process
-    that dies in between leaves it to be finished by the next one (``bot.usecases.intents``)."""
+    that dies in between leaves it to be finished by the next one (``bot.usecases.intent_store``)."""
 
     __tablename__ = "intents"
 

@@ -42,8 +42,8 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.slack.observability import KIND_KEY, Metrics, QuietLog
+from bot.slack.payloads import SLACK_ID, UNSTORABLE
 from bot.usecases.desk import Desk
-from handlers.payload import SLACK_ID, UNSTORABLE
 from storage.models import ProcessedEvent
 
 log = logging.getLogger("credit_bot.edge")

@@ -17,10 +17,10 @@ from bot.entrypoints.server import make_wsgi
 from bot.slack.bolt_app import build_app
 from bot.slack.delivery import Deliverer
 from bot.slack.foreground import Foreground
-from bot.slack.listeners import WorkPool
 from bot.slack.observability import JsonFormatter, Metrics
 from bot.slack.pacing import Pacer
 from bot.slack.recovery import Recovery
+from bot.slack.work_pools import WorkPool
 from bot.usecases import outbox
 from bot.usecases.desk import Desk, system_clock
 from bot.usecases.settings import Settings

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from bot.slack.listeners import WorkPool
+from bot.slack.work_pools import WorkPool
 
 ACK_BUDGET = 2.0  # seconds of Slack's 3 we spend before acknowledging regardless
 

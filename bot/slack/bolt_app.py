@@ -9,10 +9,10 @@ import logging
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 
-from bot.slack.listeners import WorkPool
 from bot.slack.no_redirects import WebClientNoRedirects
 from bot.slack.paced_client import PacedClient
 from bot.slack.pacing import Pacer
+from bot.slack.work_pools import WorkPool
 from bot.usecases.desk import Desk
 
 log = logging.getLogger("credit_bot.slack")

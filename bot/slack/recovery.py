@@ -1,6 +1,6 @@
 """The recovery loop every serving process runs: each second, release what dead workers held
 (``bot.usecases.workers.reap``) and finish the intents nobody owns any more
-(``bot.slack.intents.replay_pending``); now and then forget old finished intents."""
+(``bot.slack.durable_listeners.replay_pending``); now and then forget old finished intent_store."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import logging
 import threading
 from datetime import timedelta
 
-from bot.slack.intents import replay_pending
-from bot.usecases import intents, workers
+from bot.slack.durable_listeners import replay_pending
+from bot.usecases import intent_store, workers
 from bot.usecases.desk import Desk
 from bot.usecases.workers import Liveness
 
@@ -40,7 +40,7 @@ class Recovery:
         self._rounds += 1
         if self._rounds % 3600 == 1:
             with self.desk.transaction(background=True) as session:
-                intents.prune(session, before=self.desk.now() - KEEP_DONE_INTENTS)
+                intent_store.prune(session, before=self.desk.now() - KEEP_DONE_INTENTS)
         return {**reaped, "replayed": replayed}
 
     def _run(self) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import update
 
 from bot.slack import lookups, snapshots
 from bot.slack.ids import METADATA_EVENT_TYPE
-from bot.slack.render import cards, contractor, duplicates
+from bot.slack.render import cards, contractor, stale_copies
 from bot.slack.render.refusals import refusal_text
 from bot.slack.render.report import daily_digest, weekly_report
 from bot.usecases import outbox
@@ -449,7 +449,7 @@ def send_repair(s: Link, row: OutboxMessage) -> Sent:
     if not copies:
         return Sent()
     link = lookups.permalink(s.client, channel, live_ts)
-    text, blocks = duplicates.stale_copy(case, surface, link)
+    text, blocks = stale_copies.stale_copy(case, surface, link)
     meta = {"event_type": METADATA_EVENT_TYPE,
             "event_payload": {"outbox_id": row.id, "kind": surface, "request_id": req.id, "stale": True}}
     applies = []

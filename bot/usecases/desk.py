@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from bot.usecases import intents, outbox
+from bot.usecases import intent_store, outbox
 from bot.usecases.settings import Settings
 from policy.lifecycle import BOT_ACTORS, STAFF_ROLES
 from storage.db import Database
@@ -64,10 +64,10 @@ class Desk:
 
     @contextmanager
     def transaction(self, *, background: bool = False, urgent: bool = False) -> Iterator[Session]:
-        """One unit of work. Inside work that finishes an intent (``intents.finishing``), the
-        first one to commit also marks the intent done (or raises ``intents.AlreadyDone``)."""
+        """One unit of work. Inside work that finishes an intent (``intent_store.finishing``), the
+        first one to commit also marks the intent done (or raises ``intent_store.AlreadyDone``)."""
         with self.db.transaction(background=background, urgent=urgent) as session:
-            finishing = intents.finish_in(session, self.now())
+            finishing = intent_store.finish_in(session, self.now())
             yield session
         if finishing is not None:
             finishing.done = True

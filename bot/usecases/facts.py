@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select
 
-from policy.duplicates import DUPLICATE_WINDOW, PriorLead
+from policy.duplicate_leads import DUPLICATE_WINDOW, PriorLead
 from policy.engine import LeadFacts
 from policy.service_area import ServiceArea, parse_area
 from policy.terms import CapUsage, ClientTerms

@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.usecases.csvfiles import DEFAULT_MAX_BYTES
 from bot.usecases.phone_settings import PhoneLookupSettings, PhoneSettingsError, phone_lookup_from_env
+from bot.usecases.slack_ids import SLACK_ID
 from policy.terms import DEFAULT_HOLIDAYS, DEFAULT_TIMEZONE
 from policy.windows import PolicyCalendar, make_calendar
 from storage.db import DEFAULT_URL
@@ -26,7 +27,7 @@ class SettingsError(ValueError):
     """A setting is missing or malformed; the message is one line for the operator."""
 
 
-SLACK_APP_ID = re.compile(r"[A-Za-z0-9]{1,32}")
+SLACK_APP_ID = SLACK_ID  # an app id looks like any other Slack id
 _URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)(?P<password>[^@\s]*)@")
 
 

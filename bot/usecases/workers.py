@@ -1,5 +1,5 @@
 """Worker liveness: every process that claims deliveries or finishes intents registers a
-``workers`` row and beats its heart every second. A worker is dead when its heartbeat is
+``workers`` row and beats its heart every ``HEARTBEAT`` (2 s). A worker is dead when its heartbeat is
 older than :data:`DEAD_AFTER`, or at once when it ran on this host and its process is gone
 (a restart after ``kill -9`` sees that immediately). A dead worker's claims are released
 at once — its deliveries marked "outcome unknown" (it may have been mid-call), its

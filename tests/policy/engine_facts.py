@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from policy.duplicates import PriorLead
+from policy.duplicate_leads import PriorLead
 from policy.engine import LeadFacts, Verdict
 from policy.service_area import parse_area
 

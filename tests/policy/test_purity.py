@@ -33,7 +33,7 @@ def test_sources_found():
         "lifecycle.py",
         "terms.py",
         "verdicts.py",
-        "duplicates.py",
+        "duplicate_leads.py",
         "engine.py",
     }
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from policy.duplicates import find_duplicate
+from policy.duplicate_leads import find_duplicate
 from policy.spreadsheet import REPAIRED, UNREADABLE, PhoneCell, read_phone, read_zip, spreadsheet_number
 from tests.policy.engine_facts import LEAD, PRIOR, outcomes
 

@@ -11,13 +11,13 @@ from datetime import timedelta
 from bot.slack.render import cards, contractor
 from bot.slack.render.home import HomeData, HomeRow, render_home
 from bot.slack.render.report import daily_digest
-from bot.slack.render.status import status_text
+from bot.slack.render.status_text import status_text
 from bot.usecases.audit import Surface
 from bot.usecases.cases import load_case
 from bot.usecases.decisions import Actor, act
 from bot.usecases.filing import Filing, file_requests
 from bot.usecases.importing import import_leads
-from bot.usecases.status import requests_of
+from bot.usecases.status_list import requests_of
 from policy.lifecycle import Action
 from tests.usecases.conftest import LEADS
 

@@ -13,7 +13,7 @@ from bot.usecases.decisions import Actor, act
 from bot.usecases.evidence import EvidenceFile
 from bot.usecases.filing import Filing, file_requests
 from bot.usecases.homes import choose_queue_filter
-from bot.usecases.status import requests_of
+from bot.usecases.status_list import requests_of
 from policy.lifecycle import Action
 from storage.models import CreditRequest, HomePrefs, OutboxMessage, RequestMessage
 from tests.usecases.conftest import delivered, owed, trail

@@ -25,7 +25,7 @@ from bot.sandbox.web import MAX_UPLOAD_BYTES, SHORTCUTS
 from storage.models import CreditRequest, RequestEvent, RequestFile, RequestMessage
 
 CONTRACTOR, REVIEWER, MANAGER = "U0ROOF1", "U0REV1", "U0AM1"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from policy.duplicates import DUPLICATE_WINDOW, PriorLead, find_duplicate, same_contact
+from policy.duplicate_leads import DUPLICATE_WINDOW, PriorLead, find_duplicate, same_contact
 from policy.engine import LeadFacts
 
 NY = ZoneInfo("America/New_York")

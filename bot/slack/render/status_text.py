@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.slack.ids import COMMAND
 from bot.slack.render.text import STATUS_EMOJI, lead_ref, request_ref, status_label, when
-from bot.usecases.status import StatusList
+from bot.usecases.status_list import StatusList
 from policy.lifecycle import STATUS_LABEL
 from policy.terms import MAX_LEADS_PER_FILING, sla_range, window_words
 

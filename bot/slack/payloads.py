@@ -1,6 +1,7 @@
 """Reading Slack payloads: the small parsing every listener shares.
 
-Over HTTP the edge (``bot/entrypoints/edge.py``) has already removed NUL bytes and lone
+Both the edge (``bot/entrypoints/edge.py``) and the listeners (``handlers/``) import them.
+Over HTTP the edge has already removed NUL bytes and lone
 surrogates and checked the ids; Socket Mode payloads reach the listeners directly, so
 these helpers clean and bound what they return as well. Nothing is clipped: a value
 that is too long is for the use case to refuse with a field error."""
@@ -11,8 +12,8 @@ import json
 import re
 
 from bot.usecases.decisions import Actor
+from bot.usecases.slack_ids import SLACK_ID  # users, channels, teams, apps (as `staff add` checks them)
 
-SLACK_ID = re.compile(r"[A-Za-z0-9]{1,32}")  # users, channels, teams, apps (as `staff add` checks them)
 MAX_ID = 2**31 - 1  # request ids are 32-bit integers in the database
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it), lone surrogates (not UTF-8)
 _ID_KEYS = {"channel_id", "user_id", "team_id"}

@@ -50,7 +50,7 @@ L-3,C-SOLAR,standard,Solar,2026-07-03T02:00:00Z,Tom,Reed,917-555-0188,,200 Main 
 
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TIME_HINT = "use ISO 8601 like 2026-07-06T09:00:00-04:00 or a spreadsheet time like 7/6/2026 9:00 AM"
 
 

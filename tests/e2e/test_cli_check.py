@@ -18,7 +18,7 @@ from bot.usecases.checking import CheckRow, read_check_rows
 from bot.usecases.importing import ImportFileError
 from tests.support.cli import Run, cli_in_process
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POLICY_VARS = ("POLICY_TIMEZONE", "POLICY_HOLIDAYS", "AUTO_APPROVE", "AUTO_DENY")
 CHECKS = ["window", "reason", "notes", "phone", "duplicate", "service_area", "details"]
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import OutboxMessage
+from tests.e2e.test_ledger import PRICED
 from tests.support.bot import RunningBot, seed, settings_for
 from tests.support.cli import cli_in_process
 from tests.support.flows import file_request, receipt
-from tests.test_ledger import PRICED
 
 
 class Moved:

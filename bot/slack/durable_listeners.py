@@ -1,16 +1,16 @@
 """Acknowledged work that survives the process: listeners wrapped so that the intent is stored
 before Slack hears "OK", finished by the work itself, and replayed by another process (or
-this one after a restart) when its worker died first. See ``bot.usecases.intents``.
+this one after a restart) when its worker died first. See ``bot.usecases.intent_store``.
 
 - Buttons and events: :func:`deferred` gives the ack function (store, then ack) and the
   lazy function (the work, finishing the intent). Work that opens a modal cannot be
   replayed — the trigger is valid for 3 seconds — so its replay tells the person their
   click was interrupted and to click again.
-- Modal submissions: :func:`within` runs the use case inside the acknowledgement budget as
+- Modal submissions: :func:`submit_within` runs the use case inside the acknowledgement budget as
   before; only when it overruns (the late path) is the intent stored before the ack. A
   replay runs the listener again with the stored payload, its outcome told by DM like any
   late one.
-- :class:`Replayer` finds unfinished intents nobody owns and runs them.
+- :func:`replay_pending` finds unfinished intents nobody owns and runs them.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from bot.slack.acks import ACK_BUDGET
 from bot.slack.acks import within as run_within
 from bot.slack.render.text import escape, request_ref
-from bot.usecases import intents
+from bot.usecases import intent_store
 from bot.usecases.desk import Desk
 
 log = logging.getLogger("credit_bot.intents")
@@ -106,7 +106,7 @@ def _store(context, key: str, kind: str, name: str, body: dict, budget: float) -
     desk: Desk = context["desk"]
     args = dict(key=key, kind=kind, name=name, user_id=_user(body), request_id=_request_id(body), body=trim(body),
                 owner=desk.worker_id, now=desk.now())
-    done, _ = run_within(context["acks"], intents.record, desk, budget=budget, **args)
+    done, _ = run_within(context["acks"], intent_store.record, desk, budget=budget, **args)
     if not done:
         log.warning("storing intent %s took longer than %.1fs; acknowledged anyway", key, budget)
 
@@ -129,7 +129,7 @@ def deferred(kind: str, work: Callable, *, opens_modal: bool = False, wanted: Ca
     def ack_and_store(ack, body, context):
         if wanted is None or wanted(body):
             event_id = body.get("event_id")
-            key = f"e-{event_id}" if kind == "event" and event_id else intents.new_key(kind)
+            key = f"e-{event_id}" if kind == "event" and event_id else intent_store.new_key(kind)
             context["intent_key"] = key
             _store(context, key, kind, name, body, ACK_BUDGET - RECORD_BUDGET)
         ack()
@@ -154,18 +154,18 @@ def run(desk: Desk, key: str, listener: Listener, available: dict) -> None:
     try:
         if listener.opens_modal:
             _call(listener.fn, available)
-            intents.finish(desk, key, "modal opened")
+            intent_store.finish(desk, key, "modal opened")
             return
-        with intents.finishing(key) as state:
+        with intent_store.finishing(key) as state:
             _call(listener.fn, available)
         if not state.done:  # the work wrote nothing: its outcome is that nothing was to be done
-            intents.finish(desk, key)
-    except intents.AlreadyDone:
+            intent_store.finish(desk, key)
+    except intent_store.AlreadyDone:
         log.info("intent %s was finished elsewhere", key)
     except Exception as exc:  # noqa: BLE001 - left for a replay
         log.exception("intent %s failed; it will be tried again", key)
         try:
-            intents.release(desk, key, f"{exc.__class__.__name__}: {exc}", after=REPLAY_BACKOFF)
+            intent_store.release(desk, key, f"{exc.__class__.__name__}: {exc}", after=REPLAY_BACKOFF)
         except Exception:  # noqa: BLE001 - the database is away: the dead-worker sweep frees it
             log.warning("could not release intent %s", key, exc_info=True)
 
@@ -178,7 +178,7 @@ def replayable(kind: str, listener: Callable) -> Callable:
     return listener
 
 
-def within(context, body: dict, name: str, fn: Callable, *args, on_late: Callable[[Future], None] | None = None,
+def submit_within(context, body: dict, name: str, fn: Callable, *args, on_late: Callable[[Future], None] | None = None,
            **kwargs):
     """``acks.within`` for a modal submission, with its intent: ``(True, result)`` when ``fn``
     finished inside the budget (the modal shows the outcome; nothing to keep), else the intent
@@ -188,26 +188,26 @@ def within(context, body: dict, name: str, fn: Callable, *args, on_late: Callabl
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except intents.AlreadyDone:
+        except intent_store.AlreadyDone:
             raise
         except Exception as exc:  # noqa: BLE001 - told to the person by on_late
             future.set_exception(exc)
         if on_late is not None:
             on_late(future)
         return False, None
-    state = intents.Finishing(intents.new_key("view"))
+    state = intent_store.Finishing(intent_store.new_key("view"))
 
     def work():
-        with intents.finishing(state):
+        with intent_store.finishing(state):
             return fn(*args, **kwargs)
 
     def late(future: Future) -> None:
         if on_late is None:
             return
         try:
-            with intents.finishing(state):
+            with intent_store.finishing(state):
                 on_late(future)
-        except intents.AlreadyDone:
+        except intent_store.AlreadyDone:
             pass
 
     started = time.monotonic()
@@ -252,15 +252,15 @@ def _gave_up(intent) -> dict | None:
 def replay_pending(desk: Desk, *, owner: str, acks, client=None, limit: int = 20) -> int:
     """Finish intents nobody owns any more (their worker died, or a try failed). Returns how
     many were taken."""
-    taken = intents.claim_replayable(desk, owner=owner, limit=limit)
+    taken = intent_store.claim_replayable(desk, owner=owner, limit=limit)
     for intent in taken:
         listener = LISTENERS.get(intent.name)
         try:
-            if listener is None or intent.attempts > intents.REPLAY_TRIES:
+            if listener is None or intent.attempts > intent_store.REPLAY_TRIES:
                 log.warning("giving up intent %s (%s) after %d tries", intent.key, intent.name, intent.attempts)
-                intents.finish(desk, intent.key, f"gave up: {intent.outcome or 'no listener'}", tell=_gave_up(intent))
+                intent_store.finish(desk, intent.key, f"gave up: {intent.outcome or 'no listener'}", tell=_gave_up(intent))
             elif listener.opens_modal:
-                intents.finish(desk, intent.key, "interrupted", tell=_interrupted(intent))
+                intent_store.finish(desk, intent.key, "interrupted", tell=_interrupted(intent))
             else:
                 body = dict(intent.body or {})
                 context = {"desk": desk, "acks": acks, "intent_key": intent.key}
@@ -275,5 +275,5 @@ def replay_pending(desk: Desk, *, owner: str, acks, client=None, limit: int = 20
             log.info("replayed intent %s (%s)", intent.key, intent.name)
         except Exception:  # noqa: BLE001 - the next round tries again
             log.exception("replaying intent %s failed", intent.key)
-            intents.release(desk, intent.key, "replay failed", after=REPLAY_BACKOFF)
+            intent_store.release(desk, intent.key, "replay failed", after=REPLAY_BACKOFF)
     return len(taken)

@@ -15,7 +15,7 @@ from bot.entrypoints import cli
 from storage.db import Database
 from storage.models import Staff
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LISTED = re.compile(r"^(\S+)\t(\S+)\t(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d)$")
 
 

@@ -20,7 +20,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 HAVE_BROWSER = os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 if not HAVE_BROWSER and not IN_CI:
     pytest.skip("Debian's chromium and chromium-driver are not installed (CI installs them)",

@@ -13,10 +13,10 @@ from bot.usecases.staffing import grant
 from storage.db import Database
 from storage.models import CreditRequest, RequestEvent
 from tests.conftest import recent
+from tests.e2e.test_exceptions_and_roles import _ask_exception, _denied
 from tests.support.bot import MANAGERS, REVIEW, RunningBot, seed, settings_for
 from tests.support.cli import cli_in_process
 from tests.support.flows import button_values, file_request, opened_view, receipt, reviewer_post
-from tests.test_exceptions_and_roles import _ask_exception, _denied
 
 
 def _request(bot, lead_id):

@@ -10,7 +10,7 @@ while an intent is being finished upserts its ``done_at``. If the intent is alre
 back, so an intent's effect happens once.
 
 An intent whose owner (a worker, :mod:`bot.usecases.workers`) died is replayed by whoever
-finds it (the Slack adapter's ``bot.slack.intents``)."""
+finds it (the Slack adapter's ``bot.slack.durable_listeners``)."""
 
 from __future__ import annotations
 
