@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from bot.usecases.staffing import grant
+from storage.models import Base, Intent
+from tests.support.flows import file_request, receipt
 from tests.test_exceptions_and_roles import _ask_exception, _denied
 
 
@@ -23,3 +27,31 @@ def test_account_manager_home_lists_only_their_own_clients_exceptions(running, f
     assert "Open exceptions (1)" in _home(running, fake_slack, "U0ADMIN")  # admins see all
     other = _home(running, fake_slack, "U0AM2")
     assert "Open exceptions" not in other and "L-OK" not in other and "Brooklyn Roofing" not in other
+
+
+def _every_row(bot) -> str:
+    with bot.desk.read() as session:
+        return "\n".join(repr(tuple(row)) for table in Base.metadata.sorted_tables
+                         for row in session.execute(select(table)))
+
+
+def test_a_reply_in_a_thread_unrelated_to_any_request_stores_nothing(running, fake_slack):
+    file_request(running, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-OK", reason="incorrect_contact",
+                 details="Someone else answered.")
+    running.wait_idle()
+    parent = receipt(fake_slack, "C0ROOF", "L-OK")
+    chatter = fake_slack.add_user_message("C0ROOF", "U0ROOF1", "Team lunch thread")
+    elsewhere = fake_slack.add_user_message("C0OTHER", "U0ROOF1", "Payroll thread")
+    for n, (channel, thread) in enumerate((("C0ROOF", chatter["ts"]), ("C0OTHER", elsewhere["ts"]),
+                                           ("C0OTHER", parent["ts"]))):  # a receipt's ts in another channel
+        text, ts = f"private salary talk {n}", f"{float(thread) + 1 + n:.6f}"
+        assert running.slack.message_event("U0ROOF1", channel, text, ts, thread_ts=thread).status == 200
+    real = fake_slack.add_user_message("C0ROOF", "U0ROOF1", "The number belongs to a stranger.", thread_ts=parent["ts"])
+    assert running.slack.message_event("U0ROOF1", "C0ROOF", real["text"], real["ts"], thread_ts=parent["ts"]).status == 200
+    fake_slack.wait_for(lambda c: c.method == "chat.postMessage" and "stranger" in c.params.get("text", ""))
+    running.wait_idle()
+    stored = _every_row(running)
+    assert "stranger" in stored  # the receipt thread's reply is kept (and mirrored once)
+    assert "salary" not in stored
+    with running.desk.read() as session:
+        assert all("salary" not in repr(i.body) for i in session.scalars(select(Intent)))
