@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
+from bot.sandbox.run import start_sandbox
 from bot.usecases.staffing import grant
 from storage.models import Base, Intent
 from tests.support.flows import file_request, receipt
@@ -55,3 +58,51 @@ def test_a_reply_in_a_thread_unrelated_to_any_request_stores_nothing(running, fa
     assert "salary" not in stored
     with running.desk.read() as session:
         assert all("salary" not in repr(i.body) for i in session.scalars(select(Intent)))
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    sb = start_sandbox(tmp_path_factory.mktemp("sandbox") / "sandbox.db", seed=False)
+    yield sb
+    sb.stop()
+
+
+def _raw(sb, method: str, path: str, body: bytes | None = None, **headers):
+    """A request with exactly these headers (``Host`` too), as another site's page or a rebound
+    DNS name would send it."""
+    conn = http.client.HTTPConnection("127.0.0.1", sb.web_server.port, timeout=10)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        headers.setdefault("Host", f"127.0.0.1:{sb.web_server.port}")
+        for name, value in headers.items():
+            conn.putheader(name.replace("_", "-"), value)
+        conn.putheader("Content-Length", str(len(body or b"")))
+        conn.endheaders(body or b"")
+        resp = conn.getresponse()
+        return resp.status, json.loads(resp.read() or b"{}")
+    finally:
+        conn.close()
+
+
+def test_sandbox_api_refuses_cross_site_posts_foreign_origins_and_foreign_hosts(sandbox):
+    port = sandbox.web_server.port
+    body = json.dumps({"user": "U0ROOF1", "channel": "C0ROOF", "text": "/credit-request"}).encode()
+    before = len(sandbox.fake.calls)
+    status, reply = _raw(sandbox, "POST", "/api/command", body, Content_Type="text/plain")
+    assert status == 415 and "application/json" in reply["error"]
+    form = b"user=U0ROOF1&ts=1"
+    assert _raw(sandbox, "POST", "/api/dismiss", form, Content_Type="application/x-www-form-urlencoded")[0] == 415
+    assert _raw(sandbox, "POST", "/api/upload", b"--x--", Content_Type="multipart/form-data; boundary=x")[0] == 415
+    assert _raw(sandbox, "POST", "/api/command", body, Content_Type="application/json",
+                Origin="https://evil.example")[0] == 403
+    for host in (f"evil.example:{port}", "127.0.0.1:1", "rebound.example"):
+        assert _raw(sandbox, "GET", "/api/info", Host=host)[0] == 421
+        assert _raw(sandbox, "POST", "/api/command", body, Content_Type="application/json", Host=host)[0] == 421
+    assert len(sandbox.fake.calls) == before  # none of them reached the app or the stand-in
+    # The page itself (same origin, JSON) and non-browser clients (no Origin) are served.
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+        assert _raw(sandbox, "GET", "/api/info", Host=host)[0] == 200
+    assert _raw(sandbox, "POST", "/api/home", json.dumps({"user": "U0ROOF1"}).encode(),
+                Content_Type="application/json; charset=utf-8", Origin=f"http://localhost:{port}")[0] == 200
+    assert _raw(sandbox, "POST", "/api/home", json.dumps({"user": "U0ROOF1"}).encode(),
+                Content_Type="application/json")[0] == 200
