@@ -10,10 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.sandbox.run import start_sandbox
+from bot.usecases.csvout import safe_cell
 from bot.usecases.staffing import grant
 from storage.models import Base, Intent
-from tests.support.flows import file_request, receipt
+from tests.support.bot import REVIEW
+from tests.support.flows import file_request, opened_view, receipt, reviewer_post
 from tests.test_exceptions_and_roles import _ask_exception, _denied
+from tests.test_ways_in import EMPTY, FILE
 
 
 def _home(bot, fake, user: str) -> str:
@@ -106,3 +109,39 @@ def test_sandbox_api_refuses_cross_site_posts_foreign_origins_and_foreign_hosts(
                 Content_Type="application/json; charset=utf-8", Origin=f"http://localhost:{port}")[0] == 200
     assert _raw(sandbox, "POST", "/api/home", json.dumps({"user": "U0ROOF1"}).encode(),
                 Content_Type="application/json")[0] == 200
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def _has_bidi(text: str) -> bool:
+    return any(ch in text for ch in BIDI)
+
+
+def test_bidi_controls_in_file_names_and_details_never_reach_reviewers(running, fake_slack):
+    running.slack.command("U0ROOF1", "C0ROOF", "L-OK")
+    view = opened_view(fake_slack, "credit_request")
+    evil = dict(FILE, name="invoice\u202egnp.exe", title="invoice\u202egnp.exe")
+    details = "Wrong \u2067person\u2069 \u200fanswered\u061c; call \u202d555\u202c back."
+    assert running.slack.view_submission("U0ROOF1", view, {"lead_id": "L-OK", "reason": "incorrect_contact",
+                                                           "details": details, "evidence": [evil]}).body in EMPTY
+    post = reviewer_post(fake_slack, "L-OK")
+    running.wait_idle()
+    card = fake_slack.message(REVIEW, post["ts"])
+    shown = card["text"] + json.dumps(card["blocks"], ensure_ascii=False)
+    assert "invoicegnp.exe" in shown and "Wrong person answered; call 555 back." in shown
+    assert not _has_bidi(shown)
+    parent = receipt(fake_slack, "C0ROOF", "L-OK")
+    later = dict(FILE, id="F0LATER", name="log\u202efdp.scr")
+    msg = fake_slack.add_user_message("C0ROOF", "U0ROOF1", "see \u202eattached", thread_ts=parent["ts"])
+    running.slack.message_event("U0ROOF1", "C0ROOF", "see \u202eattached", msg["ts"], thread_ts=parent["ts"],
+                                files=[later])
+    fake_slack.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == REVIEW
+                        and "logfdp.scr" in c.params.get("text", ""))
+    running.wait_idle()
+    posted = [json.dumps(c.params, ensure_ascii=False) for c in fake_slack.calls
+              if c.method in ("chat.postMessage", "chat.update", "views.publish", "chat.postEphemeral")]
+    assert posted and not any(_has_bidi(p) for p in posted)  # every card, reply, receipt and home
+    _home(running, fake_slack, "U0REV")
+    assert not _has_bidi(json.dumps(fake_slack.home("U0REV"), ensure_ascii=False))
+    assert safe_cell("a\u202eb") == "ab"  # CSV exports too
