@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.sandbox.run import start_sandbox
 from bot.usecases.csvout import safe_cell
 from bot.usecases.staffing import grant
-from storage.models import Base, Intent
+from storage.models import Base, Client, Intent
 from tests.support.bot import REVIEW
 from tests.support.flows import file_request, opened_view, receipt, reviewer_post
 from tests.test_exceptions_and_roles import _ask_exception, _denied
@@ -33,6 +33,9 @@ def test_account_manager_home_lists_only_their_own_clients_exceptions(running, f
     assert "Open exceptions (1)" in _home(running, fake_slack, "U0ADMIN")  # admins see all
     other = _home(running, fake_slack, "U0AM2")
     assert "Open exceptions" not in other and "L-OK" not in other and "Brooklyn Roofing" not in other
+    with running.desk.transaction() as session:  # no account manager on file: any one may decide it
+        session.get(Client, "C-ROOF").account_manager_user_id = None
+    assert "Open exceptions (1)" in _home(running, fake_slack, "U0AM2")
 
 
 def _every_row(bot) -> str:
