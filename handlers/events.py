@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.slack import durable_listeners
 from bot.slack.payloads import clean_text
-from bot.usecases.conversation import contractor_replied
+from bot.usecases.conversation import contractor_replied, receipt_thread
 from bot.usecases.evidence import files_of
 from bot.usecases.homes import home_opened
 
@@ -22,6 +22,13 @@ def _person_reply(body: dict) -> bool:
     if event.get("bot_id") or event.get("subtype") not in PEOPLE_SUBTYPES or not event.get("thread_ts"):
         return False
     return event.get("thread_ts") != event.get("ts")
+
+
+def _in_receipt_thread(session, body: dict) -> bool:
+    """Checked before anything of the message is stored: only a receipt thread's replies are
+    kept (the text of any other thread never reaches the database)."""
+    event = body.get("event") or {}
+    return receipt_thread(session, event.get("channel") or "", event.get("thread_ts") or "") is not None
 
 
 def on_home_opened(body, event, context):
@@ -42,5 +49,5 @@ def on_message(body, event, context):
 def register(app) -> None:
     ack, work = durable_listeners.deferred("event", on_home_opened, wanted=_home_tab)
     app.event("app_home_opened")(ack=ack, lazy=[work])
-    ack, work = durable_listeners.deferred("event", on_message, wanted=_person_reply)
+    ack, work = durable_listeners.deferred("event", on_message, wanted=_person_reply, keep=_in_receipt_thread)
     app.event("message")(ack=ack, lazy=[work])

@@ -14,11 +14,11 @@ signing secret and POSTed to the app's ``/slack/events`` — the endpoint produc
 - ``POST /api/shortcut`` ``{user, callback_id, channel?, message_ts?}``: a global shortcut (the ⚡
   menu), or with ``channel`` and ``message_ts`` a message shortcut run on that message (its
   "More actions" menu); answers ``{ok, modal}`` (whether the app opened a modal)
-- ``POST /api/upload``   a file the person picked, as ``multipart/form-data`` (fields ``user`` and
-  ``file``) or JSON ``{user, name, mimetype?, content_base64}``; at most 5 MB (larger: HTTP 413
-  with a message). Stored in the stand-in as that person's upload; answers ``{ok, file}`` with a
-  Slack file object (``id`` ``F…``, ``name``, ``title``, ``mimetype``, ``size``, ``permalink`` =
-  ``url_private`` = ``<stand-in>/files/<id>/<name>``, where the stand-in serves the bytes)
+- ``POST /api/upload``   a file the person picked, as JSON ``{user, name, mimetype?, content_base64}``;
+  at most 5 MB (larger: HTTP 413 with a message). Stored in the stand-in as that person's upload;
+  answers ``{ok, file}`` with a Slack file object (``id`` ``F…``, ``name``, ``title``, ``mimetype``,
+  ``size``, ``permalink`` = ``url_private`` = ``<stand-in>/files/<id>/<name>``, where the stand-in
+  serves the bytes)
 - ``POST /api/submit``   ``{user, view_id, values: {block_id: value}}``: a modal's submit; a
   ``file_input``'s value is a list of uploaded file ids (sent to the app as Slack's file objects)
 - ``POST /api/close``    ``{user, view_id}``: a modal's cancel
@@ -29,6 +29,10 @@ signing secret and POSTed to the app's ``/slack/events`` — the endpoint produc
 - ``POST /api/home``     ``{user}``: the App Home tab opened (``app_home_opened``)
 - ``POST /api/dismiss``  ``{user, ts}``: hide an ephemeral message
 
+Every POST must be ``Content-Type: application/json`` (else 415); a request whose ``Origin`` is
+not the page's own is refused (403), and one whose ``Host`` is not the page's bound address or a
+loopback name with its port (421): no other site, nor a rebound DNS name, can drive or read it.
+
 Reads: ``GET /api/state?user=U…``, ``GET /api/info`` (people, demo leads, the app's shortcuts,
 the upload limit) and ``GET /api/file/<id>`` (a stored file's bytes, for the page's previews).
 """
@@ -37,8 +41,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import email.parser
-import email.policy
 import json
 import mimetypes
 import threading
@@ -435,40 +437,51 @@ def _content_length(environ) -> int:
 
 
 def _read_upload(environ) -> tuple[str, str, str | None, bytes]:
-    """(user, file name, mimetype, bytes) from ``POST /api/upload``; ApiError (413) when too big."""
-    ctype = environ.get("CONTENT_TYPE") or ""
-    kind = ctype.split(";")[0].strip().lower()
-    slack = 64 * 1024  # room for the form's other fields and boundaries
-    limit = MAX_UPLOAD_BYTES + slack if kind == "multipart/form-data" else MAX_UPLOAD_BYTES * 4 // 3 + slack
+    """(user, file name, mimetype, bytes) from ``POST /api/upload`` (JSON with base64 content);
+    ApiError (413) when too big."""
+    slack = 64 * 1024  # room for the other fields
     length = _content_length(environ)
-    if length > limit:
+    if length > MAX_UPLOAD_BYTES * 4 // 3 + slack:
         raise ApiError(TOO_BIG, "413 Payload Too Large")
     raw = environ["wsgi.input"].read(length) if length else b""
-    if kind == "multipart/form-data":
-        head = f"Content-Type: {ctype}\r\n\r\n".encode("latin-1", "replace")
-        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
-        fields: dict[str, str] = {}
-        found = None
-        for part in msg.iter_parts() if msg.is_multipart() else []:
-            name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
-            if name == "file" and part.get_filename() is not None:
-                filename = str(part.get_filename()).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                found = (filename, part.get_content_type(), payload)
-            elif name:
-                fields[str(name)] = payload.decode("utf-8", "replace")
-        if found is None:
-            raise ApiError("no file: send it in a multipart field named file")
-        return fields.get("user", ""), found[0], found[1], found[2]
-    if kind == "application/json":
-        try:
-            data = json.loads(raw or b"{}")
-            content = base64.b64decode(str(data.get("content_base64") or ""), validate=True)
-        except (ValueError, AttributeError, binascii.Error):
-            raise ApiError("send JSON {user, name, mimetype?, content_base64}") from None
-        return str(data.get("user") or ""), str(data.get("name") or "file"), data.get("mimetype") or None, content
-    raise ApiError("send the file as multipart/form-data (field file) or JSON with content_base64",
-                   "415 Unsupported Media Type")
+    try:
+        data = json.loads(raw or b"{}")
+        content = base64.b64decode(str(data.get("content_base64") or ""), validate=True)
+    except (ValueError, AttributeError, binascii.Error):
+        raise ApiError("send JSON {user, name, mimetype?, content_base64}") from None
+    return str(data.get("user") or ""), str(data.get("name") or "file"), data.get("mimetype") or None, content
+
+
+# ---------------------------------------------------------------------- who may call
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """The ``Host`` values the page may be reached by: its bound address and loopback names, with
+    its port (a name resolving elsewhere — DNS rebinding — is not among them)."""
+    names = {*LOCAL_NAMES, f"[{host}]" if ":" in host and not host.startswith("[") else host}
+    names.discard("")
+    hosts = {f"{name}:{port}".lower() for name in names}
+    if port == 80:
+        hosts |= {name.lower() for name in names}
+    return hosts
+
+
+def refusal(environ, hosts: set[str]) -> ApiError | None:
+    """Why a request may not be served: a foreign ``Host`` (421), a foreign ``Origin`` (403;
+    none at all is a non-browser client, allowed), or a state-changing request that is not
+    JSON (415: a cross-site form or ``text/plain`` POST never gets through)."""
+    host = (environ.get("HTTP_HOST") or "").strip().lower()
+    if host not in hosts:
+        return ApiError("this sandbox answers only on its own address", "421 Misdirected Request")
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is not None and origin.strip().lower() not in {f"http://{h}" for h in hosts}:
+        return ApiError("requests from other sites are refused", "403 Forbidden")
+    if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD", "OPTIONS"):
+        kind = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            return ApiError("send JSON (Content-Type: application/json)", "415 Unsupported Media Type")
+    return None
 
 
 def _static(start_response, name: str):
@@ -511,7 +524,13 @@ def make_web_app(sandbox: Sandbox):
         "/api/dismiss": lambda d: desk.dismiss(d.get("user", ""), d.get("ts", "")),
     }
 
+    served = sandbox.web_server
+    hosts = allowed_hosts(served.host, served.port) if served is not None else {f"{h}:80" for h in LOCAL_NAMES}
+
     def app(environ, start_response):
+        refused = refusal(environ, hosts)
+        if refused is not None:
+            return _json(start_response, refused.status, {"ok": False, "error": str(refused)})
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/") or "/"
         query = parse_qs(environ.get("QUERY_STRING", ""))

@@ -22,12 +22,16 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.slack.acks import ACK_BUDGET
 from bot.slack.acks import within as run_within
 from bot.slack.render.text import escape, request_ref
 from bot.usecases import intent_store
 from bot.usecases.desk import Desk
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger("credit_bot.intents")
 
@@ -100,15 +104,21 @@ def _request_id(body: dict) -> int | None:
     return value if 0 < value < 2**31 else None
 
 
-def _store(context, key: str, kind: str, name: str, body: dict, budget: float) -> None:
+def _store(context, key: str, kind: str, name: str, body: dict, budget: float,
+           keep: Callable[[Session, dict], bool] | None = None) -> bool:
     """Store the intent, waiting at most ``budget`` seconds (a stuck database must not hold the
-    ack: the insert then finishes in the background)."""
+    ack: the insert then finishes in the background). With ``keep``, nothing is stored unless
+    ``keep(session, body)`` holds; False when it was known in time that nothing was stored."""
     desk: Desk = context["desk"]
     args = dict(key=key, kind=kind, name=name, user_id=_user(body), request_id=_request_id(body), body=trim(body),
                 owner=desk.worker_id, now=desk.now())
-    done, _ = run_within(context["acks"], intent_store.record, desk, budget=budget, **args)
+    if keep is not None:
+        args["only_if"] = lambda session: keep(session, body)
+    done, stored = run_within(context["acks"], intent_store.record, desk, budget=budget, **args)
     if not done:
         log.warning("storing intent %s took longer than %.1fs; acknowledged anyway", key, budget)
+        return True
+    return stored is not False
 
 
 # -- buttons and events ------------------------------------------------------------------------
@@ -120,9 +130,11 @@ def _call(fn: Callable, available: dict):
 
 
 def deferred(kind: str, work: Callable, *, opens_modal: bool = False, wanted: Callable[[dict], bool] | None = None,
+             keep: Callable[[Session, dict], bool] | None = None,
              name: str | None = None) -> tuple[Callable, Callable]:
     """(ack, lazy) for a listener whose work runs after the ack: the ack stores the intent
-    (when ``wanted(body)``), the lazy function runs ``work`` and finishes it."""
+    (when ``wanted(body)``, and ``keep(session, body)`` in the storing transaction), the lazy
+    function runs ``work`` and finishes it (or just runs it, when nothing was stored)."""
     name = name or work.__name__
     LISTENERS[name] = Listener(work, kind, opens_modal)
 
@@ -131,7 +143,8 @@ def deferred(kind: str, work: Callable, *, opens_modal: bool = False, wanted: Ca
             event_id = body.get("event_id")
             key = f"e-{event_id}" if kind == "event" and event_id else intent_store.new_key(kind)
             context["intent_key"] = key
-            _store(context, key, kind, name, body, ACK_BUDGET - RECORD_BUDGET)
+            if not _store(context, key, kind, name, body, ACK_BUDGET - RECORD_BUDGET, keep):
+                context["intent_key"] = None
         ack()
 
     def lazy(args):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.slack.render.home import MAX_QUEUE_ROWS, HomeData, HomeRow, QueueFilter, render_home
@@ -87,6 +87,14 @@ def _queue(session: Session, desk: Desk, user_id: str, now, chosen: QueueFilter)
     return [_row(desk, r, names, now) for r in oldest], total
 
 
+def managed_client_ids(user_id: str):
+    """The clients whose exceptions this account manager may decide: their own, and those with
+    no account manager on file (any account manager handles those, as the lifecycle says)."""
+    return select(Client.client_id).where(or_(Client.account_manager_user_id == user_id,
+                                              Client.account_manager_user_id.is_(None),
+                                              Client.account_manager_user_id == ""))
+
+
 def home_view(session: Session, desk: Desk, user_id: str) -> dict:
     now = desk.now()
     clients = clients_for_user(session, user_id)
@@ -107,7 +115,10 @@ def home_view(session: Session, desk: Desk, user_id: str) -> dict:
         data.queue_filter = queue_filter(session, user_id)
         data.queue, data.queue_total = _queue(session, desk, user_id, now, data.queue_filter)
     if roles & EXCEPTION_HANDLERS:
-        exc = list(session.execute(select(*ROW_COLUMNS).where(CreditRequest.status == Status.EXCEPTION)
+        where = [CreditRequest.status == Status.EXCEPTION]
+        if Role.ADMIN not in roles:
+            where.append(CreditRequest.client_id.in_(managed_client_ids(user_id)))
+        exc = list(session.execute(select(*ROW_COLUMNS).where(*where)
                                    .order_by(CreditRequest.exception_requested_at).limit(50)))
         all_names = dict(session.execute(select(Client.client_id, Client.name)
                                          .where(Client.client_id.in_({r.client_id for r in exc}))).all())

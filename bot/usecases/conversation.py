@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.usecases import audit, evidence, outbox
 from bot.usecases.audit import Event
@@ -46,6 +47,19 @@ def request_info(desk: Desk, request_id: int, actor: Actor, question: str, *, te
         return Result(True, req)
 
 
+def receipt_thread(session: Session, channel: str, thread_ts: str) -> int | None:
+    """The request whose receipt post starts this thread, if any (indexed look-ups only). A
+    receipt posted twice after a crash: its copy's thread still counts."""
+    if not channel or not thread_ts:
+        return None
+    found = session.scalar(select(CreditRequest.id).where(
+        CreditRequest.contractor_ts == thread_ts, CreditRequest.contractor_channel_id == channel).limit(1))
+    if found is None:
+        copy = session.get(DuplicatePost, (channel, thread_ts))
+        found = copy.request_id if copy is not None and copy.kind == outbox.RECEIPT_SYNC else None
+    return found
+
+
 def contractor_replied(desk: Desk, *, event_id: str | None, channel: str, thread_ts: str, user: str,
                        text: str, ts: str, files: tuple[EvidenceFile, ...] = ()) -> bool:
     """Mirror a reply in a receipt thread to the reviewer thread (once per event), when it
@@ -54,11 +68,8 @@ def contractor_replied(desk: Desk, *, event_id: str | None, channel: str, thread
     now = desk.now()
     try:
         with desk.transaction() as session:
-            req = session.scalar(select(CreditRequest).where(
-                CreditRequest.contractor_channel_id == channel, CreditRequest.contractor_ts == thread_ts))
-            if req is None:  # a receipt posted twice after a crash: its thread still counts
-                copy = session.get(DuplicatePost, (channel, thread_ts))
-                req = session.get(CreditRequest, copy.request_id) if copy and copy.kind == outbox.RECEIPT_SYNC else None
+            request_id = receipt_thread(session, channel, thread_ts)
+            req = session.get(CreditRequest, request_id) if request_id is not None else None
             if req is None:
                 return False
             if user != req.requested_by and not speaks_for(session, user, channel, req.client_id):

@@ -6,7 +6,8 @@ Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(...)``, ``@cmd``
 contractor could run one on the desk's computer. Such a cell is written with a leading
 ``'`` (OWASP's "CSV injection" advice), which spreadsheets show as text. A plain decimal
 number (``-30.50``, a reversal in the credits export) is the one exception: it cannot be a
-formula, and finance needs it as a number. Every CSV export goes through
+formula, and finance needs it as a number. Bidirectional control characters are removed
+from every cell (a reversed file name or note reads as something else). Every CSV export goes through
 :func:`csv_writer` or :func:`to_csv`.
 """
 
@@ -18,6 +19,8 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from bot.usecases.bidi import without_bidi
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
 
@@ -27,10 +30,10 @@ def safe_cell(value: Any) -> Any:
     ``None`` is an empty cell; other values are left to the csv module."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
+    text = without_bidi(value if isinstance(value, str) else str(value))
     if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
-    return value
+    return text if isinstance(value, str) else value
 
 
 class SafeWriter:

@@ -15,7 +15,7 @@ finds it (the Slack adapter's ``bot.slack.durable_listeners``)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -94,12 +94,18 @@ def finish_in(session: Session, now: datetime) -> Finishing | None:
 
 
 def record(db_or_desk, *, key: str, kind: str, name: str, user_id: str | None, request_id: int | None,
-           body: dict, owner: str | None, now: datetime) -> None:
+           body: dict, owner: str | None, now: datetime,
+           only_if: Callable[[Session], bool] | None = None) -> bool:
     """Store an intent before acknowledging (nothing when it is stored or done already): an
-    urgent write, so the acknowledgement waits for no other work."""
+    urgent write, so the acknowledgement waits for no other work. With ``only_if``, nothing
+    is stored unless it holds in the same transaction (returns False then): a payload whose
+    text has no business here is never written."""
     with db_or_desk.transaction(urgent=True) as session:
+        if only_if is not None and not only_if(session):
+            return False
         _upsert(session, _row(key, now, kind=kind, name=name, user_id=user_id, request_id=request_id, body=body,
                               owner=owner), done=False)
+    return True
 
 
 def finish(desk, key: str, outcome: str = "done", *, tell: dict | None = None) -> bool:

@@ -80,18 +80,9 @@ def modal(sb, user: str, callback: str) -> dict:
 
 
 def upload(sb, user: str, name: str, content: bytes, mimetype: str = "application/octet-stream"):
-    """``POST /api/upload`` as the page sends it: multipart/form-data with ``user`` and ``file``."""
-    boundary = "sandbox-test-boundary-7MA4YWxkTrZu0gW"
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="user"\r\n\r\n{user}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-            f"Content-Type: {mimetype}\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
-    req = urllib.request.Request(sb.url + "api/upload", data=body, method="POST",
-                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
+    """``POST /api/upload`` as the page sends it: JSON with the bytes as base64."""
+    return api(sb, "/api/upload", {"user": user, "name": name, "mimetype": mimetype,
+                                   "content_base64": base64.b64encode(content).decode()})
 
 
 def request_for(sb, lead_id: str) -> CreditRequest | None:
@@ -348,7 +339,7 @@ def test_message_shortcut_and_evidence_files(sandbox):
     evidence = next(b for b in form["view"]["blocks"] if b.get("block_id") == "evidence")
     assert evidence["element"]["type"] == "file_input"
 
-    # Upload, as the page does (multipart), and as JSON with base64.
+    # Upload, as the page does (JSON with base64).
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
     status, body = upload(sandbox, CONTRACTOR, "carrier-message.png", png, "image/png")
     assert status == 200 and body["ok"]

@@ -264,15 +264,23 @@ function drawModalChips(block) {
     (S.pendingNames || {})[`${viewId}/${block}`]);
 }
 
+function base64Of(file) {  // the sandbox API takes JSON only: the file's bytes as base64
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).slice(String(reader.result).indexOf(",") + 1));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
 async function uploadFile(file) {
   if (file.size > S.info.max_upload_bytes) {
     return { ok: false, error: `${file.name} is too big: the sandbox takes files up to ${size(S.info.max_upload_bytes)}` };
   }
-  const form = new FormData();
-  form.append("user", S.me);
-  form.append("file", file, file.name);
   try {
-    const resp = await fetch("/api/upload", { method: "POST", body: form });
+    const content = await base64Of(file);
+    const resp = await fetch("/api/upload", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ user: S.me, name: file.name, mimetype: file.type || null, content_base64: content }) });
     const body = await resp.json().catch(() => ({ ok: false, error: resp.status === 413
       ? `${file.name} is too big: the sandbox takes files up to ${size(S.info.max_upload_bytes)}` : `upload failed (HTTP ${resp.status})` }));
     return body;

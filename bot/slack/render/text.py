@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.usecases.bidi import without_bidi
 from policy.lifecycle import BOT_ACTORS, STATUS_LABEL, Status
 
 STATUS_EMOJI = {
@@ -22,16 +23,17 @@ OUTCOME_MARK = {"pass": "✔", "warn": "⚠", "fail": "✖", "info": "•"}
 
 
 def escape(text: str | None) -> str:
-    """Make outside text inert in Slack: no links, no @channel, no user pings."""
+    """Make outside text inert in Slack: no links, no @channel, no user pings, no bidirectional
+    controls (which would show a file name or a note reversed)."""
     if not text:
         return ""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return without_bidi(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def inert(text: str | None) -> str:
     """Outside text for a ``plain_text`` field (headers, buttons): Slack parses no markup there,
     but angle brackets are swapped for look-alikes so nothing resembling a ping is ever sent."""
-    return (text or "").replace("<", "‹").replace(">", "›")
+    return without_bidi(text or "").replace("<", "‹").replace(">", "›")
 
 
 def clip(text: str, limit: int) -> str:
