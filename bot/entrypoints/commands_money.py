@@ -37,6 +37,10 @@ def cmd_credits(args, settings: Settings) -> int:
         db.dispose()
     documents = [e.document(settings.calendar) for e in found]
     out = sys.stdout
+    if not documents:
+        period = f" for {args.period}" if args.period else ""
+        print(f"credit-bot: no ledger entries{period} (credits are booked when requests are approved)",
+              file=sys.stderr)
     if args.format == "json":
         for doc in documents:
             out.write(json.dumps(doc, ensure_ascii=False) + "\n")
