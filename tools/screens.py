@@ -18,6 +18,7 @@ from pathlib import Path
 os.environ.setdefault("SE_OFFLINE", "true")
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -58,8 +59,13 @@ def act_as(driver, base: str, user: str) -> None:
 
 
 def open_channel(driver, channel: str) -> None:
-    WebDriverWait(driver, 15).until(
-        EC.element_to_be_clickable((By.CSS_SELECTOR, f'#sidebar li[data-channel="{channel}"]'))).click()
+    def click(d):
+        try:
+            d.find_element(By.CSS_SELECTOR, f'#sidebar li[data-channel="{channel}"]').click()
+            return True
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False  # the sidebar was redrawn under the click: find it again
+    WebDriverWait(driver, 15).until(click)
     WebDriverWait(driver, 15).until(EC.presence_of_element_located(
         (By.CSS_SELECTOR, f'#sidebar li.active[data-channel="{channel}"]')))
     if channel == "home":  # the bot publishes on app_home_opened, through its outbox
