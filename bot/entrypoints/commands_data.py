@@ -58,7 +58,10 @@ def cmd_staff(args, settings: Settings) -> int:
             raise CliError(f"{args.user_id} has no {'role ' + args.role if args.role else 'staff role'}")
         print(f"{args.user_id}: removed {', '.join(removed)}")
     else:
-        for user_id, role, granted_at in staffing.listing(db):
+        rows = list(staffing.listing(db))
+        if not rows:
+            print("No staff yet. Grant a role with: credit-bot staff add USER_ID --role reviewer")
+        for user_id, role, granted_at in rows:
             print(f"{user_id}\t{role}\t{granted_at.isoformat(timespec='seconds')}")
     return 0
 

@@ -36,6 +36,10 @@ def cmd_credits(args, settings: Settings) -> int:
     finally:
         db.dispose()
     out = sys.stdout
+    if not found:
+        period = f" for {args.period}" if args.period else ""
+        print(f"credit-bot: no ledger entries{period} (credits are booked when requests are approved)",
+              file=sys.stderr)
     if getattr(args, "by", None) == "supplier":
         return _by_supplier(out, ledger.by_supplier(found), args.format)
     documents = [e.document(settings.calendar) for e in found]

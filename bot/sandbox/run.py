@@ -140,8 +140,9 @@ def _starting(environ, start_response):
 
 
 def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", port: int = 0,
-                  seed: bool = True) -> Sandbox:
-    """Start everything (resetting the SQLite file ``db``) and return the running handle."""
+                  seed: bool = True, keep_db: bool = False) -> Sandbox:
+    """Start everything (resetting the SQLite file ``db`` unless ``keep_db`` and it exists) and
+    return the running handle."""
     from bot.sandbox.web import make_web_app
 
     # The page's port first: a port in use fails at once, before anything is reset or seeded.
@@ -154,7 +155,11 @@ def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", por
     sandbox = None
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        _reset_sqlite(db_path)
+        kept = keep_db and db_path.exists()
+        if kept:
+            seed = False
+        else:
+            _reset_sqlite(db_path)
         secret = secrets.token_hex(16)
         fake.start()
         demo.build_workspace(fake)
@@ -189,7 +194,13 @@ def run_sandbox(args) -> int:
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                             format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        sandbox = start_sandbox(args.db, host=args.host, port=args.port)
+        keep = getattr(args, "keep_db", False)
+        if keep and Path(args.db).exists():
+            print(f"credit-bot sandbox: keeping {args.db} from the last run", flush=True)
+        else:
+            print(f"credit-bot sandbox: recreating {args.db} with the demo data "
+                  "(--keep-db keeps it next time)", flush=True)
+        sandbox = start_sandbox(args.db, host=args.host, port=args.port, keep_db=keep)
     except OSError as exc:
         print(f"credit-bot: cannot start the sandbox on {args.host}:{args.port}: {exc.strerror or exc}",
               file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from bot.usecases.csvfiles import DEFAULT_MAX_BYTES, CsvTable, ImportReport
 from bot.usecases.facts import cap_usage, client_terms, lead_facts, priors_for, service_area
 from policy.carrier import CarrierAnswer
 from policy.engine import RequestFacts, UnknownReason, Verdict, evaluate
-from policy.reasons import parse_reason
+from policy.reasons import Reason, parse_reason
 from policy.windows import PolicyCalendar
 from storage.models import Client, Lead
 
@@ -33,7 +34,9 @@ def check_lead(
     ``carrier_for(lead)``: what a carrier said about the lead's number, if known."""
     code = parse_reason(reason)
     if code is None:
-        raise UnknownReason(f"unknown reason code {reason!r}")
+        close = difflib.get_close_matches(str(reason).strip().lower(), [r.value for r in Reason], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else " (`credit-bot check --help` lists them)"
+        raise UnknownReason(f"unknown reason code {reason!r}{hint}")
     lead = session.get(Lead, lead_id.strip())
     if lead is None:
         raise UnknownLead(lead_id)

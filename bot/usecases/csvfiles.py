@@ -179,7 +179,7 @@ class CsvTable:
         missing = [c for c in columns if c not in position]
         if missing:
             self.handle.close()
-            raise ImportFileError(f"{path}: header is missing column(s): {', '.join(missing)}")
+            raise ImportFileError(_missing_columns(path, header, missing))
         self.index = [position[c] for c in columns] + [position.get(c, -1) for c in optional]
         self.width = len(header)
 
@@ -247,3 +247,16 @@ def too_long(values: dict[str, str | None], limits: dict[str, int]) -> str | Non
             return f"{name} is longer than {limit} characters"
     return None
 
+
+
+_SEPARATORS = {";": "semicolons (;)", "\t": "tabs", "|": "bars (|)"}
+
+
+def _missing_columns(path, header: list[str], missing: list[str]) -> str:
+    """Name the separator when the header is one cell holding another separator's columns."""
+    if len(header) == 1:
+        for sep, name in _SEPARATORS.items():
+            if sep in header[0]:
+                return (f"{path}: the columns are separated by {name}, not commas; "
+                        "save the file as CSV with commas (lists inside a cell keep ';')")
+    return f"{path}: header is missing column(s): {', '.join(missing)}"

@@ -137,7 +137,9 @@ def test_check_prints_the_verdict_as_json(desk):
 def test_unknown_lead_or_reason_is_one_line_on_stderr(desk):
     for args, message in [
         (["--lead-id", "L-NOPE", "--reason", "invalid_number"], "credit-bot: unknown lead id 'L-NOPE'"),
-        (["--lead-id", "L-INV", "--reason", "bad_vibes"], "credit-bot: unknown reason code 'bad_vibes'"),
+        (["--lead-id", "L-INV", "--reason", "bad_vibes"], "credit-bot: unknown reason code 'bad_vibes' (`credit-bot check --help` lists them)"),
+        (["--lead-id", "L-INV", "--reason", "invalid_numbr"],
+         "credit-bot: unknown reason code 'invalid_numbr' (did you mean 'invalid_number'?)"),
         (["--lead-id", "L-INV", "--reason", "invalid_number", "--requested-at", "last tuesday"],
          f"credit-bot: --requested-at 'last tuesday' is not a time; {TIME_HINT}"),
     ]:
@@ -358,13 +360,13 @@ def test_check_csv_reports_bad_rows_and_keeps_the_order(desk):
     assert len(lines) == 5  # one output line per input row, in order
     assert lines[0] == {"line": 2, "error": "unknown lead id 'L-NOPE'"}
     assert (lines[1]["lead_id"], lines[1]["verdict"]) == ("L-INV", "approve")
-    assert lines[2] == {"line": 4, "error": "unknown reason code 'bad_vibes'"}
+    assert lines[2] == {"line": 4, "error": "unknown reason code 'bad_vibes' (`credit-bot check --help` lists them)"}
     assert lines[3] == {"line": 5, "error": f"requested_at 'soon' is not a time; {TIME_HINT}"}
     # an empty requested_at is not silently "now": a historical request would be denied as late
     assert lines[4] == {"line": 6, "error": f"requested_at is empty; {TIME_HINT}"}
     assert run.err.splitlines() == [
         "line 2: unknown lead id 'L-NOPE'",
-        "line 4: unknown reason code 'bad_vibes'",
+        "line 4: unknown reason code 'bad_vibes' (`credit-bot check --help` lists them)",
         f"line 5: requested_at 'soon' is not a time; {TIME_HINT}",
         f"line 6: requested_at is empty; {TIME_HINT}",
     ]
@@ -516,3 +518,12 @@ def test_auto_deny_contradicted_applies_to_check(desk):
     looked = desk.check("L-NJ", "invalid_number", "The number is dead", PHONE_LOOKUP="twilio",
                         TWILIO_ACCOUNT_SID="AC1", TWILIO_AUTH_TOKEN="t", PHONE_LOOKUP_URL="http://127.0.0.1:9")
     assert "phone_line" not in {f["check"] for f in looked["findings"]}
+
+
+def test_a_semicolon_separated_batch_names_the_separator(desk, tmp_path):
+    path = tmp_path / "semi.csv"
+    path.write_text("lead_id;reason;details;requested_at\nL-INV;invalid_number;x;2026-07-06T09:00\n")
+    run = desk.main("check", "--csv", str(path))
+    assert run.code != 0
+    assert "separated by semicolons (;), not commas" in run.err
+    assert "missing column" not in run.err

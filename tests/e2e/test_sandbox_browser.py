@@ -16,14 +16,29 @@ from bot.sandbox import demo
 from bot.sandbox.run import start_sandbox
 from storage.models import CreditRequest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+
+def _found(names: tuple[str, ...], fallbacks: tuple[str, ...]) -> str | None:
+    """The first of ``names`` on PATH, else the first Debian path that exists."""
+    for name in names:
+        if shutil.which(name):
+            return shutil.which(name)
+    return next((p for p in fallbacks if os.path.exists(p)), None)
+
+
+CHROMIUM = _found(("chromium", "chromium-browser", "google-chrome"), ("/usr/bin/chromium", "/usr/lib/chromium/chromium"))
+CHROMEDRIVER = _found(("chromedriver",), ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"))
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-HAVE_BROWSER = os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)
+HAVE_BROWSER = bool(CHROMIUM and CHROMEDRIVER)
+MISSING = ", ".join(n for n, p in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)) if not p)
+
+if not HAVE_BROWSER and IN_CI:
+    raise RuntimeError(f"CI is set but {MISSING} is not on PATH: the browser tests cannot run "
+                       "(apt-get install chromium chromium-driver)")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 if not HAVE_BROWSER and not IN_CI:
-    pytest.skip("Debian's chromium and chromium-driver are not installed (CI installs them)",
+    pytest.skip(f"BROWSER TESTS SKIPPED: {MISSING} not found on PATH or in /usr/bin "
+                "(apt-get install chromium chromium-driver; CI installs them and fails without them)",
                 allow_module_level=True)
 
 os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never fetch a driver or a browser

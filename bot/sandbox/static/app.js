@@ -517,7 +517,7 @@ function renderMain() {
   $("home").hidden = !isHome; $("messages").hidden = isHome; $("composer-form").hidden = isHome;
   $("channel-header").classList.toggle("home", isHome);
   if (isHome) {
-    $("channel-title").textContent = "Credit Bot"; $("channel-topic").textContent = "App Home — Refund Status";
+    $("channel-title").textContent = "Credit Bot"; $("channel-topic").textContent = "App Home";
     const sig = JSON.stringify([S.me, st.home, st.names]);
     if (S.drawn.main === sig) return;
     S.drawn.main = sig;
@@ -564,7 +564,7 @@ function setThread(m) {
   S.thread = m ? m.ts : null;
   $("thread-target").hidden = !m;
   if (m) {
-    $("thread-target-text").textContent = (m.text || "").slice(0, 80);
+    $("thread-target-text").textContent = (m.text || "").replace(/:([a-z0-9_+-]+):/g, (s, c) => (EMOJI_OK && EMOJI[c]) || "").trim().slice(0, 80);
     $("composer").focus();
   }
 }

@@ -86,7 +86,7 @@ def _own(data: HomeData, tz: ZoneInfo, limit: int) -> list[dict]:
     blocks: list[dict] = []
     if data.total_requests:
         summary = " · ".join(f"{status_label(s)}: {n}" for s, n in sorted(data.status_counts.items()) if n)
-        blocks.append(section(f"*{data.total_requests} request(s)* — {summary}"))
+        blocks.append(section(f"*{plural(data.total_requests, 'request')}* — {summary}"))
         for row in data.my_requests[:limit]:
             decided = f" · decided {when(row.decided_at, tz)}" if row.decided_at else ""
             blocks.append(section(
@@ -116,7 +116,7 @@ def _queue_row(row: HomeRow, viewer: str) -> dict:
         claimed = " · :eyes: claimed by you" if row.claimed_by == viewer else f" · :eyes: claimed by {mention(row.claimed_by)}"
     text = (f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · {escape(row.client_name)}\n"
             f"{reason_label(row.reason)} · by {mention(row.requested_by)} · "
-            f"{row.age_business_days:.1f} business days old — {sla_mark(row.age_business_days)}{claimed}")
+            f"{age_words(row.age_business_days)} — {sla_mark(row.age_business_days)}{claimed}")
     claim = None
     if row.claimed_by != viewer and row.requested_by != viewer:
         claim = button("Claim" if not row.claimed_by else "Take over", BUTTON[Step.CLAIM], str(row.request_id))
@@ -137,17 +137,46 @@ def _queue(data: HomeData, room: int) -> list[dict]:
     return blocks
 
 
+def plural(n: int, word: str) -> str:
+    """``1 request``, ``4 requests``."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def age_words(business_days: float) -> str:
+    """``filed 3 h ago`` under one business day, else ``2.5 business days old``."""
+    if business_days < 1:
+        return f"filed {max(1, round(business_days * 24))} h ago"
+    return f"{business_days:.1f} business days old"
+
+
+def _title(data: HomeData) -> str:
+    if data.queue is not None and data.exceptions is not None:
+        return "Desk overview"
+    if data.queue is not None:
+        return "Review queue"
+    if data.exceptions is not None:
+        return "Your clients' exceptions"
+    return "Refund Status"
+
+
 def render_home(data: HomeData, tz: ZoneInfo) -> dict:
-    blocks: list[dict] = [header("Refund Status")]
+    staff = data.queue is not None or data.exceptions is not None
+    blocks: list[dict] = [header(_title(data))]
     if data.client_names:
         blocks.append(context("Requests for " + ", ".join(escape(n) for n in data.client_names)))
-    blocks.append(actions(HOME_ACTIONS_BLOCK, button("New credit request", Action.OPEN_REQUEST_MODAL, "home",
-                                                 "primary")))
-    staff = data.queue is not None or data.exceptions is not None
+    if data.client_names or not staff:  # staff who speak for no client would dead-end in the modal
+        blocks.append(actions(HOME_ACTIONS_BLOCK, button("New credit request", Action.OPEN_REQUEST_MODAL,
+                                                     "home", "primary")))
+    if staff and data.queue is not None and data.exceptions is not None:
+        blocks.append(section(f"*{plural(data.queue_total, 'open request')}* in the queue · "
+                              f"*{plural(len(data.exceptions), 'open exception')}*"))
     blocks += _own(data, tz, 10 if staff else MAX_OWN_ROWS)
-    if data.exceptions:
+    if data.exceptions is not None:
         blocks.append(divider())
         blocks.append(header(f"Open exceptions ({len(data.exceptions)})"))
+        if not data.exceptions:
+            blocks.append(section("No open exceptions for your clients. When a contractor asks for an "
+                                  "exception to a denial, it shows here and in the account-manager channel."))
         for row in data.exceptions[:MAX_EXCEPTION_ROWS]:
             blocks.append(section(f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · "
                                   f"{escape(row.client_name)} · by {mention(row.requested_by)}"))
