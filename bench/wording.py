@@ -111,7 +111,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.wording")
     parser.add_argument("--split", choices=("tune", "holdout", "all"), default="all")
     parser.add_argument("--misses", action="store_true", help="list every row not classified exactly")
+    parser.add_argument("--ngram-trial", action="store_true", help="score the learned second signal (not shipped)")
+    parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--heldout", action="store_true", help="score the rules on the English/Spanish held-out splits")
     args = parser.parse_args(argv)
+    if args.ngram_trial:
+        ngram_trial(args.threshold)
+        return 0
+    if args.heldout:
+        ngram_trial(args.threshold, model=None)
+        return 0
 
     import_ms = import_self_ms()
     from policy.wording import non_creditable_hints
@@ -158,6 +167,82 @@ def main(argv: list[str] | None = None) -> int:
         f"first use); machine reference sum(range(10**6)) {reference_ms:.0f} ms"
     )
     return 0
+
+
+
+# ---- the learned second signal, as a trial: ``python -m bench.wording --ngram-trial`` ----------
+# A logistic regression over character 3-5-grams, trained on the tune rows (English corpus and
+# the Spanish tune corpus), read per sentence; a sentence scoring over the threshold adds a flag.
+# Measured on the held-out splits; it is not shipped (docs/wording.md has the figures).
+
+HELDOUTS = [CORPUS.with_name("wording_heldout.tsv"), CORPUS.with_name("wording_heldout_fresh.tsv")]
+
+
+def _grams(text: str) -> set[str]:
+    from policy.wording_lang import fold
+
+    t = " " + " ".join(fold(text).split()) + " "
+    return {t[i : i + n] for n in (3, 4, 5) for i in range(len(t) - n + 1)}
+
+
+def train_ngram(rows, epochs: int = 12, rate: float = 0.2, l2: float = 1e-4):
+    import math
+    import random
+
+    data = [(_grams(text), 1.0 if label != "none" else 0.0) for label, text in rows]
+    w: dict[str, float] = {}
+    bias = 0.0
+    rnd = random.Random(7)
+    for _ in range(epochs):
+        rnd.shuffle(data)
+        for grams, y in data:
+            z = bias + sum(w.get(g, 0.0) for g in grams)
+            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+            g_ = (y - p) * rate
+            bias += g_
+            for g in grams:
+                w[g] = w.get(g, 0.0) * (1 - l2) + g_ / len(grams) ** 0.5
+    return w, bias
+
+
+def ngram_prob(model, text: str) -> float:
+    import math
+
+    w, bias = model
+    grams = _grams(text)
+    z = bias + sum(w.get(g, 0.0) for g in grams)
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def ngram_trial(threshold: float = 0.9, model: object = "train") -> None:
+    from policy.wording import non_creditable_hints, sentences
+
+    if model is not None:
+        tune = [(label, text) for label, split, text in load() if split == "tune"]
+        with CORPUS.with_name("wording_corpus_es.tsv").open(encoding="utf-8", newline="") as f:
+            tune += [(r["label"], r["text"]) for r in csv.DictReader(f, delimiter="\t")]
+        t0 = time.perf_counter()
+        model = train_ngram(tune)
+        print(f"trained on {len(tune)} tune rows in {time.perf_counter() - t0:.1f} s, {len(model[0])} weights")
+    for path in HELDOUTS:
+        with path.open(encoding="utf-8", newline="") as f:
+            held = [(r["label"], r["lang"], r["text"]) for r in csv.DictReader(f, delimiter="\t")]
+        for lang in ("en", "es"):
+            rows = [(label, text) for label, lg, text in held if lg == lang]
+            if not rows:
+                continue
+            pos = sum(label != "none" for label, _ in rows)
+            neg = len(rows) - pos
+            rules = [bool(non_creditable_hints(text)) for _, text in rows]
+            results = [("rules", rules)]
+            if model is not None:
+                model_hit = [max(ngram_prob(model, s) for s in sentences(text)) >= threshold for _, text in rows]
+                both = [a or b for a, b in zip(rules, model_hit, strict=True)]
+                results += [("model alone", model_hit), ("rules + model", both)]
+            for name, hits in results:
+                tp = sum(h for (label, _), h in zip(rows, hits, strict=True) if label != "none")
+                fp = sum(h for (label, _), h in zip(rows, hits, strict=True) if label == "none")
+                print(f"{path.name} {lang} {name:14s} recall {tp}/{pos} = {tp / pos:.2f}  false flags {fp}/{neg}")
 
 
 if __name__ == "__main__":

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .carrier import CarrierAnswer, judge_answer
 from .duplicates import DUPLICATE_WINDOW, PriorLead, find_duplicate
 from .phone import PhoneCheck, check_phone, describe_line_type, display_phone
 from .reasons import CATALOG, Reason, ReasonInfo, parse_reason
 from .service_area import AreaCheck, ServiceArea, check_service_area
 from .spreadsheet import caveats, lead_data
+from .strength import contradicted, strong_evidence
 from .terms import CapUsage, ClientTerms
 from .verdicts import CHECK_ORDER, Check, Decision, Outcome, UnknownReason
 from .windows import PolicyCalendar, reporting_deadline, window_description, within_window
-from .wording import non_creditable_hints
+from .wording import non_creditable_hints, unread_sentences
 
 __all__ = ["CHECK_ORDER", "Check", "Decision", "LeadFacts", "Outcome", "RequestFacts", "UnknownReason",
            "Verdict", "evaluate"]
@@ -194,17 +196,6 @@ def _caveat(f: Finding, note: str | None) -> Finding:
     return f if note is None else Finding(f.check, outcome, f"{f.detail}; {note}")
 
 
-def _strong_evidence(claimed: Reason, pc: PhoneCheck, prior: PriorLead | None, ac: AreaCheck,
-                     notes: dict[str, str]) -> bool:  # a caveat on the evidence: a person decides
-    if claimed is Reason.INVALID_NUMBER:
-        return not pc.valid and Check.PHONE not in notes
-    if claimed is Reason.DUPLICATE_LEAD:
-        return prior is not None and Check.DUPLICATE not in notes
-    if claimed is Reason.OUT_OF_SERVICE_AREA:
-        return ac.outside is True and Check.SERVICE_AREA not in notes
-    return False  # incorrect_contact, testing_solicitation: nothing to check offline
-
-
 def _cap_finding(usage: CapUsage, cap_percent, past: bool) -> Finding:
     if past:
         return Finding(Check.CAP, Outcome.WARN,
@@ -221,9 +212,12 @@ def evaluate(
     priors: Iterable[PriorLead] = (),
     terms: ClientTerms | None = None,
     cap: CapUsage | None = None,
+    carrier: CarrierAnswer | None = None,
+    deny_contradicted: bool = False,
 ) -> Verdict:
     """Check a credit request against the policy (and the client's contract ``terms``, with
-    ``cap``: this month's credited and delivered leads). Raises UnknownReason for an
+    ``cap``: this month's credited and delivered leads; ``carrier``: what a carrier said about
+    the number; ``deny_contradicted``: AUTO_DENY_CONTRADICTED). Raises UnknownReason for an
     unknown code."""
     terms = terms or ClientTerms()
     claimed = parse_reason(str(request.reason))
@@ -253,6 +247,14 @@ def evaluate(
         _caveat(_area_finding(ac, claimed), notes.get(Check.SERVICE_AREA)),
         _details_finding(details, hints),
     )
+    line = judge_answer(claimed, carrier) if carrier is not None else None
+    if line is not None:
+        findings = (*findings, _caveat(Finding(Check.PHONE_LINE, line.outcome, line.detail), notes.get(Check.PHONE)))
+    unread = unread_sentences(details)
+    if unread:  # a language the check does not read: never part of an automatic approval
+        findings = (*findings, Finding(Check.DETAILS, Outcome.INFO, (
+            f"{len(unread)} sentence{'s' if len(unread) != 1 else ''} in a language the wording check does not "
+            f"read (it reads English and Spanish), so a person reads them: \"{unread[0][:120]}\"")))
 
     deny_reason: Reason | None = None
     if not in_window:
@@ -261,10 +263,12 @@ def evaluate(
         deny_reason = claimed
     elif not details:
         deny_reason = Reason.NO_NOTES
+    elif deny_contradicted and not hints and contradicted(claimed, lead, data, prior, ac, notes, line, carrier):
+        deny_reason = Reason.CONTRADICTING_INFO
 
     if deny_reason is not None:
         decision = Decision.DENY
-    elif not hints and _strong_evidence(claimed, pc, prior, ac, notes):
+    elif not hints and not unread and strong_evidence(claimed, pc, prior, ac, notes, line):
         decision = Decision.APPROVE
     else:
         decision = Decision.REVIEW
@@ -287,5 +291,10 @@ def evaluate(
         "wording_phrases": [phrase for _, phrase in hints],
         "phone_quality": data.phone_quality, "zip_quality": data.zip_quality,
     }
+    if carrier is not None:
+        evidence["phone_line"] = {"provider": carrier.provider, "fields": list(carrier.fields),
+                                  "answered": str(carrier.answered), "line_status": carrier.line_status,
+                                  "valid": carrier.valid, "caller_type": carrier.caller_type,
+                                  "effect": str(line.effect) if line else None}
     return Verdict(verdict=decision, deadline=deadline, findings=findings, deny_reason=deny_reason,
                    evidence=evidence)

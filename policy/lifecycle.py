@@ -11,8 +11,8 @@ The rules (``RULES``):
 action               from                        to           who may
 ===================  ==========================  ===========  ==============================================
 file                 (no request on the lead)    pending      the client's contractor
-auto_approved        pending                     approved     the policy (an ``approve`` verdict, at filing)
-auto_denied          pending                     denied       the policy (a ``deny`` verdict, at filing)
+auto_approved        pending                     approved     the policy (an ``approve`` verdict, at filing or on a carrier answer)
+auto_denied          pending                     denied       the policy (a ``deny`` verdict, at filing or on a carrier answer)
 approve              pending; denied by the      approved     a reviewer or an admin
                      policy, no exception asked
 deny                 pending                     denied       a reviewer or an admin (deny reason required)
@@ -26,7 +26,9 @@ claimed              pending                     pending      a reviewer or an a
 ===================  ==========================  ===========  ==============================================
 
 And for every action taken by a person: nobody acts as staff on a request they filed
-themselves, whatever roles they hold; a lead is credited at most once (``approve`` and
+themselves, or decides an exception they asked for, whatever roles they hold; a person who
+speaks for a client (mapped to it, or the request's filer) never decides that client's
+requests; the filer of a request speaks for its client on that request; a lead is credited at most once (``approve`` and
 ``grant_exception`` are refused while another request on the same lead is credited).
 A client with no account manager on file has its exceptions handled by any account
 manager (or an admin).
@@ -159,6 +161,7 @@ class RequestState:
     exception_asked: bool = False  # an exception was asked (one per request)
     credited_elsewhere: int | None = None  # another request on the same lead that is credited
     claimed_by: str | None = None
+    exception_asked_by: str | None = None  # who asked for the exception (when one was asked)
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,8 @@ class Why(StrEnum):
     OVERRIDES_PEOPLE = "overrides_people"  # approve a denial only when the policy made it
     ALREADY_CREDITED = "already_credited"  # another request on the lead is credited
     POLICY_ONLY = "policy_only"  # only the policy takes this action
+    ASKED_EXCEPTION = "asked_exception"  # whoever asked for the exception does not decide it
+    SPEAKS_FOR_CLIENT = "speaks_for_client"  # the client's own people never decide its requests
 
 
 def _party_allows(who: Party, state: RequestState, viewer: Viewer) -> Why | None:
@@ -193,7 +198,9 @@ def _party_allows(who: Party, state: RequestState, viewer: Viewer) -> Why | None
     if who is Party.POLICY:
         return Why.POLICY_ONLY
     if who is Party.CONTRACTOR:
-        return None if viewer.speaks_for_client else Why.NOT_CONTRACTOR
+        # The filer speaks for the client on their own request (say, one whose receipt fell back
+        # to a DM because the bot is not in the client's channel).
+        return None if viewer.speaks_for_client or viewer.user_id == state.filed_by else Why.NOT_CONTRACTOR
     if who is Party.REVIEWER:
         return None if roles & {Role.REVIEWER, Role.ADMIN} else Why.NOT_REVIEWER
     # The client's account manager, or an admin; with no manager on file, any account manager.
@@ -232,8 +239,13 @@ def refusal(action: Action, state: RequestState, viewer: Viewer) -> Why | None:
     why = _party_allows(rule.who, state, viewer)
     if why is not None:
         return why
-    if rule.who is not Party.CONTRACTOR and viewer.user_id == state.filed_by:
-        return Why.OWN_REQUEST
+    if rule.who is not Party.CONTRACTOR:  # deciding: nobody decides for their own side
+        if viewer.user_id == state.filed_by:
+            return Why.OWN_REQUEST
+        if state.exception_asked_by is not None and viewer.user_id == state.exception_asked_by:
+            return Why.ASKED_EXCEPTION
+        if viewer.speaks_for_client:
+            return Why.SPEAKS_FOR_CLIENT
     return state_allows(action, state)
 
 

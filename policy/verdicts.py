@@ -14,6 +14,7 @@ class Check(StrEnum):
     SERVICE_AREA = "service_area"
     DETAILS = "details"
     CAP = "cap"  # only for a client whose contract caps credits
+    PHONE_LINE = "phone_line"  # only when a carrier was asked about the number (policy.carrier)
 
 
 class Outcome(StrEnum):
@@ -29,8 +30,9 @@ class Decision(StrEnum):
     REVIEW = "review"
 
 
-# The checks every verdict reports, in order (a capped client's verdict adds CAP last).
-CHECK_ORDER: tuple[Check, ...] = tuple(c for c in Check if c is not Check.CAP)
+# The checks every verdict reports, in order (a carrier look-up adds PHONE_LINE, a capped
+# client's verdict CAP last).
+CHECK_ORDER: tuple[Check, ...] = tuple(c for c in Check if c not in (Check.CAP, Check.PHONE_LINE))
 
 
 class UnknownReason(ValueError):

@@ -41,9 +41,11 @@ from functools import lru_cache
 from .reasons import Reason
 from .wording_groups import CONTEXTS, TEXT_WIDE
 from .wording_index import Rule, RuleSet
+from .wording_lang import ES, OTHER, language
 from .wording_lexicon import norm_word
 from .wording_match import ident, split_alternatives
 from .wording_rules import RULES
+from .wording_spanish import spanish_hints
 
 
 def _build_rules() -> RuleSet:
@@ -150,9 +152,39 @@ def _in_context(name: str, lemmas: list[str], lo: int, hi: int) -> bool:
     )
 
 
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
+
+
+def sentences(details: str) -> list[str]:
+    """The details cut into sentences (at . ; ! ? followed by a space, and at line breaks)."""
+    return [s.strip() for s in _SENTENCE_END.split(str(details or "")) if s.strip()]
+
+
+def unread_sentences(details: str) -> list[str]:
+    """Sentences in a language the check does not read (neither English nor Spanish)."""
+    return [s for s in sentences(details) if language(s) == OTHER]
+
+
 def non_creditable_hints(details: str) -> list[tuple[Reason, str]]:
     """(reason, matched phrase) for each non-creditable reason the details read like,
-    ordered by first appearance, each reason at most once."""
+    each reason at most once: the English rules over the whole text, then the Spanish
+    rules (``wording_spanish``) over each Spanish sentence; a Spanish hint's phrase is the
+    sentence that matched and the rule's name."""
+    if not details:
+        return []
+    hints = _english_hints(details)
+    seen = {reason for reason, _ in hints}
+    for sentence in sentences(details):
+        if language(sentence) != ES:
+            continue
+        for rule, _words in spanish_hints(sentence, details):
+            if rule.reason not in seen:
+                seen.add(rule.reason)
+                hints.append((rule.reason, f"{sentence} [rule: {rule.name}]"))
+    return hints
+
+
+def _english_hints(details: str) -> list[tuple[Reason, str]]:
     if not details:
         return []
     original = str(details)
@@ -197,13 +229,20 @@ def _holds(rule: Rule, lemmas: list[str], i: int, contexts: dict[tuple[str, int]
     return not any(seen(name) for name in rule.unless) and all(seen(name) for name in rule.requires)
 
 
+# A context is looked for in the part of the sentence around the match: a full stop, or a
+# turn to another fact ("also", "plus", "but", "anyway", "btw"), ends that part, so a claim
+# before the turn ("The lead is a test submission, but they went with a competitor") does
+# not excuse the story after it.
+_TURNS = frozenset({"|"}) | _lemma_set("also plus but anyway btw besides")
+
+
 def _sentence_start(lemmas: list[str], i: int) -> int:
-    while i > 0 and lemmas[i - 1] != "|":
+    while i > 0 and lemmas[i - 1] not in _TURNS:
         i -= 1
     return i
 
 
 def _sentence_end(lemmas: list[str], i: int) -> int:
-    while i < len(lemmas) and lemmas[i] != "|":
+    while i < len(lemmas) and lemmas[i] not in _TURNS:
         i += 1
     return i

@@ -40,6 +40,8 @@ class StoredLead(NamedTuple):
     price: str | None
     phone_quality: str
     zip_quality: str
+    supplier_id: str | None
+    supplier_cost: str | None
 
 
 LEAD_STORED = StoredLead._fields

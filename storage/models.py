@@ -90,6 +90,9 @@ class Lead(Base):
     # Not NULL: the bulk import binds "" far faster than None (sqlite3 adapts None the slow way).
     phone_quality: Mapped[str] = mapped_column(String(16), default="", server_default="")
     zip_quality: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # Who sold us the lead and what it cost (optional; a credit claws the cost back from them).
+    supplier_id: Mapped[str | None] = mapped_column(String(64))
+    supplier_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     __table_args__ = (
         # The duplicate lookup: same client, same category, same contact, recent.
@@ -231,6 +234,9 @@ class LedgerEntry(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(64))
+    # The supplier the cost is clawed back from (NULL: none known, e.g. entries before suppliers).
+    supplier_id: Mapped[str | None] = mapped_column(String(64))
+    supplier_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     __table_args__ = (Index("ix_credit_ledger_client_at", "client_id", "at"),)
 
@@ -358,3 +364,33 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PhoneCheck(Base):
+    """One carrier look-up for one request (SPEC "Phone intelligence"): its queue row while
+    pending, then the answer, which also serves as the cache for ``key`` (the number, the
+    fields asked and, for identity, the name and address asked about) until its TTL ends."""
+
+    __tablename__ = "phone_checks"
+    __table_args__ = (Index("ix_phone_checks_due", "status", "next_attempt_at"),
+                      Index("ix_phone_checks_key", "key", "answered_at"),
+                      Index("ix_phone_checks_month", "month"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    key: Mapped[str] = mapped_column(String(128))
+    e164: Mapped[str] = mapped_column(String(20))
+    provider: Mapped[str] = mapped_column(String(16))
+    fields: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12))  # pending | answered | failed | over_limit
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    counted: Mapped[bool] = mapped_column(Boolean, default=False)  # one of the month's look-ups
+    cache_hit: Mapped[bool] = mapped_column(Boolean, default=False)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM (UTC) it was filed in
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answer: Mapped[dict | None] = mapped_column(JSONDoc, nullable=True)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    problem: Mapped[str | None] = mapped_column(Text, nullable=True)

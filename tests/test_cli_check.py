@@ -506,3 +506,13 @@ def test_check_csv_refuses_files_that_are_not_regular_or_too_large(desk):
     assert run.err.splitlines() == [
         f"credit-bot: batch.csv is {size} bytes, over the import limit of {size - 1} bytes (IMPORT_MAX_BYTES)"]
     assert [v["verdict"] for v in desk.main("check", "--csv", "batch.csv").lines] == ["approve"]
+
+
+def test_auto_deny_contradicted_applies_to_check(desk):
+    inside = desk.check("L-NJ", "out_of_service_area", "Jersey City is not in our area", AUTO_DENY_CONTRADICTED="true")
+    assert (inside["verdict"], inside["deny_reason"]) == ("deny", "contradicting_info")
+    assert desk.check("L-NJ", "out_of_service_area", "Jersey City is not in our area")["verdict"] == "review"
+    # carrier facts come from the cache only: nothing cached, no look-up, no phone_line finding
+    looked = desk.check("L-NJ", "invalid_number", "The number is dead", PHONE_LOOKUP="twilio",
+                        TWILIO_ACCOUNT_SID="AC1", TWILIO_AUTH_TOKEN="t", PHONE_LOOKUP_URL="http://127.0.0.1:9")
+    assert "phone_line" not in {f["check"] for f in looked["findings"]}

@@ -742,6 +742,7 @@ def test_the_length_limits_match_the_model():
         "lead_id": 64, "client_id": 64, "lead_type": 32, "category": 200, "category_key": 200,
         "first_name": 200, "last_name": 200, "phone": 64, "phone_e164": 32, "email": 320, "email_key": 320,
         "street": 300, "city": 200, "state": 32, "zip": 16, "phone_quality": 16, "zip_quality": 16,
+        "supplier_id": 64,
     }
 
 

@@ -21,6 +21,7 @@ LAYERS = {
     "storage": 1,
     "bot.usecases": 2,
     "bot.slack": 3,
+    "bot.carriers": 3,  # outside services other than Slack (carrier look-ups)
     "handlers": 4,
     "bot.entrypoints": 5,
     "bot.sandbox": 5,

@@ -124,7 +124,8 @@ def test_export_csv_json_and_period(bot, fake_slack, monkeypatch, capsys):
     run = cli_in_process(monkeypatch, capsys, "credits", "export", "--period", month, DATABASE_URL=url)
     assert run.code == 0
     rows = list(csv.DictReader(io.StringIO(run.out)))
-    assert list(rows[0]) == ["entry_id", "request_id", "lead_id", "client_id", "kind", "amount", "at"]
+    assert list(rows[0]) == ["entry_id", "request_id", "lead_id", "client_id", "kind", "amount", "at",
+                             "supplier_id", "supplier_amount"]
     assert [(r["lead_id"], r["client_id"], r["kind"], r["amount"]) for r in rows] == [
         ("L-BAD", "C-ROOF", "credit", "45.00")]
     assert datetime.fromisoformat(rows[0]["at"]).tzinfo is not None
@@ -132,7 +133,7 @@ def test_export_csv_json_and_period(bot, fake_slack, monkeypatch, capsys):
     [doc] = run.lines
     assert doc["amount"] == "45.00" and doc["kind"] == "credit" and doc["entry_id"] == int(rows[0]["entry_id"])
     run = cli_in_process(monkeypatch, capsys, "credits", "export", "--period", "2001-01", DATABASE_URL=url)
-    assert run.out.splitlines() == ["entry_id,request_id,lead_id,client_id,kind,amount,at"]
+    assert run.out.splitlines() == ["entry_id,request_id,lead_id,client_id,kind,amount,at,supplier_id,supplier_amount"]
     run = cli_in_process(monkeypatch, capsys, "credits", "export", "--period", "2026-13", DATABASE_URL=url)
     assert run.code == 1 and run.err.count("\n") == 1 and "--period" in run.err
     run = cli_in_process(monkeypatch, capsys, "report", DATABASE_URL=url)

@@ -154,8 +154,9 @@ def test_file_approve_reverse_story(sandbox):
     # Bad input comes back as field errors and the modal stays open with them.
     status, body = api(sandbox, "/api/submit", {"user": CONTRACTOR, "view_id": form["view"]["id"], "values": {
         "lead_id": "L-2001", "reason": "invalid_number", "details": "Rang it."}})
-    assert body["ok"] is False and "not delivered to your company" in body["errors"]["lead_id"]
-    assert "not delivered" in state(sandbox, CONTRACTOR)["modal"]["errors"]["lead_id"]
+    # another client's lead reads exactly like an unknown one
+    assert body["ok"] is False and "There is no lead with id" in body["errors"]["lead_id"]
+    assert "L-2001" in state(sandbox, CONTRACTOR)["modal"]["errors"]["lead_id"]
     assert not [r for r in requests_in(sandbox) if r.lead_id in ("L-2001", "L-1002")]
 
     status, body = api(sandbox, "/api/submit", {"user": CONTRACTOR, "view_id": form["view"]["id"], "values": {
@@ -292,7 +293,7 @@ def test_home_button_and_the_exception_story(sandbox):
 # -- more ways in, through the page's API ---------------------------------------------------------
 
 def test_the_demo_has_a_queue_and_a_lead_delivery(sandbox):
-    assert sandbox.seeded["requests"] == 2
+    assert sandbox.seeded["requests"] == 3
     filed = {r.lead_id: r for r in requests_in(sandbox) if r.lead_id in ("L-1008", "L-1009")}
     assert {(r.status, r.requested_by) for r in filed.values()} == {("pending", "U0ROOF2")}
     with sandbox.runtime.desk.read() as session:
@@ -503,3 +504,13 @@ def test_cli_sandbox_prints_the_url_and_stops_on_sigterm(tmp_path):
             proc.kill()
             proc.wait()
     assert (tmp_path / "cli.db").exists()
+
+
+def test_the_demo_shows_a_dead_number_credited_after_its_carrier_look_up(sandbox):
+    deadline = time.monotonic() + 20
+    while (req := request_for(sandbox, "L-1011")) is None or req.status != "approved":
+        assert time.monotonic() < deadline, "L-1011 was not credited after its look-up"
+        time.sleep(0.1)
+    line = next(f for f in req.findings if f["check"] == "phone_line")
+    assert req.auto_decided and line["outcome"] == "pass" and "Twilio line status: inactive" in line["detail"]
+    assert sandbox.carrier.calls and sandbox.carrier.calls[0]["auth_ok"]

@@ -57,6 +57,17 @@ def test_message_shortcut_fills_in_the_first_known_lead_id(running, fake_slack):
     assert view["private_metadata"] == "C0ROOF"
 
 
+def test_message_shortcut_never_prefills_another_clients_lead(running, fake_slack):
+    """L-SOLAR is another client's lead: pre-filling it would tell this contractor it exists."""
+    for n, (text, expected) in enumerate((("Lead L-SOLAR, then L-OK", "L-OK"), ("Lead L-SOLAR only", "")), 1):
+        message = {"ts": "1700000000.000200", "user": "U0LEADBOT", "text": text}
+        assert running.slack.message_shortcut("U0ROOF1", "file_credit_request_from_message", "C0ROOF",
+                                              message).status == 200
+        view = opened_view(fake_slack, "credit_request", count=n)
+        lead = next(b for b in view["blocks"] if b.get("block_id") == "lead_id")
+        assert lead["element"].get("initial_value", "") == expected
+
+
 # -- status and help ---------------------------------------------------------------------------
 
 def test_status_and_help(running, fake_slack):
@@ -99,9 +110,10 @@ def test_one_bad_id_files_nothing_and_is_named(running, fake_slack):
     error = reply.json()["errors"]["lead_id"]
     assert "L-NOPE" in error and "L-OK," not in error
     assert _requests(running) == []
-    reply = _submit(running, fake_slack, "U0ROOF1", view, lead_id="L-OK L-SOLAR")
-    assert "L-SOLAR" in reply.json()["errors"]["lead_id"] and "not delivered to your company" in \
-        reply.json()["errors"]["lead_id"]
+    # Another client's lead is answered exactly like one that does not exist (no probing).
+    theirs = _submit(running, fake_slack, "U0ROOF1", view, lead_id="L-OK L-SOLAR").json()["errors"]["lead_id"]
+    nobody = _submit(running, fake_slack, "U0ROOF1", view, lead_id="L-OK L-NOPE0").json()["errors"]["lead_id"]
+    assert "L-SOLAR" in theirs and theirs == nobody.replace("L-NOPE0", "L-SOLAR")
     reply = _submit(running, fake_slack, "U0ROOF1", view, lead_id=" ".join(f"L-{i}" for i in range(21)))
     assert "At most 20" in reply.json()["errors"]["lead_id"]
     assert _requests(running) == []

@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = csub.add_parser("export", help="one line per ledger entry (credits and reversals)")
     export.add_argument("--period", help="a month, e.g. 2026-12 (policy time zone); default: everything")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--by", choices=("supplier",), help="one line per supplier: credits, reversals, "
+                        "net supplier amount clawed back")
+
+    sub.add_parser("lookups", help="carrier look-ups this month: made vs the limit, cache hits, errors")
 
     outbox = sub.add_parser("outbox", help="inspect and retry Slack and webhook deliveries")
     osub = outbox.add_subparsers(dest="outbox_command", required=True)
@@ -93,6 +97,7 @@ COMMANDS = {
     "sla-sweep": ("commands_ops", "cmd_sla_sweep"),
     "history": ("commands_ops", "cmd_history"),
     "outbox": ("commands_ops", "cmd_outbox"),
+    "lookups": ("commands_ops", "cmd_lookups"),
     "sandbox": ("commands_ops", "cmd_sandbox"),
     "report": ("commands_ops", "cmd_report"),
     "credits": ("commands_money", "cmd_credits"),

@@ -13,6 +13,7 @@ from bot.usecases import staffing
 from bot.usecases.checking import UnknownLead, check_lead, read_check_rows
 from bot.usecases.csvfiles import RowError
 from bot.usecases.importing import TIME_EXAMPLES, import_clients, import_leads, parse_instant
+from bot.usecases.phone_checks import cached_answer
 from bot.usecases.settings import Settings
 from bot.usecases.slack_ids import SLACK_USER_ID
 from policy.engine import UnknownReason
@@ -47,8 +48,10 @@ def cmd_staff(args, settings: Settings) -> int:
             raise CliError(f"not a Slack user id: {args.user_id!r}")
     db = open_database(settings)
     if args.staff_command == "add":
-        staffing.grant(db, args.user_id, args.role, actor="cli", now=now())
+        warnings = staffing.grant(db, args.user_id, args.role, actor="cli", now=now())
         print(f"{args.user_id} is now {args.role}")
+        for line in warnings:
+            print(f"warning: {line}", file=sys.stderr)
     elif args.staff_command == "remove":
         removed = staffing.revoke(db, args.user_id, args.role, actor="cli", now=now())
         if not removed:
@@ -63,8 +66,11 @@ def cmd_staff(args, settings: Settings) -> int:
 def _verdict_json(db: Database, settings: Settings, lead_id: str, reason: str, details: str,
                   requested_at: datetime) -> dict:
     with db.transaction() as session:
+        # Carrier facts from the cache only: check never makes a look-up (nor spends the month's).
         verdict = check_lead(session, settings.calendar, lead_id=lead_id, reason=reason,
-                             details=details, requested_at=requested_at)
+                             details=details, requested_at=requested_at,
+                             carrier_for=lambda lead: cached_answer(session, settings, lead, reason, requested_at),
+                             deny_contradicted=settings.auto_deny_contradicted)
     return {"lead_id": lead_id.strip(), **verdict.to_dict()}
 
 

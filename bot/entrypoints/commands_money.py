@@ -35,8 +35,10 @@ def cmd_credits(args, settings: Settings) -> int:
             found = ledger.entries(session, since=since, until=until)
     finally:
         db.dispose()
-    documents = [e.document(settings.calendar) for e in found]
     out = sys.stdout
+    if getattr(args, "by", None) == "supplier":
+        return _by_supplier(out, ledger.by_supplier(found), args.format)
+    documents = [e.document(settings.calendar) for e in found]
     if args.format == "json":
         for doc in documents:
             out.write(json.dumps(doc, ensure_ascii=False) + "\n")
@@ -44,5 +46,22 @@ def cmd_credits(args, settings: Settings) -> int:
         writer = csv_writer(out)
         writer.writerow(ledger.EXPORT_COLUMNS)
         writer.writerows([doc[c] for c in ledger.EXPORT_COLUMNS] for doc in documents)
+    out.flush()
+    return 0
+
+
+SUPPLIER_COLUMNS = ("supplier_id", "credits", "reversals", "net_supplier_amount")
+
+
+def _by_supplier(out, totals: list[ledger.SupplierTotal], fmt: str) -> int:
+    """One line per supplier: what its returns claw back in the period."""
+    rows = [(t.supplier_id, t.credits, t.reversals, f"{t.net_supplier_amount:.2f}") for t in totals]
+    if fmt == "json":
+        for row in rows:
+            out.write(json.dumps(dict(zip(SUPPLIER_COLUMNS, row, strict=True)), ensure_ascii=False) + "\n")
+    else:
+        writer = csv_writer(out)
+        writer.writerow(SUPPLIER_COLUMNS)
+        writer.writerows(rows)
     out.flush()
     return 0

@@ -148,3 +148,19 @@ def cmd_report(args, settings: Settings) -> int:
         sys.stdout.write(report_markdown(report, calendar.tz))
     sys.stdout.flush()
     return 0
+
+
+def cmd_lookups(args, settings: Settings) -> int:
+    """This calendar month's carrier look-ups (policy time zone)."""
+    from bot.usecases.phone_checks import usage
+
+    u = usage(Desk(settings, db=open_database(settings)))
+    lookup = settings.phone_lookup
+    print(f"provider: {lookup.provider}" + (f" ({', '.join(lookup.fields)})" if lookup.enabled else ""))
+    print(f"month: {u.month}")
+    print(f"look-ups made: {u.used} of {u.limit}")
+    print(f"cache hits: {u.cache_hits}")
+    print(f"errors: {u.errors}")
+    print(f"not made (over the limit): {u.over_limit}")
+    print(f"waiting: {u.pending}")
+    return 0

@@ -11,6 +11,8 @@ import time
 from waitress import create_server
 
 import handlers
+from bot.carriers.carrier_provider import provider_for
+from bot.carriers.lookup_worker import LookupWorker
 from bot.entrypoints.server import make_wsgi
 from bot.slack.bolt_app import build_app
 from bot.slack.delivery import Deliverer
@@ -75,6 +77,7 @@ class Runtime:
                                    foreground=self.foreground)
         self.recovery = Recovery(self.desk, self.liveness, self.acks)
         self.scheduler = None
+        self.lookups = None  # the carrier look-up worker, when PHONE_LOOKUP names a provider
 
     def bolt(self):
         """The Bolt app with every listener registered."""
@@ -88,6 +91,9 @@ class Runtime:
         self.deliverer.start()
         if scheduler and self.settings.sla_scheduler:
             self.scheduler = start_scheduler(self.desk)
+        provider = provider_for(self.settings.phone_lookup)
+        if provider is not None:
+            self.lookups = LookupWorker(self.desk, provider).start()
 
     def idle(self, timeout: float) -> bool:
         """True once the work Slack was already told about (listeners, acks) is done."""
@@ -109,6 +115,8 @@ class Runtime:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         self.recovery.stop()
+        if self.lookups is not None:
+            self.lookups.stop()
         self.deliverer.stop()
         # Graceful: whatever is already due goes out before the process ends.
         deadline = time.monotonic() + drain_seconds

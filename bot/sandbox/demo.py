@@ -89,7 +89,15 @@ CLIENTS = (
 )
 
 LEAD_COLUMNS = ("lead_id,client_id,lead_type,category,received_at,first_name,last_name,phone,email,street,"
-                "city,state,zip,price").split(",")
+                "city,state,zip,price,supplier_id,supplier_cost").split(",")
+# Who sold each demo lead to the provider, and for how much (a credit claws that back from them).
+SUPPLIERS = {
+    "L-1001": ("SUP-HOMEFIND", "27.00"), "L-1002": ("SUP-CALLPRO", "23.10"), "L-1003": ("SUP-HOMEFIND", "23.10"),
+    "L-1004": ("SUP-LEADLY", "23.10"), "L-1005": ("SUP-LEADLY", "27.00"), "L-1006": ("SUP-CALLPRO", "23.10"),
+    "L-1007": ("SUP-HOMEFIND", "23.10"), "L-1008": ("SUP-CALLPRO", "23.10"), "L-1009": ("SUP-LEADLY", "23.10"),
+    "L-1010": ("SUP-CALLPRO", "27.00"), "L-1011": ("SUP-CALLPRO", "23.00"), "L-1012": ("SUP-HOMEFIND", "260.00"),
+    "L-2001": ("SUP-LEADLY", "36.00"),
+}
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,13 @@ def _leads(now: datetime) -> tuple[DemoLead, ...]:
                            "fills it in",
                  ("L-1010", "C-ROOF", "inbound_call", "Roofing", ago(hours=5), "Pat", "Kim", "917-555-0133",
                   "pat.kim@example.com", "31 Pineapple St", "Brooklyn", "NY", "11201", "45.00")),
+        DemoLead("L-1011", "already filed by Jordan (invalid_number on a valid number the carrier says is dead): "
+                           "credited after its carrier look-up",
+                 ("L-1011", "C-ROOF", "standard", "Roofing", ago(hours=30), "Rosa", "Diaz", "(201) 555-0188",
+                  "rosa.diaz@example.com", "18 Pierrepont St", "Brooklyn", "NY", "11201", "38.50")),
+        DemoLead("L-1012", "a $450 full-roof lead from SUP-HOMEFIND (cost $260): a credit claws $260 back",
+                 ("L-1012", "C-ROOF", "standard", "Roofing", ago(hours=4), "Sam", "Ortiz", "718-555-0121",
+                  "sam.ortiz@example.com", "9 Joralemon St", "Brooklyn", "NY", "11201", "450.00")),
         DemoLead("L-2001", "a Sunrise Solar lead: Brooklyn Roofing cannot file on it",
                  ("L-2001", "C-SOLAR", "standard", "Solar", ago(days=1), "Priya", "Shah", "973-555-0134",
                   "priya@example.com", "9 Bloomfield Ave", "Montclair", "NJ", "07042", "60.00")),
@@ -166,7 +181,8 @@ def seed(settings: Settings, *, now: datetime | None = None) -> dict[str, int]:
     try:
         with tempfile.TemporaryDirectory(prefix="credit-bot-sandbox-") as tmp:
             clients = _write_csv(Path(tmp) / "clients.csv", CLIENT_COLUMNS, CLIENTS)
-            leads = _write_csv(Path(tmp) / "leads.csv", LEAD_COLUMNS, [d.row for d in _leads(now)])
+            leads = _write_csv(Path(tmp) / "leads.csv", LEAD_COLUMNS, [d.row + SUPPLIERS.get(d.lead_id, ("", ""))
+                                                                         for d in _leads(now)])
             loaded_clients = import_clients(db, clients, now=now)
             loaded_leads = import_leads(db, leads, calendar=settings.calendar)
         problems = loaded_clients.errors + loaded_leads.errors
@@ -218,6 +234,8 @@ DEMO_FILINGS = (
                  b"16:02  718-555-0190  0m40s  same office, never heard of them\n"),)),
     DemoFiling("U0ROOF2", "L-1009", "testing_solicitation",
                "The caller was selling SEO services to us, not asking for a roof."),
+    DemoFiling("U0ROOF2", "L-1011", "invalid_number",
+               "Three calls, each time a recording: the number is no longer in service."),
 )
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from waitress import create_server, wasyncore
 
 from bot.entrypoints.runtime import Runtime
-from bot.sandbox import demo
+from bot.sandbox import carrier_standin, demo
 from bot.sandbox.signing import SlackSender
 from bot.sandbox.slack_api import FakeSlack
 from bot.usecases.settings import Settings
@@ -41,8 +41,11 @@ def _reset_sqlite(path: Path) -> None:
             candidate.unlink()
 
 
-def sandbox_settings(db_path: Path, slack_url: str, secret: str) -> Settings:
+def sandbox_settings(db_path: Path, slack_url: str, secret: str, carrier_url: str = "") -> Settings:
+    carrier = {"PHONE_LOOKUP": "twilio", "TWILIO_ACCOUNT_SID": carrier_standin.SID,
+               "TWILIO_AUTH_TOKEN": carrier_standin.TOKEN, "PHONE_LOOKUP_URL": carrier_url} if carrier_url else {}
     return Settings.from_env({
+        **carrier,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": secret,
         "SLACK_API_URL": slack_url,
@@ -89,6 +92,7 @@ class Sandbox:
     app_server: _Served | None = None
     web_server: _Served | None = None
     seeded: dict = field(default_factory=dict)
+    carrier: carrier_standin.CarrierStandin | None = None  # the Twilio Lookup stand-in
     _stopped: bool = False
 
     @property
@@ -118,6 +122,8 @@ class Sandbox:
         self.runtime.stop_background(drain_seconds=2.0)
         self.runtime.desk.db.dispose()
         self.fake.stop()
+        if self.carrier is not None:
+            self.carrier.stop()
 
     def __enter__(self) -> Sandbox:
         return self
@@ -152,13 +158,14 @@ def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", por
         secret = secrets.token_hex(16)
         fake.start()
         demo.build_workspace(fake)
-        settings = sandbox_settings(db_path, fake.url, secret)
+        carrier = carrier_standin.CarrierStandin().start()
+        settings = sandbox_settings(db_path, fake.url, secret, carrier.url)
         seeded = demo.seed(settings) if seed else {}
         runtime = Runtime(settings)
         runtime.deliverer.base_delay = 0.2  # a demo should not sit on a retry for long
         runtime.deliverer.max_delay = 5.0
         sandbox = Sandbox(fake=fake, runtime=runtime, settings=settings, db_path=db_path, seeded=seeded,
-                          web_server=web)
+                          web_server=web, carrier=carrier)
         sandbox.app_server = _Served(runtime.wsgi(), "127.0.0.1", 0, "credit-bot-sandbox-app", threads=8)
         sandbox.sender = SlackSender(sandbox.app_url, secret)
         runtime.start_background(scheduler=False)

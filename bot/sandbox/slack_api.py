@@ -126,6 +126,7 @@ class _Rule:
     seconds: float = 0.0
     effect: str = "after"  # for "delay": the call takes effect "before" or "after" the pause
     take_effect: bool = False  # for "fail": the call takes effect even though it answers a failure
+    location: str | None = None  # for a 3xx "fail": where the answer redirects to
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -322,6 +323,8 @@ class FakeSlack:
                 except SlackError:
                     pass
             headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
+            if rule.location:
+                headers["Location"] = rule.location
             if rule.status == 0:
                 return 0, {"ok": False, "error": "connection_dropped"}, {}
             if rule.status == 429:
@@ -550,6 +553,13 @@ class FakeSlack:
         """
         self._add_rule(_Rule("fail", method, times, status=status, error=error,
                              retry_after=1 if status == 429 else None, take_effect=take_effect))
+
+    def redirect(self, method: str, location: str, status: int = 302, times: int | None = 1) -> None:
+        """Answer the next ``times`` calls to ``method`` with a redirect to ``location`` (as an
+        http -> https hop or a moved endpoint would); the call itself does not take effect."""
+        if not 300 <= status < 400:
+            raise ValueError("a redirect's status is 3xx")
+        self._add_rule(_Rule("fail", method, times, status=status, error="redirected", location=location))
 
     def drop_connection(self, method: str, times: int | None = 1, *, take_effect: bool = True) -> None:
         """Close the connection of the next ``times`` calls to ``method`` without answering

@@ -8,9 +8,9 @@ import logging
 
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk import WebClient
 
 from bot.slack.listeners import WorkPool
+from bot.slack.no_redirects import WebClientNoRedirects
 from bot.slack.paced_client import PacedClient
 from bot.slack.pacing import Pacer
 from bot.usecases.desk import Desk
@@ -20,7 +20,7 @@ log = logging.getLogger("credit_bot.slack")
 
 def build_app(desk: Desk, listeners: WorkPool, acks: WorkPool, *, pacer: Pacer | None = None) -> App:
     settings = desk.settings
-    client = WebClient(base_url=settings.slack_api_url, timeout=settings.slack_timeout)
+    client = WebClientNoRedirects(base_url=settings.slack_api_url, timeout=settings.slack_timeout)
 
     def authorize(enterprise_id=None, team_id=None, **_):
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id,

@@ -30,15 +30,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import timedelta
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
-from bot.slack import senders
+from bot.slack import no_redirects, senders
 from bot.slack.foreground import Foreground
 from bot.slack.lookups import LookupFailed
+from bot.slack.no_redirects import WebClientNoRedirects
 from bot.slack.observability import Metrics
 from bot.slack.paced_client import PacedClient, retry_after
 from bot.slack.pacing import Key, Pacer
@@ -74,12 +74,12 @@ class Retry(Exception):
 
 
 def make_client(desk: Desk, timeout: float | None = None, *, pacer: Pacer | None = None,
-                urgent: bool = False) -> WebClient:
+                urgent: bool = False) -> WebClientNoRedirects:
     """A Slack client; with ``pacer``, paced to Slack's rate limits (``urgent``: never waits)."""
     options = {"token": desk.settings.slack_bot_token, "base_url": desk.settings.slack_api_url,
                "timeout": timeout or desk.settings.slack_timeout, "retry_handlers": []}
     if pacer is None:
-        return WebClient(**options)
+        return WebClientNoRedirects(**options)
     return PacedClient(pacer=pacer, urgent=urgent, **options)
 
 
@@ -143,7 +143,7 @@ PACING: dict[str, Callable] = {
 
 
 class Deliverer:
-    def __init__(self, desk: Desk, client: WebClient | None = None, *, metrics: Metrics | None = None,
+    def __init__(self, desk: Desk, client: WebClientNoRedirects | None = None, *, metrics: Metrics | None = None,
                  threads: int | None = None, lease: timedelta = timedelta(seconds=30), max_attempts: int = 12,
                  base_delay: float = 0.5, max_delay: float = 60.0, pacer: Pacer | None = None,
                  liveness: Liveness | None = None, repair_after: float | None = None,
@@ -302,6 +302,10 @@ class Deliverer:
         after = retry_after(exc)
         if after is not None:
             return Retry(f"429 ratelimited (Retry-After {after:g})", after, rate_limited=True)
+        if no_redirects.is_redirect(status):
+            # Not followed (see bot.slack.no_redirects): Slack never got the call, so it is safe to
+            # try again; a redirect that persists ends in dead letters after the usual attempts.
+            return Retry(f"HTTP {status} redirect (not followed)")
         if status >= 500 or error in RETRYABLE_ERRORS:
             return Retry(f"HTTP {status} {error}".strip(), unknown=True)
         return Undeliverable(f"permanent Slack error: {error or status}")

@@ -15,7 +15,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
-from bot.usecases import outbox
+from bot.usecases import outbox, phone_checks
 from bot.usecases.desk import Desk
 from storage.models import CreditRequest, SlaNotice
 
@@ -103,6 +103,21 @@ class _DatabaseGauges:
         yield by_status
         yield depth
         yield breaches
+        yield from _lookup_gauges(self.desk)
+
+
+def _lookup_gauges(desk: Desk):
+    """This month's carrier look-ups (``credit-bot lookups`` shows the same)."""
+    try:
+        u = phone_checks.usage(desk)
+    except Exception:  # noqa: BLE001 - as above
+        return
+    family = GaugeMetricFamily("credit_bot_phone_lookups", "Carrier look-ups this calendar month, by kind",
+                               labels=["kind"])
+    for kind, n in (("made", u.used), ("limit", u.limit), ("cache_hits", u.cache_hits), ("errors", u.errors),
+                    ("pending", u.pending), ("over_limit", u.over_limit)):
+        family.add_metric([kind], n)
+    yield family
 
 
 class QuietLog:

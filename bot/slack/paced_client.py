@@ -11,9 +11,9 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.slack.no_redirects import WebClientNoRedirects
 from bot.slack.pacing import Key, Pacer
 
 
@@ -42,7 +42,7 @@ def _channel_of(kwargs: dict) -> str:
     return ""
 
 
-class PacedClient(WebClient):
+class PacedClient(WebClientNoRedirects):
     def __init__(self, *args, pacer: Pacer, urgent: bool = False, wait_cap: float | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.pacer = pacer

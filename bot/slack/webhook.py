@@ -2,7 +2,7 @@
 
 ``X-Credit-Signature: sha256=<hex HMAC-SHA256 of the raw body with CREDIT_WEBHOOK_SECRET>``
 and ``X-Credit-Delivery: <entry_id>`` (the same on every retry, so a receiver dedupes by
-it). Anything but a 2xx is tried again on ``RETRY_SCHEDULE``; after the last try the row is
+it). Anything but a 2xx is tried again (a redirect too: it is never followed) on ``RETRY_SCHEDULE``; after the last try the row is
 dead (``credit-bot outbox list/retry``). Entries never wait behind Slack deliveries, nor
 behind each other."""
 
@@ -14,6 +14,7 @@ import json
 import urllib.error
 import urllib.request
 
+from bot.slack import no_redirects
 from bot.slack.senders import Link, Sent, TryLater, Undeliverable
 from bot.usecases import ledger
 from storage.models import OutboxMessage
@@ -21,6 +22,11 @@ from storage.models import OutboxMessage
 # Seconds to wait before each further try: about a day in all.
 RETRY_SCHEDULE = (10, 30, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
 TIMEOUT = 10.0
+
+
+# A 3xx is an answer, not a delivery: urllib would otherwise follow a 301/302/303 as a GET
+# (the POST and its body lost) and report the landing page's 200 as the receiver's.
+_OPENER = no_redirects.opener()
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -53,7 +59,7 @@ def send_webhook(s: Link, row: OutboxMessage) -> Sent:
         "X-Credit-Delivery": str(found.entry_id),
     })
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as resp:
+        with _OPENER.open(request, timeout=TIMEOUT) as resp:
             status = resp.status
     except urllib.error.HTTPError as exc:
         status = exc.code
@@ -61,4 +67,7 @@ def send_webhook(s: Link, row: OutboxMessage) -> Sent:
         raise _next(s, row, f"webhook unreachable: {exc.__class__.__name__}") from None
     if 200 <= status < 300:
         return Sent()
+    if no_redirects.is_redirect(status):
+        raise _next(s, row, f"webhook answered HTTP {status} (a redirect is not a delivery: "
+                            "point CREDIT_WEBHOOK_URL at the final address)")
     raise _next(s, row, f"webhook answered HTTP {status}")

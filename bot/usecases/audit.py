@@ -32,6 +32,7 @@ class Event(StrEnum):
 
     REFUSED = "refused"
     CONTRACTOR_REPLIED = "contractor_replied"
+    PHONE_CHECKED = "phone_checked"  # a carrier answered (or failed to) and the checks ran again
     EVIDENCE_ADDED = "evidence_added"
     STAFF_GRANTED = "staff_granted"
     STAFF_REVOKED = "staff_revoked"

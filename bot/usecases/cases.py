@@ -81,7 +81,8 @@ class Case:
         return self.last(Action.DENY, Action.AUTO_DENY)
 
 
-def state_of(req: CreditRequest, client_manager: str | None, credited_elsewhere: int | None) -> RequestState:
+def state_of(req: CreditRequest, client_manager: str | None, credited_elsewhere: int | None, *,
+             exception_asked_by: str | None = None) -> RequestState:
     return RequestState(
         status=Status(req.status),
         filed_by=req.requested_by,
@@ -90,7 +91,17 @@ def state_of(req: CreditRequest, client_manager: str | None, credited_elsewhere:
         exception_asked=req.exception_requested_at is not None or req.exception_outcome is not None,
         credited_elsewhere=credited_elsewhere,
         claimed_by=req.claimed_by,
+        exception_asked_by=exception_asked_by,
     )
+
+
+def exception_asker(session: Session, req: CreditRequest) -> str | None:
+    """Who asked for the request's exception (None when none was asked)."""
+    if req.exception_requested_at is None:
+        return None
+    return session.scalar(select(RequestEvent.actor).where(
+        RequestEvent.request_id == req.id, RequestEvent.action == Action.REQUEST_EXCEPTION.value)
+        .order_by(RequestEvent.id.desc()).limit(1))
 
 
 def credited_elsewhere(session: Session, req: CreditRequest) -> int | None:

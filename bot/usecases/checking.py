@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.usecases.csvfiles import DEFAULT_MAX_BYTES, CsvTable, ImportReport
 from bot.usecases.facts import cap_usage, client_terms, lead_facts, priors_for, service_area
+from policy.carrier import CarrierAnswer
 from policy.engine import RequestFacts, UnknownReason, Verdict, evaluate
 from policy.reasons import parse_reason
 from policy.windows import PolicyCalendar
@@ -26,21 +27,23 @@ class UnknownLead(LookupError):
 
 def check_lead(
     session: Session, calendar: PolicyCalendar, *, lead_id: str, reason: str, details: str,
-    requested_at: datetime,
+    requested_at: datetime, carrier_for=None, deny_contradicted: bool = False,
 ) -> Verdict:
-    """The verdict for a request on ``lead_id``; raises UnknownLead / UnknownReason."""
+    """The verdict for a request on ``lead_id``; raises UnknownLead / UnknownReason.
+    ``carrier_for(lead)``: what a carrier said about the lead's number, if known."""
     code = parse_reason(reason)
     if code is None:
         raise UnknownReason(f"unknown reason code {reason!r}")
     lead = session.get(Lead, lead_id.strip())
     if lead is None:
         raise UnknownLead(lead_id)
-    return check_stored_lead(session, calendar, lead, code, details, requested_at)
+    return check_stored_lead(session, calendar, lead, code, details, requested_at,
+                             carrier=carrier_for(lead) if carrier_for else None, deny_contradicted=deny_contradicted)
 
 
 def check_stored_lead(
     session: Session, calendar: PolicyCalendar, lead: Lead, reason: str, details: str,
-    requested_at: datetime,
+    requested_at: datetime, *, carrier: CarrierAnswer | None = None, deny_contradicted: bool = False,
 ) -> Verdict:
     client = session.get(Client, lead.client_id)
     terms = client_terms(client)
@@ -54,6 +57,8 @@ def check_stored_lead(
         terms=terms,
         cap=cap,
         priors=priors_for(session, lead),
+        carrier=carrier,
+        deny_contradicted=deny_contradicted,
     )
 
 

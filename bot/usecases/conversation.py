@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.usecases import audit, evidence, outbox
 from bot.usecases.audit import Event
-from bot.usecases.decisions import Actor, check, judge
+from bot.usecases.decisions import Actor, check, judge, take
 from bot.usecases.desk import Desk
 from bot.usecases.evidence import EvidenceFile
 from bot.usecases.people import speaks_for
@@ -33,17 +33,16 @@ def request_info(desk: Desk, request_id: int, actor: Actor, question: str, *, te
             return refused
         if problems:
             return Result(False, req, problems={"question": problems[Need.NOTE]})
-        if req.info_requested_at is None:
-            req.info_requested_at = now
+        taken = take(desk, session, req, Action.REQUEST_INFO, actor, request_id=request_id, tell=tell,
+                     note=question)
+        if not taken.ok:
+            return taken
         msg = RequestMessage(request_id=req.id, at=now, author=actor.user_id, direction="to_contractor",
                              text=question)
         session.add(msg)
-        audit.record(session, request_id=req.id, at=now, actor=actor.user_id, surface=actor.surface,
-                     action=Action.REQUEST_INFO, old_status=req.status, new_status=req.status, note=question)
         session.flush()
         outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, message_id=msg.id)
         outbox.enqueue(session, outbox.REVIEWER_REPLY, now=now, request_id=req.id, message_id=msg.id)
-        outbox.enqueue(session, outbox.REVIEWER_SYNC, now=now, request_id=req.id)
         return Result(True, req)
 
 

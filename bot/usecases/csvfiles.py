@@ -219,8 +219,12 @@ class CsvTable:
         with too many values and one holding a NUL character go to ``report`` as
         ``line N: why``."""
         reader, width, has_nul, errors = self.reader, self.width, self.has_nul, report.errors
-        index = self.index
-        if -1 in index or len(index) < 2:
+        index = list(self.index)
+        pad: tuple[str, ...] = ()
+        while len(index) > 2 and index[-1] == -1:  # optional columns not in the file: empty
+            index.pop()
+            pad += ("",)
+        if -1 in index:
             def pick(row):
                 return [row[i] if i >= 0 else "" for i in index]
         else:
@@ -238,7 +242,7 @@ class CsvTable:
                                 continue
                             if row is None:
                                 continue
-                        cells = tuple(map(strip, pick(row)))
+                        cells = tuple(map(strip, pick(row))) + pad
                         if not cells[0] and not any(cells) and not any(map(strip, row)):
                             continue  # only commas
                         if has_nul and any("\x00" in v for v in cells):

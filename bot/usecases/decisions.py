@@ -1,21 +1,21 @@
 """People acting on a request — approve, deny, reverse, ask for an exception, grant or
-uphold it, claim it — each one conditional update, its audit event and the Slack
-messages it owes, in one transaction. ``policy.lifecycle`` decides who may do what."""
+uphold it, claim it — each through ``transition.apply`` (the one lifecycle path), in one
+transaction. ``policy.lifecycle`` decides who may do what."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.usecases import audit, ledger, outbox
+from bot.usecases import audit, outbox
 from bot.usecases.audit import Event
-from bot.usecases.cases import client_facts, credited_elsewhere, state_of
+from bot.usecases.cases import client_facts, credited_elsewhere, exception_asker, state_of
 from bot.usecases.desk import Desk
 from bot.usecases.people import viewer
 from bot.usecases.results import NO_REQUEST, Refusal, Result, refusal_about
-from policy.lifecycle import RULES, TRANSITIONS, Action, Need, Status, input_problems, refusal
+from bot.usecases.transition import apply
+from policy.lifecycle import Action, Need, input_problems, refusal
 from policy.reasons import NON_CREDITABLE, parse_reason
 from storage.models import CreditRequest
 
@@ -49,7 +49,8 @@ def judge(desk: Desk, session: Session, req: CreditRequest | None, action: Actio
         return refuse(desk, session, actor, Refusal(NO_REQUEST, action, request_id=request_id), tell=tell)
     _, manager, _ = client_facts(session, req.client_id)
     other = credited_elsewhere(session, req) if action in (Action.APPROVE, Action.GRANT_EXCEPTION) else None
-    why = refusal(action, state_of(req, manager, other), viewer(session, actor.user_id, actor.channel_id,
+    asker = exception_asker(session, req) if action in (Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL) else None
+    why = refusal(action, state_of(req, manager, other, exception_asked_by=asker), viewer(session, actor.user_id, actor.channel_id,
                                                                   req.client_id))
     if why is None:
         return None
@@ -85,60 +86,22 @@ def act(desk: Desk, request_id: int, action: Action, actor: Actor, *, note: str 
                          action=Event.REFUSED, note="; ".join(f"{k} {v}" for k, v in problems.items()),
                          data={"attempted": str(action), "why": "input", "problems": problems})
             return Result(False, req, problems={str(k): v for k, v in problems.items()})
-        old = req.status
-        values = _changes(action, actor, now, note, code)
-        for _ in range(3):  # a claim or question bumping the version meanwhile is no reason to refuse
-            won = session.execute(
-                update(CreditRequest)
-                .where(CreditRequest.id == req.id, CreditRequest.version == req.version,
-                       CreditRequest.status.in_([str(s) for s in RULES[action].sources]))
-                .values(**values, updated_at=now, version=CreditRequest.version + 1)
-                .execution_options(synchronize_session=False)
-            ).rowcount == 1
-            session.refresh(req)
-            if won:
-                break
-            refused = judge(desk, session, req, action, actor, request_id, tell)
-            if refused is not None:  # someone else acted first: they are named
-                return refused
-            old = req.status
-        else:
-            return refuse(desk, session, actor, refusal_about(session, req, "busy", action), tell=tell)
-        data = {"deny_reason": str(code)} if action is Action.DENY else {}
-        event = audit.record(session, request_id=req.id, at=now, actor=actor.user_id, surface=actor.surface,
-                             action=action, old_status=old, new_status=req.status, note=note, data=data)
-        session.flush()
-        ledger.book(session, req, action, event_id=event.id, at=now, actor=actor.user_id,
-                    webhook=bool(desk.settings.credit_webhook_url))
-        owe_change(desk, session, req, action, event.id)
-        return Result(True, req)
+        return take(desk, session, req, action, actor, request_id=request_id, tell=tell, note=note,
+                    deny_reason=str(code) if action is Action.DENY else None)
 
 
-def _changes(action: Action, actor: Actor, now, note: str | None, code) -> dict:
-    values: dict = {"status": str(RULES[action].target)}
-    if action is Action.CLAIM:
-        return values | {"claimed_by": actor.user_id, "claimed_at": now}
-    if action is Action.REQUEST_EXCEPTION:
-        return values | {"exception_note": note, "exception_requested_at": now}
-    values |= {"decided_at": now, "decided_by": actor.user_id, "auto_decided": False, "decision_note": note}
-    if action is Action.DENY:
-        values["deny_reason"] = str(code)
-    elif action in (Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL):
-        values["exception_outcome"] = "granted" if action is Action.GRANT_EXCEPTION else "upheld"
-    return values
-
-
-def owe_change(desk: Desk, session: Session, req: CreditRequest, action: Action, event_id: int | None) -> None:
-    """The Slack messages a change owes: the contractor hears of every status change in their
-    thread, and every card and home that shows the request is brought up to date."""
-    now = desk.now()
-    if action in TRANSITIONS:
-        outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, event_id=event_id)
-        outbox.enqueue(session, outbox.RECEIPT_SYNC, now=now, request_id=req.id)
-    outbox.enqueue(session, outbox.REVIEWER_SYNC, now=now, request_id=req.id)
-    if req.exception_requested_at is not None or req.status == Status.EXCEPTION:
-        outbox.enqueue(session, outbox.EXCEPTION_SYNC, now=now, request_id=req.id)
-    desk.refresh_homes(session, [req.requested_by], staff=True)
+def take(desk: Desk, session: Session, req: CreditRequest, action: Action, actor: Actor, *, request_id: int,
+         tell: bool, note: str | None = None, deny_reason: str | None = None) -> Result:
+    """A person's step through the one lifecycle path, once allowed: a claim or question
+    bumping the version meanwhile is no reason to refuse; someone else deciding first is."""
+    for _ in range(3):
+        if apply(desk, session, req, action, actor=actor.user_id, surface=actor.surface, now=desk.now(),
+                 note=note, deny_reason=deny_reason) is not None:
+            return Result(True, req)
+        refused = judge(desk, session, req, action, actor, request_id, tell)
+        if refused is not None:  # someone else acted first: they are named
+            return refused
+    return refuse(desk, session, actor, refusal_about(session, req, "busy", action), tell=tell)
 
 
 def note_problem(problems: dict[str, str]) -> str | None:

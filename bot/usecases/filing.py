@@ -13,18 +13,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.usecases import audit, evidence, ledger, outbox
+from bot.usecases import audit, evidence, outbox, phone_checks
 from bot.usecases.checking import check_stored_lead
-from bot.usecases.decisions import owe_change
 from bot.usecases.desk import Desk
 from bot.usecases.evidence import EvidenceFile
 from bot.usecases.facts import client_terms
 from bot.usecases.people import clients_spoken_for
 from bot.usecases.results import Refusal, refusal_about
-from policy.engine import Decision
+from bot.usecases.transition import apply, owe_change, policy_decision
 from policy.lifecycle import POLICY_ACTOR, Action, Status
 from policy.reasons import CREDITABLE, parse_reason
 from policy.terms import MAX_LEAD_ID, MAX_LEADS_PER_FILING, MAX_TEXT
+from policy.verdicts import Check
 from storage.models import Client, CreditRequest, Lead
 
 LEAD_IDS = "lead_id"  # the inputs a filing names problems for
@@ -50,7 +50,7 @@ class Problem:
     """What is wrong with one input: a code, the lead ids it concerns, and for leads that
     already have a request, that request as it stands."""
 
-    code: str  # required | too_long | too_many | unknown | not_yours | not_linked | has_request
+    code: str  # required | too_long | too_many | unknown | not_linked | has_request
     lead_ids: tuple[str, ...] = ()
     earlier: tuple[Refusal, ...] = ()
 
@@ -104,17 +104,16 @@ def _validate(session, f: Filing) -> list[Lead]:
     else:
         mine = {c.client_id for c in clients_spoken_for(session, f.user_id, f.channel_id)}
         found = {lead.lead_id: lead for lead in session.scalars(select(Lead).where(Lead.lead_id.in_(ids)))}
-        unknown = [i for i in ids if i not in found]
+        # Another client's lead is answered exactly like one that does not exist: whether a lead
+        # id is someone else's is not for a contractor to find out.
+        unknown = [i for i in ids if i not in found or found[i].client_id not in mine]
         if not mine:
             problem(LEAD_IDS, "not_linked")
         elif unknown:
             problem(LEAD_IDS, "unknown", unknown)
         else:
             leads = [found[i] for i in ids]
-            not_yours = [lead.lead_id for lead in leads if lead.client_id not in mine]
-            if not_yours:
-                problem(LEAD_IDS, "not_yours", not_yours)
-            earlier = _earlier_requests(session, [lead for lead in leads if lead.client_id in mine])
+            earlier = _earlier_requests(session, leads)
             if earlier:
                 problem(LEAD_IDS, "has_request", [r.lead_id for r in earlier], earlier)
     if problems:
@@ -156,18 +155,24 @@ def _file(desk: Desk, f: Filing) -> Filed:
         if f.view_id and (first := _filed_from(session, f.view_id)):
             return Filed(first, created=False)
         leads = _validate(session, f)
-        verdicts = [check_stored_lead(session, desk.calendar, lead, f.reason, f.details, now) for lead in leads]
+        asks = [phone_checks.pending_answer(s, lead, f.reason) for lead in leads]  # carrier look-ups owed
+        verdicts = [check_stored_lead(session, desk.calendar, lead, f.reason, f.details, now, carrier=ask,
+                                      deny_contradicted=s.auto_deny_contradicted)
+                    for lead, ask in zip(leads, asks, strict=True)]
         decides_alone = {lead.client_id: client_terms(session.get(Client, lead.client_id)).decides_alone
                          for lead in leads}
     filed = Filed()
     with desk.transaction() as session:
         for n, (lead, verdict) in enumerate(zip(leads, verdicts, strict=True)):
+            auto = policy_decision(verdict.verdict, s, decides_alone[lead.client_id])
+            shown = [x.to_dict() for x in verdict.findings
+                     if auto is None or x.check != Check.PHONE_LINE]  # decided now: nothing is looked up
             req = CreditRequest(
                 lead_id=lead.lead_id, client_id=lead.client_id, reason=str(parse_reason(f.reason)),
                 details=f.details.strip(), requested_by=f.user_id, requested_at=now,
                 origin_channel_id=f.channel_id or None, source_view_id=_view_key(f.view_id, n),
                 status=Status.PENDING.value, verdict=str(verdict.verdict), deny_reason=None,
-                deadline=verdict.deadline, findings=[x.to_dict() for x in verdict.findings],
+                deadline=verdict.deadline, findings=shown,
                 evidence=verdict.evidence, auto_decided=False, info_wait_seconds=0.0, version=1,
                 updated_at=now, lead_slot=lead.lead_id,
             )
@@ -180,40 +185,15 @@ def _file(desk: Desk, f: Filing) -> Filed:
                             surface=audit.Surface.VIEW)
             outbox.enqueue(session, outbox.RECEIPT_SYNC, now=now, request_id=req.id)
             outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, checks=True)
-            auto = _automatic(verdict.verdict, s, decides_alone[lead.client_id])
             if auto is None:
+                if asks[n] is not None:  # looked up after the ack, by the look-up worker
+                    phone_checks.enqueue(desk, session, req, lead, asks[n], now)
                 owe_change(desk, session, req, Action.FILE, None)
             else:
-                req.status = str(auto.target)
-                req.auto_decided, req.decided_at, req.decided_by = True, now, POLICY_ACTOR
-                if auto.action is Action.AUTO_DENY:
-                    req.deny_reason = str(verdict.deny_reason)
-                event = audit.record(
-                    session, request_id=req.id, at=now, actor=POLICY_ACTOR, surface=audit.Surface.SYSTEM,
-                    action=auto.action, old_status=Status.PENDING, new_status=auto.target,
-                    data={"deny_reason": req.deny_reason} if req.deny_reason else {})
-                session.flush()
-                ledger.book(session, req, auto.action, event_id=event.id, at=now, actor=POLICY_ACTOR,
-                            webhook=bool(s.credit_webhook_url))
-                owe_change(desk, session, req, auto.action, event.id)
+                apply(desk, session, req, auto, actor=POLICY_ACTOR, surface=audit.Surface.SYSTEM, now=now,
+                      deny_reason=str(verdict.deny_reason) if auto is Action.AUTO_DENY else None)
             filed.requests.append(req)
     return filed
-
-
-@dataclass(frozen=True)
-class _Auto:
-    action: Action
-    target: Status
-
-
-def _automatic(verdict: str, settings, client_decides_alone: bool) -> _Auto | None:
-    """The policy's own decision, when it may take one: AUTO_APPROVE / AUTO_DENY, and for
-    approvals the client's contract (``auto_approve`` false sends them to reviewers)."""
-    if verdict == Decision.APPROVE and settings.auto_approve and client_decides_alone:
-        return _Auto(Action.AUTO_APPROVE, Status.APPROVED)
-    if verdict == Decision.DENY and settings.auto_deny:
-        return _Auto(Action.AUTO_DENY, Status.DENIED)
-    return None
 
 
 def _view_key(view_id: str | None, n: int) -> str | None:

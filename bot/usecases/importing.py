@@ -45,6 +45,8 @@ from bot.usecases.csvfiles import (
     too_long,
 )
 from bot.usecases.slack_ids import is_slack_id
+from bot.usecases.staffing import mapped_staff
+from bot.usecases.supplier_columns import SUPPLIER_COLUMNS, supplier_cells
 from policy.service_area import parse_area
 from policy.spreadsheet import UNREADABLE, read_phone, read_zip, spreadsheet_number
 from policy.windows import LeadType, PolicyCalendar
@@ -160,6 +162,8 @@ def import_clients(db: Database, path: Path, *, now: datetime,
                 ClientUser(client_id=client_id, slack_user_id=u)
                 for client_id, user_ids in users.items() for u in user_ids
             )
+            for line in mapped_staff(session, [(c, u) for c, user_ids in users.items() for u in user_ids]):
+                report.warn("staff mapped", line)
     report.loaded = len(rows)
     return report
 
@@ -388,8 +392,9 @@ def _lead_type(raw: str) -> str:
 
 # --- leads ------------------------------------------------------------------------------------
 
-# Optional lead keys another part of the import reads (suppliers); passed through as columns.
-LEAD_OPTIONAL = ("supplier_id", "supplier_cost")
+# The optional lead columns (bot.usecases.supplier_columns reads them), after LEAD_COLUMNS in a row's cells.
+LEAD_OPTIONAL = SUPPLIER_COLUMNS
+_SUPPLIER_AT = [len(LEAD_COLUMNS) + i for i in range(len(SUPPLIER_COLUMNS))]
 # Fields a lead keeps once a credit request exists on it: the evidence the request was judged on.
 FROZEN_EVIDENCE = ("phone", "email", "zip", "street", "received_at", "client_id", "category")
 _REQUIRED = ("lead_id", "client_id", "category", "received_at")
@@ -400,30 +405,33 @@ _SHORTEST = _LENGTH_CHECKS[0][0]
 
 
 class LeadRows:
-    """Cells in LEAD_COLUMNS order -> a StoredLead, in small named steps; RowError when the
-    row cannot load. One per import (it caches prices and UTC hours). Both ways in (the CSV
-    file, the API's JSON rows) go through it."""
+    """Cells in LEAD_COLUMNS + LEAD_OPTIONAL order -> (a StoredLead, a warning or None), in
+    small named steps; RowError when the row cannot load. One per import (it caches prices
+    and UTC hours). Both ways in (the CSV file, the API's JSON rows) go through it."""
 
     def __init__(self, stamp: Callable[[str], str]):
         self.stamp = stamp
         self.prices: dict[str, str] = {}
 
-    def __call__(self, cells: tuple[str, ...]) -> StoredLead:
+    def __call__(self, cells: tuple[str, ...]) -> tuple[StoredLead, str | None]:
         (lead_id, client_id, lead_type, category, received_at, first_name, last_name,
          phone, email, street, city, state, zip_code, price) = cells[:14]
         if not (lead_id and client_id and category and received_at):
             raise RowError(f"{_first_empty(cells)} is empty")
         phone_e164, phone_quality = _phone(phone)
         zip_code, zip_quality = _zip(zip_code)
+        price = self.price(price)
+        supplier_id, supplier_cost, note = supplier_cells(cells, _SUPPLIER_AT, price)
         lead = StoredLead(
             lead_id=lead_id, client_id=client_id, lead_type=_kind(lead_type), category=category,
             category_key=category.casefold(), received_at=self.received(received_at), first_name=first_name,
             last_name=last_name, phone=phone, phone_e164=phone_e164, email=email,
             email_key=email.lower() if email else None, street=street, city=city, state=state, zip=zip_code,
-            price=self.price(price), phone_quality=phone_quality, zip_quality=zip_quality,
+            price=price, phone_quality=phone_quality, zip_quality=zip_quality, supplier_id=supplier_id,
+            supplier_cost=supplier_cost,
         )
         _check_lengths(lead, max(map(len, cells)))
-        return lead
+        return lead, note
 
     def received(self, raw: str) -> str:
         try:
@@ -558,10 +566,12 @@ def _lead_batches(rows: Iterator[tuple[int, tuple[str, ...]]], report: ImportRep
     batch: dict[str, tuple[int, StoredLead]] = {}
     for line, cells in rows:
         try:
-            lead = parse(cells)
+            lead, note = parse(cells)
         except RowError as exc:
             errors.append(f"line {line}: {exc}")
             continue
+        if note:
+            report.warn("supplier costs above price", f"line {line}: {note}")
         if lead.client_id not in known_clients:
             _unknown_client(report, known_clients, lead.client_id, f"line {line}")
         if lead.phone_quality or lead.zip_quality:
@@ -647,7 +657,7 @@ def _quality_warnings(warn, where: str, cells: tuple[str, ...], lead: StoredLead
 def import_leads(db: Database, path: Path, *, calendar: PolicyCalendar,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
     report = ImportReport()
-    table = CsvTable(path, LEAD_COLUMNS, max_bytes=max_bytes)
+    table = CsvTable(path, LEAD_COLUMNS, optional=SUPPLIER_COLUMNS, max_bytes=max_bytes)
     postgresql = db.dialect == "postgresql"
     parse = LeadRows(StampMaker(calendar.tz, postgresql=postgresql))
     seen = _Seen()
@@ -676,11 +686,13 @@ def load_lead_rows(db: Database, rows: list[dict[str, str]], *, calendar: Policy
         try:
             if any("\x00" in v for v in cells):
                 raise RowError("contains a NUL character")
-            lead = parse(cells)
+            lead, note = parse(cells)
         except RowError as exc:
             report.rejects.append((index, cells[0], str(exc)))
             continue
         where = f"leads[{index}]"
+        if note:
+            report.warn("supplier costs above price", f"{where}: {note}")
         _unknown_client(report, known, lead.client_id, where)
         if lead.phone_quality or lead.zip_quality:
             _quality_warnings(report.warn, where, cells, lead)

@@ -26,15 +26,12 @@ def candidates(text: str) -> list[str]:
 
 
 def first_known_lead(desk: Desk, text: str, user_id: str, channel_id: str | None) -> str:
-    """The first lead id in ``text`` that the desk knows (one delivered to this person's
-    client first), or ""."""
+    """The first lead id in ``text`` delivered to a client this person speaks for, or ""."""
     words = candidates(text)
     if not words:
         return ""
     with desk.read() as session:
         known = dict(session.execute(select(Lead.lead_id, Lead.client_id).where(Lead.lead_id.in_(words))).all())
         mine = {c.client_id for c in clients_spoken_for(session, user_id, channel_id)}
-    for word in words:
-        if word in known and known[word] in mine:
-            return word
-    return next((w for w in words if w in known), "")
+    # Only the person's own client's leads: pre-filling another client's id would tell them it exists.
+    return next((w for w in words if known.get(w) in mine), "")

@@ -22,7 +22,8 @@ from storage.models import CreditRequest, Lead, LedgerEntry
 CREDIT = "credit"
 REVERSAL = "reversal"
 ZERO = Decimal("0.00")
-EXPORT_COLUMNS = ("entry_id", "request_id", "lead_id", "client_id", "kind", "amount", "at")
+EXPORT_COLUMNS = ("entry_id", "request_id", "lead_id", "client_id", "kind", "amount", "at", "supplier_id",
+                  "supplier_amount")
 
 
 def book(session: Session, req: CreditRequest, action: str, *, event_id: int, at: datetime, actor: str,
@@ -34,10 +35,14 @@ def book(session: Session, req: CreditRequest, action: str, *, event_id: int, at
         kind = REVERSAL
     else:
         return None
-    price = session.scalar(select(Lead.price).where(Lead.lead_id == req.lead_id))
+    price, supplier_id, cost = session.execute(
+        select(Lead.price, Lead.supplier_id, Lead.supplier_cost).where(Lead.lead_id == req.lead_id)).one()
     amount = Decimal(price if price is not None else ZERO).quantize(ZERO)
+    clawed = Decimal(cost).quantize(ZERO) if cost is not None else (ZERO if supplier_id else None)
+    sign = 1 if kind == CREDIT else -1
     entry = LedgerEntry(request_id=req.id, event_id=event_id, lead_id=req.lead_id, client_id=req.client_id,
-                        kind=kind, amount=amount if kind == CREDIT else -amount, at=at, actor=actor)
+                        kind=kind, amount=sign * amount, at=at, actor=actor, supplier_id=supplier_id,
+                        supplier_amount=sign * clawed if clawed is not None else None)
     session.add(entry)
     session.flush()
     if webhook:
@@ -56,16 +61,21 @@ class Entry:
     kind: str
     amount: Decimal
     at: datetime
+    supplier_id: str | None = None
+    supplier_amount: Decimal | None = None
 
     def document(self, calendar: PolicyCalendar) -> dict:
         """JSON-ready: the amount as an exact decimal string, the time in ISO 8601 with offset."""
         return {"entry_id": self.entry_id, "request_id": self.request_id, "lead_id": self.lead_id,
                 "client_id": self.client_id, "kind": self.kind, "amount": f"{self.amount:.2f}",
-                "at": calendar.local(self.at).isoformat(timespec="seconds")}
+                "at": calendar.local(self.at).isoformat(timespec="seconds"),
+                "supplier_id": self.supplier_id,
+                "supplier_amount": f"{self.supplier_amount:.2f}" if self.supplier_amount is not None else None}
 
 
 def _entry(row: LedgerEntry) -> Entry:
-    return Entry(row.entry_id, row.request_id, row.lead_id, row.client_id, row.kind, Decimal(row.amount), row.at)
+    return Entry(row.entry_id, row.request_id, row.lead_id, row.client_id, row.kind, Decimal(row.amount), row.at,
+                 row.supplier_id, Decimal(row.supplier_amount) if row.supplier_amount is not None else None)
 
 
 def entry(session: Session, entry_id: int) -> Entry | None:
@@ -81,3 +91,25 @@ def entries(session: Session, *, since: datetime | None = None, until: datetime 
     if until is not None:
         stmt = stmt.where(LedgerEntry.at < until)
     return [_entry(r) for r in session.scalars(stmt)]
+
+
+@dataclass(frozen=True)
+class SupplierTotal:
+    """One supplier's returns in a period: ``credits`` and ``reversals`` are counts."""
+
+    supplier_id: str
+    credits: int
+    reversals: int
+    net_supplier_amount: Decimal
+
+
+def by_supplier(found: list[Entry]) -> list[SupplierTotal]:
+    """The entries summed per supplier (entries without one left out), by supplier id."""
+    totals: dict[str, list] = {}
+    for e in found:
+        if not e.supplier_id:
+            continue
+        t = totals.setdefault(e.supplier_id, [0, 0, ZERO])
+        t[0 if e.kind == CREDIT else 1] += 1
+        t[2] += e.supplier_amount or ZERO
+    return [SupplierTotal(s, c, r, n.quantize(ZERO)) for s, (c, r, n) in sorted(totals.items())]

@@ -29,6 +29,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.usecases.supplier_report import supplier_lines
 from policy.lifecycle import ALL_STATUSES, POLICY_ACTOR, Status
 from policy.terms import SLA_LIMIT_DAYS, SLA_TARGET_DAYS
 from policy.windows import PolicyCalendar
@@ -92,6 +93,7 @@ class Report:
     within_limit: int = 0  # decided within SLA_LIMIT_DAYS business days
     pending_overdue: int = 0  # still pending, older than SLA_LIMIT_DAYS business days at as_of
     clients: list[ClientLine] = field(default_factory=list)
+    suppliers: list = field(default_factory=list)  # bot.usecases.supplier_report.SupplierLine
     flag_rule: str = FLAG_RULE
 
     @property
@@ -240,4 +242,6 @@ def load_report(session: Session, calendar: PolicyCalendar, *, since: datetime |
     amounts = dict(session.execute(
         select(LedgerEntry.client_id, func.sum(LedgerEntry.amount))
         .where(*_in_period(LedgerEntry.at, since, until)).group_by(LedgerEntry.client_id)).all())
-    return build_report(rows, delivered, names, calendar, since=since, until=until, as_of=as_of, amounts=amounts)
+    report = build_report(rows, delivered, names, calendar, since=since, until=until, as_of=as_of, amounts=amounts)
+    report.suppliers = supplier_lines(session, since=since, until=until)
+    return report

@@ -14,13 +14,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.usecases.csvfiles import DEFAULT_MAX_BYTES
+from bot.usecases.phone_settings import PhoneLookupSettings, PhoneSettingsError, phone_lookup_from_env
 from policy.terms import DEFAULT_HOLIDAYS, DEFAULT_TIMEZONE
 from policy.windows import PolicyCalendar, make_calendar
 from storage.db import DEFAULT_URL
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
-
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message is one line for the operator."""
@@ -105,6 +105,13 @@ def _webhook(env: dict) -> dict:
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+def _phone_lookup(env: dict) -> PhoneLookupSettings:
+    try:
+        return phone_lookup_from_env(env)
+    except PhoneSettingsError as exc:
+        raise SettingsError(str(exc)) from None
+
+
 def _log_level(env: dict) -> str:
     raw = (env.get("LOG_LEVEL") or "").strip().upper() or "INFO"
     if raw not in LOG_LEVELS:
@@ -156,6 +163,8 @@ class Settings:
     credit_webhook_url: str = ""  # every ledger entry is POSTed here, signed with the secret
     credit_webhook_secret: str = field(default="", repr=False)
     import_max_bytes: int = DEFAULT_MAX_BYTES  # IMPORT_MAX_BYTES: the largest file an import reads
+    auto_deny_contradicted: bool = False  # AUTO_DENY_CONTRADICTED: deny a claim its own evidence contradicts
+    phone_lookup: PhoneLookupSettings = PhoneLookupSettings()  # PHONE_LOOKUP* (bot.usecases.phone_settings)
 
     @classmethod
     def from_env(cls, env: dict | None = None, *, dotenv: bool = True) -> Settings:
@@ -200,6 +209,8 @@ class Settings:
             metrics_token=metrics_token,
             **_webhook(env),
             import_max_bytes=_bytes(env, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES),
+            auto_deny_contradicted=_flag(env, "AUTO_DENY_CONTRADICTED", False),
+            phone_lookup=_phone_lookup(env),
         )
         settings.calendar  # noqa: B018 - fail early on a bad time zone or calendar
         return settings

@@ -173,3 +173,30 @@ def test_inputs_each_action_needs():
         Need.DENY_REASON: "required"}
     assert input_problems(Action.DENY, deny_reason="contradicting_info", deny_reasons=reasons) == {}
     assert input_problems(Action.APPROVE, note="x" * 3001) == {Need.NOTE: "too_long"}
+
+
+def test_a_person_who_speaks_for_the_client_never_decides_its_requests():
+    mapped = Viewer("U0C3", frozenset(Role), speaks_for_client=True)  # every role, and the client's own
+    pending, approved = _state(Status.PENDING, False, False), _state(Status.APPROVED, False, False)
+    for action in (Action.APPROVE, Action.DENY, Action.REQUEST_INFO, Action.CLAIM):
+        assert refusal(action, pending, mapped) is Why.SPEAKS_FOR_CLIENT
+    assert refusal(Action.REVERSE, approved, mapped) is Why.SPEAKS_FOR_CLIENT
+    exception = _state(Status.EXCEPTION, True, False)
+    assert refusal(Action.GRANT_EXCEPTION, exception, mapped) is Why.SPEAKS_FOR_CLIENT
+    assert refusal(Action.REQUEST_EXCEPTION, _state(Status.DENIED, False, False), mapped) is None
+
+
+def test_whoever_asked_for_the_exception_does_not_decide_it():
+    from dataclasses import replace
+
+    exception = replace(_state(Status.EXCEPTION, True, False), exception_asked_by="U0ADMIN")
+    for action in (Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL):
+        assert refusal(action, exception, PEOPLE["admin"]) is Why.ASKED_EXCEPTION
+        assert refusal(action, exception, PEOPLE["client_manager"]) is None
+
+
+def test_the_filer_speaks_for_the_client_on_their_own_request():
+    denied = _state(Status.DENIED, False, False)
+    filer_elsewhere = Viewer(FILER)  # acting from a DM: no channel rule, no mapping
+    assert refusal(Action.REQUEST_EXCEPTION, denied, filer_elsewhere) is None
+    assert refusal(Action.REQUEST_EXCEPTION, denied, PEOPLE["stranger"]) is Why.NOT_CONTRACTOR

@@ -86,7 +86,7 @@ def seed(settings: Settings, tmp: Path, leads: list[dict]) -> None:
         (tmp / "clients.csv").write_text(CLIENTS_CSV)
         import_clients(db, tmp / "clients.csv", now=_now())
         header = ("lead_id,client_id,lead_type,category,received_at,first_name,last_name,phone,email,"
-                  "street,city,state,zip,price")
+                  "street,city,state,zip,price,supplier_id,supplier_cost")
         rows = [header]
         for lead in leads:
             rows.append(",".join(str(lead.get(c, "")) for c in header.split(",")))

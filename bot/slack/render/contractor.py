@@ -53,6 +53,8 @@ def receipt(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
     nxt = "Updates and questions come in this thread."
     if case.status == Status.PENDING:
         nxt = f"A reviewer will look at it. {SLA_TEXT} Updates come in this thread."
+        if ((req.evidence or {}).get("phone_line") or {}).get("answered") == "pending":
+            nxt = "We are checking the number with the phone carrier. " + nxt
     elif Action.REQUEST_EXCEPTION in offered(case.state, Party.CONTRACTOR):
         nxt = "Think this is an exceptional circumstance? Use *Request an exception* in this thread."
     blocks = [

@@ -77,6 +77,12 @@ def refusal_text(r: Refusal, tz: ZoneInfo) -> str:
     if why == Why.OWN_REQUEST:
         return (f"You filed {ref} yourself, so you cannot {_WHAT.get(r.action, 'decide')} it: "
                 "someone else on the desk has to.")
+    if why == Why.ASKED_EXCEPTION:
+        return (f"You asked for the exception on {ref} yourself, so you cannot decide it: "
+                "another account manager or an admin has to.")
+    if why == Why.SPEAKS_FOR_CLIENT:
+        return (f"You are listed as one of this client's own people, so you cannot "
+                f"{_WHAT.get(r.action, 'decide')} {ref}: someone else on the desk has to.")
     if why == Why.EXCEPTION_USED:
         asked = f" (asked by {mention(r.asked_by)} on {when(r.asked_time, tz)})" if r.asked_at else ""
         if r.status == Status.EXCEPTION:
@@ -140,8 +146,6 @@ def problem_text(field: str, p: Problem, tz: ZoneInfo) -> str:
             return f"A lead id has at most {MAX_LEAD_ID} characters: {_ids(p.lead_ids)}."
         return (f"There {'are no leads' if many else 'is no lead'} with id {_ids(p.lead_ids)}. "
                 "Check the id on your lead delivery.")
-    if code == "not_yours":
-        return f"Lead {_ids(p.lead_ids)} {'were' if len(p.lead_ids) > 1 else 'was'} not delivered to your company."
     if code == "has_request":
         return " ".join(earlier_request(r, tz) for r in p.earlier[:5])
     return "Please check this field."

@@ -104,6 +104,12 @@ def report_markdown(report: Report, tz: ZoneInfo) -> str:
                        for c in r.clients])
     else:
         out.append("No leads delivered and no requests in this period.")
+    out += ["", "## Returns by supplier", ""]
+    if r.suppliers:
+        out += _table(["Supplier", "Leads delivered", "Returns", "Return rate", "Clawed back"], "lrrrr",
+                      [[s.supplier_id, s.delivered, s.returns, pct(s.rate), money(s.amount)] for s in r.suppliers])
+    else:
+        out.append("No supplier on the leads or credits of this period.")
     out += ["", f"**Flag rule.** {r.flag_rule}", "",
             "**Definitions.** Credit rate = distinct leads with an approved request filed in the period "
             "÷ leads delivered in the period. Time to decision runs from the request to its first "
@@ -170,6 +176,11 @@ def report_csv(report: Report, tz: ZoneInfo) -> str:
                  ("client", c.client_id, "peer_median_rate", _share(c.peer_median)),
                  ("client", c.client_id, "flag_threshold", _share(c.threshold)),
                  ("client", c.client_id, "flagged", "true" if c.flagged else "false")]
+    for sl in r.suppliers:
+        rows += [("supplier", sl.supplier_id, "leads_delivered", sl.delivered),
+                 ("supplier", sl.supplier_id, "returns", sl.returns),
+                 ("supplier", sl.supplier_id, "return_rate", _share(sl.rate)),
+                 ("supplier", sl.supplier_id, "clawed_back", f"{sl.amount:.2f}")]
     rows.append(("flag_rule", "", "text", r.flag_rule))
     return to_csv(CSV_COLUMNS, rows)  # cells that would be spreadsheet formulas get a leading '
 
