@@ -509,7 +509,7 @@ class EvidenceGuard:
                 held.update(session.execute(
                     select(CreditRequest.lead_id, func.max(CreditRequest.id))
                     .where(CreditRequest.lead_id.in_(ids[start:start + 5_000]))
-                    .group_by(CreditRequest.lead_id)).tuples().all())
+                    .group_by(CreditRequest.lead_id)).all())
             if not held:
                 return {}
             stored = {lead.lead_id: lead for lead in session.scalars(select(Lead).where(Lead.lead_id.in_(list(held))))}
