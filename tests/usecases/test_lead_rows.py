@@ -56,3 +56,32 @@ def test_rows_load_like_the_file(tmp_path):
             assert session.scalar(select(func.count()).select_from(Lead)) == 3
     finally:
         db.dispose()
+
+
+def test_file_import_keeps_a_requested_leads_evidence(tmp_path):
+    from bot.usecases.importing import LEAD_COLUMNS, import_leads
+
+    url = f"sqlite:///{tmp_path / 'file.db'}"
+    db = Database(url)
+    calendar = Settings.from_env({"DATABASE_URL": url}, dotenv=False).calendar
+    path = tmp_path / "leads.csv"
+
+    def write(*rows: dict) -> None:
+        path.write_text("\n".join([",".join(LEAD_COLUMNS)] + [",".join(r[c] for c in LEAD_COLUMNS) for r in rows])
+                        + "\n")
+    try:
+        write(_row("L-1"), _row("L-2"))
+        assert import_leads(db, path, calendar=calendar).loaded == 2
+        with db.transaction() as session:
+            session.add(CreditRequest(
+                lead_id="L-1", client_id="C-ROOF", reason="invalid_number", details="dead line",
+                requested_by="U0ROOF1", requested_at=NOW, status="pending", verdict="review",
+                deadline=NOW + timedelta(days=5), updated_at=NOW, lead_slot="L-1"))
+        write(_row("L-1", zip="11215"), _row("L-2", zip="11215"))
+        report = import_leads(db, path, calendar=calendar)
+        assert report.loaded == 1
+        assert len(report.errors) == 1 and report.errors[0].startswith("line 2: lead 'L-1': zip cannot change")
+        with db.read() as session:
+            assert dict(session.execute(select(Lead.lead_id, Lead.zip)).all()) == {"L-1": "11201", "L-2": "11215"}
+    finally:
+        db.dispose()
