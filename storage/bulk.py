@@ -12,15 +12,39 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
+from typing import NamedTuple
 
 BULK_BATCHES = 100  # the most batches a first load writes in its one transaction (see load_leads)
 
-# The stored columns of ``leads``, in the order the import writes them.
-LEAD_STORED = (
-    "lead_id", "client_id", "lead_type", "category", "category_key", "received_at", "first_name",
-    "last_name", "phone", "phone_e164", "email", "email_key", "street", "city", "state", "zip", "price",
-    "phone_quality", "zip_quality", "supplier_id", "supplier_cost",
-)
+class StoredLead(NamedTuple):
+    """One row of ``leads`` as the import writes it (stored format: UTC time text as SQLAlchemy
+    writes it, E.164 phone, lower-case email key, two-place price text). The field order is
+    the column list of every statement here."""
+
+    lead_id: str
+    client_id: str
+    lead_type: str
+    category: str
+    category_key: str
+    received_at: str
+    first_name: str
+    last_name: str
+    phone: str
+    phone_e164: str | None
+    email: str
+    email_key: str | None
+    street: str
+    city: str
+    state: str
+    zip: str
+    price: str | None
+    phone_quality: str
+    zip_quality: str
+    supplier_id: str | None
+    supplier_cost: str | None
+
+
+LEAD_STORED = StoredLead._fields
 
 _COLUMN_LIST = ", ".join(LEAD_STORED)
 _CHANGED = ", ".join(f"leads.{c}" for c in LEAD_STORED[1:]), ", ".join(f"excluded.{c}" for c in LEAD_STORED[1:])
@@ -39,7 +63,7 @@ _PG_UPSERT = _UPSERT.format(source=f"SELECT {_COLUMN_LIST} FROM lead_import_stag
                             distinct="IS DISTINCT FROM")
 
 
-def load_leads(conn, batches: Iterator[list[tuple]]) -> None:
+def load_leads(conn, batches: Iterator[list[StoredLead]]) -> None:
     """Upsert the batches, each in its own transaction.
 
     The first load into an empty table is one transaction that drops the secondary indexes
@@ -103,11 +127,11 @@ class _sqlite_cache:
             self.raw.execute(f"PRAGMA {name}={int(value)}")
 
 
-def _write_sqlite(raw, rows: list[tuple]) -> None:
+def _write_sqlite(raw, rows: list[StoredLead]) -> None:
     raw.executemany(_SQLITE_UPSERT, rows)
 
 
-def _copy_postgresql(raw, rows: list[tuple]) -> None:
+def _copy_postgresql(raw, rows: list[StoredLead]) -> None:
     """Into an empty table: COPY straight into ``leads`` (no staging, no conflict handling);
     a lead repeated from an earlier batch of the file makes that batch take the upsert path."""
     import psycopg
@@ -121,7 +145,7 @@ def _copy_postgresql(raw, rows: list[tuple]) -> None:
         _write_postgresql(raw, rows)
 
 
-def _write_postgresql(raw, rows: list[tuple]) -> None:
+def _write_postgresql(raw, rows: list[StoredLead]) -> None:
     with raw.cursor() as cursor:
         cursor.execute(_PG_STAGE)
         cursor.execute("TRUNCATE lead_import_stage")
@@ -131,7 +155,7 @@ def _write_postgresql(raw, rows: list[tuple]) -> None:
         cursor.execute(_PG_UPSERT)
 
 
-def in_background(consume: Callable[[Iterator[list[tuple]]], None], batches: Iterator[list[tuple]]) -> None:
+def in_background(consume: Callable[[Iterator[list[tuple]]], None], batches: Iterator[list[StoredLead]]) -> None:
     """Run ``consume`` on a second thread, fed from this one: the database server works on one
     batch while this thread parses the next. An error in either thread is raised here."""
     pending: queue.Queue[list[tuple] | None] = queue.Queue(maxsize=2)

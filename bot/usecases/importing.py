@@ -21,18 +21,17 @@ writes it, E.164 phone, lower-case email, two-place price), in batches that
 
 from __future__ import annotations
 
-import csv
 import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import pairwise
-from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from bot.usecases.client_terms import TERM_COLUMNS, TermsError, parse_terms
 from bot.usecases.csvfiles import (
@@ -51,12 +50,12 @@ from bot.usecases.supplier_columns import SUPPLIER_COLUMNS, supplier_cells
 from policy.service_area import parse_area
 from policy.spreadsheet import UNREADABLE, read_phone, read_zip, spreadsheet_number
 from policy.windows import LeadType, PolicyCalendar
-from storage.bulk import LEAD_STORED, in_background, load_leads
+from storage.bulk import LEAD_STORED, StoredLead, in_background, load_leads
 from storage.db import Database
-from storage.models import Client, ClientUser, Lead
+from storage.models import Client, ClientUser, CreditRequest, Lead
 
 __all__ = ["CLIENT_COLUMNS", "LEAD_COLUMNS", "TIME_EXAMPLES", "ImportFileError", "ImportReport", "import_clients",
-           "import_leads", "parse_instant"]
+           "import_leads", "load_lead_rows", "parse_instant"]
 
 CLIENT_COLUMNS = (
     "client_id", "name", "slack_channel_id", "slack_user_ids", "account_manager_user_id",
@@ -393,128 +392,214 @@ def _lead_type(raw: str) -> str:
 
 # --- leads ------------------------------------------------------------------------------------
 
-def _lead_batches(
-    table: CsvTable, report: ImportReport, stamp: Callable[[str], str], known_clients: set[str]
-) -> Iterator[list[tuple]]:
-    """The good rows as stored tuples (LEAD_STORED order), in lists of up to BATCH distinct
-    leads (a lead twice in a list: the later row wins), the distinct leads counted in
-    ``report.loaded``. Bad rows go to ``report.errors``; a client that is not imported yet gets
-    one warning; so does a phone or zip a spreadsheet mangled (policy.spreadsheet), and a lead
-    id the file repeats (``_repeats``).
+# The optional lead columns (bot.usecases.supplier_columns reads them), after LEAD_COLUMNS in a row's cells.
+LEAD_OPTIONAL = SUPPLIER_COLUMNS
+_SUPPLIER_AT = [len(LEAD_COLUMNS) + i for i in range(len(SUPPLIER_COLUMNS))]
+# Fields a lead keeps once a credit request exists on it: the evidence the request was judged on.
+FROZEN_EVIDENCE = ("phone", "email", "zip", "street", "received_at", "client_id", "category")
+_REQUIRED = ("lead_id", "client_id", "category", "received_at")
+# (limit, field) of every String column of ``leads``, shortest first: a row whose longest value
+# is within the shortest limit needs no length check at all.
+_LENGTH_CHECKS = sorted((limit, name) for name, limit in _LEAD_LIMITS.items() if name in LEAD_STORED)
+_SHORTEST = _LENGTH_CHECKS[0][0]
 
-    This is the hot loop of a million-row import: one flat loop, no per-row generator or ORM;
-    the rare cases (spreadsheet notation, short zips, repeats) cost only where they occur.
-    Repeats are found from each good row's id hash and line, kept in two arrays (16 bytes a
-    row): a dict or set of a million ids would keep every id string alive, and that alone costs
-    about a fifth of the parsing time (the allocator stops recycling the rows' memory)."""
-    reader = table.reader
-    width = table.width
-    pick = itemgetter(*table.index[:len(LEAD_COLUMNS)])
-    supplier_at = table.index[len(LEAD_COLUMNS):]
-    has_nul = table.has_nul
+
+class LeadRows:
+    """Cells in LEAD_COLUMNS + LEAD_OPTIONAL order -> (a StoredLead, a warning or None), in
+    small named steps; RowError when the row cannot load. One per import (it caches prices
+    and UTC hours). Both ways in (the CSV file, the API's JSON rows) go through it."""
+
+    def __init__(self, stamp: Callable[[str], str]):
+        self.stamp = stamp
+        self.prices: dict[str, str] = {}
+
+    def __call__(self, cells: tuple[str, ...]) -> tuple[StoredLead, str | None]:
+        (lead_id, client_id, lead_type, category, received_at, first_name, last_name,
+         phone, email, street, city, state, zip_code, price) = cells[:14]
+        if not (lead_id and client_id and category and received_at):
+            raise RowError(f"{_first_empty(cells)} is empty")
+        phone_e164, phone_quality = _phone(phone)
+        zip_code, zip_quality = _zip(zip_code)
+        price = self.price(price)
+        supplier_id, supplier_cost, note = supplier_cells(cells, _SUPPLIER_AT, price)
+        lead = StoredLead(
+            lead_id=lead_id, client_id=client_id, lead_type=_kind(lead_type), category=category,
+            category_key=category.casefold(), received_at=self.received(received_at), first_name=first_name,
+            last_name=last_name, phone=phone, phone_e164=phone_e164, email=email,
+            email_key=email.lower() if email else None, street=street, city=city, state=state, zip=zip_code,
+            price=price, phone_quality=phone_quality, zip_quality=zip_quality, supplier_id=supplier_id,
+            supplier_cost=supplier_cost,
+        )
+        _check_lengths(lead, max(map(len, cells)))
+        return lead, note
+
+    def received(self, raw: str) -> str:
+        try:
+            return self.stamp(raw)
+        except ValueError:
+            raise RowError(f"received_at {raw!r} is not a time; {TIME_EXAMPLES}") from None
+
+    def price(self, raw: str) -> str | None:
+        if not raw:
+            return None
+        stored = self.prices.get(raw)
+        if stored is None:
+            stored = _price(raw)
+            if len(self.prices) < 10_000:
+                self.prices[raw] = stored
+        return stored
+
+
+def _first_empty(cells: tuple[str, ...]) -> str:
+    return next(name for name in _REQUIRED if not cells[LEAD_COLUMNS.index(name)])
+
+
+def _kind(raw: str) -> str:
+    return raw if raw in LEAD_TYPES else _lead_type(raw)
+
+
+def _phone(phone: str) -> tuple[str | None, str]:
+    """(E.164 or None, phone_quality) of a delivered phone ("" quality: as delivered; binds
+    faster than None)."""
+    if not phone:
+        return None, ""
+    e164 = simple_e164(phone)
+    if e164 is not None:
+        return e164, ""
+    cell = read_phone(phone)
+    return cell.e164, cell.quality or ""
+
+
+def _zip(zip_code: str) -> tuple[str, str]:
+    """(stored zip, zip_quality): a zip a spreadsheet mangled is repaired and marked."""
+    if len(zip_code) == 5 or not zip_code:
+        return zip_code, ""
+    cell = read_zip(zip_code)
+    if cell.quality is None:
+        return zip_code, ""
+    return cell.zip, cell.quality
+
+
+def _check_lengths(lead: StoredLead, longest: int) -> None:
+    """RowError naming the first value longer than its column (limits from the model)."""
+    longest = max(longest, len(lead.category_key), len(lead.email_key or ""))
+    if longest <= _SHORTEST:
+        return
+    for limit, name in _LENGTH_CHECKS:
+        if limit >= longest:
+            return
+        value = getattr(lead, name)
+        if value is not None and len(value) > limit:
+            raise RowError(f"{name} is longer than {limit} characters")
+
+
+class EvidenceGuard:
+    """Leads that already have a credit request keep their evidence (FROZEN_EVIDENCE): a row
+    changing one of those is rejected for that lead, with why."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def refusals(self, leads: list[StoredLead]) -> dict[str, str]:
+        """lead id -> why, for every lead in ``leads`` whose row would change its evidence."""
+        ids = [lead.lead_id for lead in leads]
+        with self.db.read() as session:
+            held: dict[str, int] = {}
+            for start in range(0, len(ids), 5_000):
+                held.update(session.execute(
+                    select(CreditRequest.lead_id, func.max(CreditRequest.id))
+                    .where(CreditRequest.lead_id.in_(ids[start:start + 5_000]))
+                    .group_by(CreditRequest.lead_id)).all())
+            if not held:
+                return {}
+            stored = {lead.lead_id: lead for lead in session.scalars(select(Lead).where(Lead.lead_id.in_(list(held))))}
+        out = {}
+        for lead in leads:
+            before = stored.get(lead.lead_id)
+            changed = before is not None and _changed_evidence(before, lead)
+            if changed:
+                out[lead.lead_id] = (f"{changed} cannot change: credit request CR-{held[lead.lead_id]} was filed "
+                                     "on this lead, and its evidence stays as it was delivered")
+        return out
+
+
+def _changed_evidence(before: Lead, lead: StoredLead) -> str | None:
+    """The first evidence field the row changes, or None."""
+    for name in FROZEN_EVIDENCE:
+        old, new = getattr(before, name), getattr(lead, name)
+        if name == "received_at":
+            new = datetime.fromisoformat(new)
+            old, new = (v if v.tzinfo else v.replace(tzinfo=UTC) for v in (old, new))
+        if (old or "") != (new or ""):
+            return name
+    return None
+
+
+def _unknown_client(report: ImportReport, known_clients: set[str], client_id: str, where: str) -> None:
+    if client_id not in known_clients:
+        known_clients.add(client_id)
+        report.warnings.append(f"{where}: client {client_id!r} is not imported yet; its leads load, "
+                               "but service-area checks need the client")
+
+
+@dataclass
+class _Seen:
+    """What a file's import keeps of its good rows: each id's hash (as unsigned: array("Q")
+    converts those directly) and line, and how many rows the evidence guard refused."""
+
+    hashes: array = field(default_factory=lambda: array("Q"))
+    lines: array = field(default_factory=lambda: array("Q"))
+    refused: int = 0
+
+
+def _lead_batches(rows: Iterator[tuple[int, tuple[str, ...]]], report: ImportReport, parse: LeadRows,
+                  known_clients: set[str], seen: _Seen) -> Iterator[dict[str, tuple[int, StoredLead]]]:
+    """The good rows of a file, in dicts of up to BATCH distinct leads (lead id -> (line, lead);
+    a lead twice in a dict: the later row wins). Bad rows go to ``report.errors``; a client that
+    is not imported yet gets one warning, so does a phone or zip a spreadsheet mangled.
+
+    Every good row's id hash and line are kept in two arrays (16 bytes a row) to find repeats
+    at the end (``_repeats``): a dict or set of a million ids would keep every id string alive,
+    and that alone costs about a fifth of the parsing time."""
     errors = report.errors
-    warn = report.warn
-    lead_types = LEAD_TYPES
-    strip = str.strip
-    simple = simple_e164
-    prices: dict[str, str] = {}
-    batch: dict[str, tuple] = {}
-    # per good row: hash(lead_id) (as unsigned: array("Q") converts those directly, "q" through
-    # the slow argument parser), and its line
-    hashes, lines = array("Q"), array("Q")
-    add_hash, add_line, hash_of, unsigned = hashes.append, lines.append, hash, _UNSIGNED
-    with table.handle:
-        while True:
-            try:
-                for row in reader:
-                    try:
-                        if len(row) != width:
-                            row = table.shape(row)
-                            if row is None:
-                                continue
-                        cells = tuple(map(strip, pick(row)))
-                        (lead_id, client_id, lead_type, category, received_at, first_name, last_name,
-                         phone, email, street, city, state, zip_code, price) = cells
-                        if not (lead_id and client_id and category and received_at):
-                            if not any(map(strip, row)):
-                                continue  # only commas
-                            name = next(n for n, v in zip(("lead_id", "client_id", "category", "received_at"),
-                                                          (lead_id, client_id, category, received_at),
-                                                          strict=True) if not v)
-                            raise RowError(f"{name} is empty")
-                        if lead_type not in lead_types:
-                            lead_type = _lead_type(lead_type)
-                        try:
-                            received = stamp(received_at)
-                        except ValueError:
-                            raise RowError(f"received_at {received_at!r} is not a time; {TIME_EXAMPLES}") from None
-                        phone_quality = zip_quality = ""  # as delivered (binds faster than None)
-                        if phone:
-                            phone_e164 = simple(phone)
-                            if phone_e164 is None:
-                                cell = read_phone(phone)
-                                phone_e164, phone_quality = cell.e164, cell.quality or ""
-                        else:
-                            phone_e164 = None
-                        if len(zip_code) != 5 and zip_code:
-                            zip_cell = read_zip(zip_code)
-                            if zip_cell.quality is not None:
-                                delivered_zip, zip_code, zip_quality = zip_code, zip_cell.zip, zip_cell.quality
-                                padded = zip_cell.padded
-                        if price:
-                            stored_price = prices.get(price)
-                            if stored_price is None:
-                                stored_price = _price(price)
-                                if len(prices) < 10_000:
-                                    prices[price] = stored_price
-                        else:
-                            stored_price = None
-                        supplier_id, supplier_cost, cost_warning = supplier_cells(row, supplier_at, stored_price)
-                        lead = (
-                            lead_id, client_id, lead_type, category, category.casefold(), received, first_name,
-                            last_name, phone, phone_e164, email, email.lower() if email else None, street, city,
-                            state, zip_code, stored_price, phone_quality, zip_quality, supplier_id, supplier_cost,
-                        )
-                        longest = max(map(len, cells))
-                        if longest > 16 and (len(zip_code) > 16 or len(state) > 32 or longest > 64 and (
-                                len(lead_id) > 64 or len(client_id) > 64 or len(category) > 200
-                                or len(first_name) > 200 or len(last_name) > 200 or len(phone) > 64
-                                or len(email) > 320 or len(street) > 300 or len(city) > 200
-                                or len(lead[4]) > 200 or len(lead[11] or "") > 320)):
-                            raise RowError(too_long(dict(zip(LEAD_STORED, lead, strict=True)), _LEAD_LIMITS))
-                        if has_nul and any("\x00" in v for v in cells):
-                            raise RowError("contains a NUL character")
-                    except RowError as exc:
-                        errors.append(f"line {reader.line_num}: {exc}")
-                        continue
-                    line = reader.line_num
-                    if client_id not in known_clients:
-                        known_clients.add(client_id)
-                        report.warnings.append(
-                            f"line {line}: client {client_id!r} is not imported yet; its leads load, "
-                            "but service-area checks need the client"
-                        )
-                    if cost_warning:
-                        warn("supplier costs above price", f"line {line}: {cost_warning}")
-                    if phone_quality or zip_quality:
-                        _quality_warnings(warn, line, phone, phone_quality,
-                                          (delivered_zip, zip_code, padded) if zip_quality else None)
-                    add_hash(hash_of(lead_id) & unsigned)
-                    add_line(line)
-                    if lead_id in batch:
-                        del batch[lead_id]
-                    batch[lead_id] = lead
-                    if len(batch) >= BATCH:
-                        yield list(batch.values())
-                        batch = {}
-                break
-            except csv.Error as exc:
-                errors.append(f"line {reader.line_num}: {exc}")
+    add_hash, add_line, hash_of, unsigned = seen.hashes.append, seen.lines.append, hash, _UNSIGNED
+    batch: dict[str, tuple[int, StoredLead]] = {}
+    for line, cells in rows:
+        try:
+            lead, note = parse(cells)
+        except RowError as exc:
+            errors.append(f"line {line}: {exc}")
+            continue
+        if note:
+            report.warn("supplier costs above price", f"line {line}: {note}")
+        if lead.client_id not in known_clients:
+            _unknown_client(report, known_clients, lead.client_id, f"line {line}")
+        if lead.phone_quality or lead.zip_quality:
+            _quality_warnings(report.warn, f"line {line}", cells, lead)
+        add_hash(hash_of(lead.lead_id) & unsigned)
+        add_line(line)
+        batch.pop(lead.lead_id, None)
+        batch[lead.lead_id] = (line, lead)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = {}
     if batch:
-        yield list(batch.values())
-    report.loaded = len(hashes)
-    if len(set(hashes)) != len(hashes):
-        report.loaded -= _repeats(table, hashes, lines, report)
+        yield batch
+
+
+def _guarded(batches: Iterator[dict[str, tuple[int, StoredLead]]], guard: EvidenceGuard,
+             report: ImportReport, seen: _Seen) -> Iterator[list[StoredLead]]:
+    """The batches' leads, less those whose row would change a requested lead's evidence
+    (each a ``line N:`` error)."""
+    for batch in batches:
+        leads = [lead for _, lead in batch.values()]
+        refused = guard.refusals(leads)
+        if refused:
+            for lead_id, why in refused.items():
+                report.errors.append(f"line {batch[lead_id][0]}: lead {lead_id!r}: {why}")
+            seen.refused += len(refused)
+            leads = [lead for lead in leads if lead.lead_id not in refused]
+        yield leads
 
 
 _UNSIGNED = (1 << 64) - 1
@@ -556,17 +641,16 @@ def _line_of(message: str) -> int:
     return int(head) if head.isdigit() else 0
 
 
-def _quality_warnings(warn, line: int, phone: str, phone_quality: str,
-                      zip_change: tuple[str, str, bool] | None) -> None:
-    """The ``line N:`` warnings for what a spreadsheet did to a row's phone or zip. A phone read
-    back with every digit is stored quietly (marked repaired): nothing was lost."""
-    if phone_quality == UNREADABLE:
-        warn("phones unreadable", f"line {line}: phone {phone!r} lost digits in a spreadsheet (unreadable); "
+def _quality_warnings(warn, where: str, cells: tuple[str, ...], lead: StoredLead) -> None:
+    """The warnings for what a spreadsheet did to a row's phone or zip. A phone read back with
+    every digit is stored quietly (marked repaired): nothing was lost."""
+    if lead.phone_quality == UNREADABLE:
+        warn("phones unreadable", f"{where}: phone {lead.phone!r} lost digits in a spreadsheet (unreadable); "
              "the lead loads, but a person must find the real number (format the column as text)")
-    if zip_change is not None:
-        delivered, stored, padded = zip_change
-        why = "a spreadsheet dropped its leading zero" if padded else "spreadsheet number notation"
-        warn("zips repaired", f"line {line}: zip {delivered!r} read as {stored} ({why}); "
+    if lead.zip_quality:
+        delivered = cells[LEAD_COLUMNS.index("zip")]
+        why = "a spreadsheet dropped its leading zero" if read_zip(delivered).padded else "spreadsheet number notation"
+        warn("zips repaired", f"{where}: zip {delivered!r} read as {lead.zip} ({why}); "
              "a person must confirm it before a service-area credit")
 
 
@@ -574,14 +658,69 @@ def import_leads(db: Database, path: Path, *, calendar: PolicyCalendar,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
     report = ImportReport()
     table = CsvTable(path, LEAD_COLUMNS, optional=SUPPLIER_COLUMNS, max_bytes=max_bytes)
-    with db.read() as session:
-        known_clients = set(session.scalars(Client.__table__.select().with_only_columns(Client.client_id)))
     postgresql = db.dialect == "postgresql"
-    batches = _lead_batches(table, report, StampMaker(calendar.tz, postgresql=postgresql), known_clients)
+    parse = LeadRows(StampMaker(calendar.tz, postgresql=postgresql))
+    seen = _Seen()
+    batches = _lead_batches(table.stripped_rows(report), report, parse, _known_clients(db), seen)
+    _write(db, _guarded(batches, EvidenceGuard(db), report, seen))
+    hashes, lines = seen.hashes, seen.lines
+    report.loaded = len(hashes) - seen.refused
+    if len(set(hashes)) != len(hashes):
+        report.loaded -= _repeats(table, hashes, lines, report)
+    report.errors.sort(key=_line_of)
+    return report
+
+
+def load_lead_rows(db: Database, rows: list[dict[str, str]], *, calendar: PolicyCalendar) -> ImportReport:
+    """Rows given as mappings of the leads CSV columns to text (the HTTP API's JSON objects),
+    validated, repaired and loaded exactly as a file's rows. A rejected row is in
+    ``report.rejects`` as (index, lead id, why); ``report.loaded`` counts the distinct leads
+    loaded (or left as they were: the same row twice changes nothing)."""
+    report = ImportReport()
+    parse = LeadRows(StampMaker(calendar.tz, postgresql=db.dialect == "postgresql"))
+    known = _known_clients(db)
+    batch: dict[str, tuple[int, StoredLead]] = {}
+    columns = LEAD_COLUMNS + LEAD_OPTIONAL
+    for index, row in enumerate(rows):
+        cells = tuple(row.get(c, "").strip() for c in columns)
+        try:
+            if any("\x00" in v for v in cells):
+                raise RowError("contains a NUL character")
+            lead, note = parse(cells)
+        except RowError as exc:
+            report.rejects.append((index, cells[0], str(exc)))
+            continue
+        where = f"leads[{index}]"
+        if note:
+            report.warn("supplier costs above price", f"{where}: {note}")
+        _unknown_client(report, known, lead.client_id, where)
+        if lead.phone_quality or lead.zip_quality:
+            _quality_warnings(report.warn, where, cells, lead)
+        earlier = batch.pop(lead.lead_id, None)
+        if earlier is not None:
+            report.warn("lead ids repeated", f"{where}: lead id {lead.lead_id!r} repeats leads[{earlier[0]}]; "
+                        "the later row wins")
+        batch[lead.lead_id] = (index, lead)
+    leads = [lead for _, lead in batch.values()]
+    refused = EvidenceGuard(db).refusals(leads) if leads else {}
+    for lead_id, why in refused.items():
+        report.rejects.append((batch[lead_id][0], lead_id, why))
+    leads = [lead for lead in leads if lead.lead_id not in refused]
+    if leads:
+        _write(db, iter([leads]))
+    report.rejects.sort()
+    report.loaded = len(leads)
+    return report
+
+
+def _known_clients(db: Database) -> set[str]:
+    with db.read() as session:
+        return set(session.scalars(Client.__table__.select().with_only_columns(Client.client_id)))
+
+
+def _write(db: Database, batches: Iterator[list[StoredLead]]) -> None:
     with db.engine.connect() as conn:
-        if postgresql:
+        if db.dialect == "postgresql":
             in_background(lambda queued: load_leads(conn, queued), batches)
         else:
             load_leads(conn, batches)
-    return report
-
