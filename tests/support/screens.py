@@ -1,6 +1,6 @@
 """Take a PNG of each role's App Home (and the sandbox's front page) in headless Chromium.
 
-    python -m tools.screens docs/screens [SUFFIX]
+    python -m tests.support.screens docs/screens [SUFFIX]
 
 Starts a fresh sandbox on a temporary database, acts as each demo person, opens the App Home
 tab and saves ``home-<role>[-SUFFIX].png``; also ``sandbox.png`` (a contractor channel).
