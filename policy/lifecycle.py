@@ -23,7 +23,18 @@ uphold_denial        exception                   denied       the client's accou
                                                               (note required)
 info_requested       pending                     pending      a reviewer or an admin (question required)
 claimed              pending                     pending      a reviewer or an admin
+first_approval       pending; denied by the      pending      a reviewer or an admin, or the policy's
+                     policy, no exception asked               ``approve`` verdict (dual control, below)
+first_reversal       approved                    approved     a reviewer or an admin (note required)
 ===================  ==========================  ===========  ==============================================
+
+Dual control (``SECOND_APPROVAL_OVER``): on a lead priced above it, ``approve`` and
+``reverse`` take two different people. The first person's ``approve`` (or the policy's
+``approve`` verdict) is taken as ``first_approval`` and the first ``reverse`` as
+``first_reversal``: recorded, nothing booked, the status kept (a policy denial being
+overridden goes back to pending); the same action by another reviewer then completes it
+(:func:`step_for` says which one a click is). The one who took the first step cannot take
+the second (``same_reviewer``); a deny by anyone ends a waiting approval.
 
 And for every action taken by a person: nobody acts as staff on a request they filed
 themselves, or decides an exception they asked for, whatever roles they hold; a person who
@@ -88,6 +99,8 @@ class Action(StrEnum):
     UPHOLD_DENIAL = "uphold_denial"
     REQUEST_INFO = "info_requested"
     CLAIM = "claimed"
+    FIRST_APPROVE = "first_approval"  # dual control: the first of two approvals
+    FIRST_REVERSE = "first_reversal"  # dual control: the first of two reversals
 
 
 class Party(StrEnum):
@@ -138,6 +151,8 @@ RULES: dict[Action, Rule] = {r.action: r for r in (
     _rule(Action.UPHOLD_DENIAL, {S.EXCEPTION}, S.DENIED, Party.CLIENT_MANAGER, Need.NOTE),
     _rule(Action.REQUEST_INFO, {S.PENDING}, S.PENDING, Party.REVIEWER, Need.NOTE),
     _rule(Action.CLAIM, {S.PENDING}, S.PENDING, Party.REVIEWER),
+    _rule(Action.FIRST_APPROVE, {S.PENDING, S.DENIED}, S.PENDING, Party.REVIEWER),
+    _rule(Action.FIRST_REVERSE, {S.APPROVED}, S.APPROVED, Party.REVIEWER, Need.NOTE),
 )}
 del S
 
@@ -145,6 +160,12 @@ del S
 TRANSITIONS = frozenset(a for a, r in RULES.items() if a is not Action.FILE and r.target not in r.sources)
 # Actions that credit the lead.
 CREDITS = frozenset({Action.AUTO_APPROVE, Action.APPROVE, Action.GRANT_EXCEPTION})
+# Dual control: the first step each two-person action starts with.
+FIRST_STEPS = {Action.APPROVE: Action.FIRST_APPROVE, Action.AUTO_APPROVE: Action.FIRST_APPROVE,
+               Action.REVERSE: Action.FIRST_REVERSE}
+HALF_STEPS = frozenset(FIRST_STEPS.values())
+# The contractor hears of these besides status changes (a first approval is news to them).
+TOLD_TO_CONTRACTOR = TRANSITIONS | {Action.FIRST_APPROVE}
 # Buttons offer these, in this order, to each party.
 BUTTON_ORDER = (Action.APPROVE, Action.DENY, Action.REQUEST_INFO, Action.CLAIM, Action.REVERSE,
                 Action.REQUEST_EXCEPTION, Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL)
@@ -162,6 +183,9 @@ class RequestState:
     credited_elsewhere: int | None = None  # another request on the same lead that is credited
     claimed_by: str | None = None
     exception_asked_by: str | None = None  # who asked for the exception (when one was asked)
+    dual_control: bool = False  # the lead is priced above SECOND_APPROVAL_OVER
+    first_approval_by: str | None = None  # who gave the first of two approvals (``auto``: the policy)
+    first_reversal_by: str | None = None  # who asked first for a reversal needing two people
 
 
 @dataclass(frozen=True)
@@ -191,6 +215,7 @@ class Why(StrEnum):
     POLICY_ONLY = "policy_only"  # only the policy takes this action
     ASKED_EXCEPTION = "asked_exception"  # whoever asked for the exception does not decide it
     SPEAKS_FOR_CLIENT = "speaks_for_client"  # the client's own people never decide its requests
+    SAME_REVIEWER = "same_reviewer"  # dual control: the second step takes another person
 
 
 def _party_allows(who: Party, state: RequestState, viewer: Viewer) -> Why | None:
@@ -211,6 +236,27 @@ def _party_allows(who: Party, state: RequestState, viewer: Viewer) -> Why | None
     return None if Role.ACCOUNT_MANAGER in roles else Why.NOT_CLIENT_MANAGER
 
 
+def step_for(action: Action, state: RequestState) -> Action:
+    """The step ``action`` is on this request: under dual control an approval or a reversal
+    with no first step yet is that first step; anything else is itself."""
+    first = FIRST_STEPS.get(action)
+    if first is None or not state.dual_control:
+        return action
+    done = state.first_reversal_by if first is Action.FIRST_REVERSE else state.first_approval_by
+    return first if done is None else action
+
+
+def first_step_by(action: Action, state: RequestState) -> str | None:
+    """Who took the first step an ``action`` under dual control completes (None when none)."""
+    if not state.dual_control:
+        return None
+    if action is Action.REVERSE:
+        return state.first_reversal_by
+    if action is Action.APPROVE:
+        return state.first_approval_by
+    return None
+
+
 def state_allows(action: Action, state: RequestState) -> Why | None:
     """Does the request's state allow ``action`` (whoever takes it)?"""
     rule = RULES[action]
@@ -218,14 +264,20 @@ def state_allows(action: Action, state: RequestState) -> Why | None:
         if action is Action.REQUEST_EXCEPTION and state.exception_asked:
             return Why.EXCEPTION_USED
         return Why.NOT_NOW
-    if action is Action.APPROVE and state.status is Status.DENIED:
+    if action in (Action.FIRST_APPROVE, Action.FIRST_REVERSE) and not state.dual_control:
+        return Why.NOT_NOW
+    if action is Action.FIRST_APPROVE and state.first_approval_by is not None:
+        return Why.NOT_NOW
+    if action is Action.FIRST_REVERSE and state.first_reversal_by is not None:
+        return Why.NOT_NOW
+    if action in (Action.APPROVE, Action.FIRST_APPROVE) and state.status is Status.DENIED:
         if state.exception_asked:
             return Why.NOT_NOW
         if not state.decided_by_policy:
             return Why.OVERRIDES_PEOPLE
     if action is Action.REQUEST_EXCEPTION and state.exception_asked:
         return Why.EXCEPTION_USED
-    if action in CREDITS and state.credited_elsewhere is not None:
+    if action in CREDITS | {Action.FIRST_APPROVE} and state.credited_elsewhere is not None:
         return Why.ALREADY_CREDITED
     return None
 
@@ -246,6 +298,8 @@ def refusal(action: Action, state: RequestState, viewer: Viewer) -> Why | None:
             return Why.ASKED_EXCEPTION
         if viewer.speaks_for_client:
             return Why.SPEAKS_FOR_CLIENT
+        if viewer.user_id == first_step_by(action, state):
+            return Why.SAME_REVIEWER
     return state_allows(action, state)
 
 

@@ -146,6 +146,13 @@ class CreditRequest(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(32))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Dual control (SECOND_APPROVAL_OVER): the first of two approvals or reversals, waiting for
+    # a second person ("auto" when the policy's approve verdict was the first approval).
+    first_approval_by: Mapped[str | None] = mapped_column(String(32))
+    first_approval_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_reversal_by: Mapped[str | None] = mapped_column(String(32))
+    first_reversal_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     # The lead id while this request holds its lead: one request per lead, enforced by the
     # database itself. Requests filed before that rule keep NULL here (history).
     lead_slot: Mapped[str | None] = mapped_column(String(64))

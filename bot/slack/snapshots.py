@@ -36,7 +36,7 @@ def admins(desk: Desk) -> list[str]:
 # bulk of a row and a home lists up to 40 of them).
 ROW_COLUMNS = (CreditRequest.id, CreditRequest.lead_id, CreditRequest.reason, CreditRequest.status,
                CreditRequest.requested_at, CreditRequest.decided_at, CreditRequest.requested_by,
-               CreditRequest.client_id, CreditRequest.claimed_by)
+               CreditRequest.client_id, CreditRequest.claimed_by, CreditRequest.first_approval_by)
 
 
 def _row(desk: Desk, req, names: dict[str, str], now) -> HomeRow:
@@ -45,7 +45,7 @@ def _row(desk: Desk, req, names: dict[str, str], now) -> HomeRow:
         requested_at=req.requested_at, decided_at=req.decided_at, requested_by=req.requested_by,
         client_name=names.get(req.client_id, req.client_id),
         age_business_days=desk.calendar.business_days_between(req.requested_at, now),
-        claimed_by=req.claimed_by,
+        claimed_by=req.claimed_by, first_approval_by=req.first_approval_by,
     )
 
 

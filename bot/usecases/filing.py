@@ -164,7 +164,7 @@ def _file(desk: Desk, f: Filing) -> Filed:
     filed = Filed()
     with desk.transaction() as session:
         for n, (lead, verdict) in enumerate(zip(leads, verdicts, strict=True)):
-            auto = policy_decision(verdict.verdict, s, decides_alone[lead.client_id])
+            auto = policy_decision(verdict.verdict, s, decides_alone[lead.client_id], lead.price)
             shown = [x.to_dict() for x in verdict.findings
                      if auto is None or x.check != Check.PHONE_LINE]  # decided now: nothing is looked up
             req = CreditRequest(

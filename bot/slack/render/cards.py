@@ -20,7 +20,14 @@ from bot.slack.render.text import (
     status_label,
     when,
 )
-from bot.slack.render.words import done_by, lower_first, reason_label, reason_with_code, status_line
+from bot.slack.render.words import (
+    done_by,
+    lower_first,
+    reason_label,
+    reason_with_code,
+    status_line,
+    waiting_line,
+)
 from bot.usecases.cases import Case, Step
 from policy.lifecycle import Action, Party, Status, offered
 from policy.terms import SLA_LIMIT_DAYS, sla_range
@@ -46,6 +53,10 @@ def _buttons(case: Case, party: Party, *, skip=(Action.CLAIM,)) -> list:
         label, style = BUTTONS[action]
         if action is Action.APPROVE and case.status == Status.DENIED:
             label = "Approve instead"
+        elif action is Action.APPROVE and case.request.first_approval_by:
+            label = "Give second approval"
+        elif action is Action.REVERSE and case.request.first_reversal_by:
+            label = "Confirm reversal"
         found.append(button(label, BUTTON[action], str(case.id), style))
     return found
 
@@ -118,6 +129,8 @@ def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
     if case.cap is not None:
         blocks.append(context(":bar_chart: " + cap_line(case)))
     blocks += [divider(), section(_status(case, tz))]
+    if (waiting := waiting_line(req, tz)) is not None:
+        blocks.append(context(waiting))
     if case.status == Status.PENDING and req.claimed_by:
         blocks.append(context(f":eyes: Claimed by {mention(req.claimed_by)} · {when(req.claimed_at, tz)}"))
     blocks.append(section(timeline(case, tz)))

@@ -18,9 +18,9 @@ from bot.slack.render.text import (
     status_label,
     when,
 )
-from bot.slack.render.words import BY_POLICY, plain, reason_label, reason_rule, status_line
+from bot.slack.render.words import BY_POLICY, plain, reason_label, reason_rule, status_line, waiting_line
 from bot.usecases.cases import Case, Step
-from policy.lifecycle import Action, Party, Status, offered
+from policy.lifecycle import POLICY_ACTOR, Action, Party, Status, offered
 from policy.terms import sla_range
 from storage.models import RequestMessage
 
@@ -57,9 +57,14 @@ def receipt(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
             nxt = "We are checking the number with the phone carrier. " + nxt
     elif Action.REQUEST_EXCEPTION in offered(case.state, Party.CONTRACTOR):
         nxt = "Think this is an exceptional circumstance? Use *Request an exception* in this thread."
+    if case.status == Status.PENDING and req.first_approval_by:
+        nxt = "It has its first approval and waits for a second reviewer. Updates come in this thread."
+    status = _status(case, tz)
+    if (waiting := waiting_line(req, tz, staff=False)) is not None:
+        status += "\n" + waiting
     blocks = [
         section(f":receipt: Credit request *{ref}* received for lead *{lead}* · {reason_label(req.reason)}"),
-        section(f"*Status:* {_status(case, tz)}"),
+        section(f"*Status:* {status}"),
         context(f"Filed by {mention(req.requested_by)} · {when(req.requested_at, tz)} · {nxt}"),
     ]
     return text, blocks
@@ -101,6 +106,12 @@ def status_reply(case: Case, step: Step, tz: ZoneInfo) -> tuple[str, list[dict]]
     if action in (Action.APPROVE, Action.AUTO_APPROVE):
         text = f":white_check_mark: {ref} for lead {lead} is approved: the lead will be credited."
         detail = f"Approved {_by(step)} · {when(step.at, tz)}."
+    elif action == Action.FIRST_APPROVE:
+        by = f"automatically, {BY_POLICY}" if step.actor == POLICY_ACTOR else f"by {mention(step.actor)}"
+        text = (f":hourglass_flowing_sand: {ref} for lead {lead} has its first approval; "
+                "it is waiting for a second reviewer's approval.")
+        detail = (f"Approved {by} · {when(step.at, tz)}. Credits on leads of this price take two "
+                  "reviewers; nothing is credited until the second approves. The answer comes in this thread.")
     elif action in (Action.DENY, Action.AUTO_DENY):
         code = step.deny_reason or req.deny_reason
         text = f":x: {ref} for lead {lead} is denied: {reason_label(code)}."

@@ -21,6 +21,7 @@ from bot.slack.render.text import (
     when,
 )
 from bot.slack.render.words import reason_label
+from policy.lifecycle import POLICY_ACTOR, Status
 from policy.lifecycle import Action as Step
 from policy.terms import SLA_LIMIT_DAYS, SLA_REMINDER_DAYS, SLA_TARGET_DAYS, sla_range
 
@@ -57,6 +58,7 @@ class HomeRow:
     client_name: str = ""
     age_business_days: float = 0.0
     claimed_by: str | None = None
+    first_approval_by: str | None = None  # dual control: the first approval, waiting for a second
 
 
 @dataclass
@@ -114,6 +116,10 @@ def _queue_row(row: HomeRow, viewer: str) -> dict:
     claimed = ""
     if row.claimed_by:
         claimed = " · :eyes: claimed by you" if row.claimed_by == viewer else f" · :eyes: claimed by {mention(row.claimed_by)}"
+    if row.first_approval_by and row.status == Status.PENDING:
+        first = ("the policy" if row.first_approval_by == POLICY_ACTOR else
+                 "you" if row.first_approval_by == viewer else mention(row.first_approval_by))
+        claimed += f" · :hourglass_flowing_sand: approved by {first}, waiting for a second approval"
     text = (f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · {escape(row.client_name)}\n"
             f"{reason_label(row.reason)} · by {mention(row.requested_by)} · "
             f"{age_words(row.age_business_days)} — {sla_mark(row.age_business_days)}{claimed}")

@@ -17,6 +17,7 @@ _WHAT = {
     Action.GRANT_EXCEPTION: "grant the exception on", Action.UPHOLD_DENIAL: "uphold the denial on",
     Action.REQUEST_INFO: "ask the contractor about", Action.CLAIM: "claim",
     Action.REQUEST_EXCEPTION: "ask for an exception on",
+    Action.FIRST_APPROVE: "approve", Action.FIRST_REVERSE: "reverse",
 }
 
 
@@ -83,6 +84,12 @@ def refusal_text(r: Refusal, tz: ZoneInfo) -> str:
     if why == Why.SPEAKS_FOR_CLIENT:
         return (f"You are listed as one of this client's own people, so you cannot "
                 f"{_WHAT.get(r.action, 'decide')} {ref}: someone else on the desk has to.")
+    if why == Why.SAME_REVIEWER:
+        if r.action == Action.REVERSE:
+            return (f"You already asked for the reversal of {ref}; under dual control a second reviewer "
+                    "has to confirm it.")
+        return (f"You already gave the first approval on {ref}; under dual control a second reviewer "
+                "has to approve it before it is credited.")
     if why == Why.EXCEPTION_USED:
         asked = f" (asked by {mention(r.asked_by)} on {when(r.asked_time, tz)})" if r.asked_at else ""
         if r.status == Status.EXCEPTION:

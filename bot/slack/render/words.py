@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.slack.render.text import STATUS_EMOJI, escape, mention, status_label, when
-from policy.lifecycle import Action, Status
+from policy.lifecycle import POLICY_ACTOR, Action, Status
 from policy.reasons import CATALOG, Reason, parse_reason
 
 # Each trail action as "<what> by <who>" reads on a card ("Denied by @rev").
@@ -25,6 +25,8 @@ DONE_BY = {
     Action.UPHOLD_DENIAL: "Denial upheld by",
     Action.REQUEST_INFO: "Question to the contractor by",
     Action.CLAIM: "Claimed by",
+    Action.FIRST_APPROVE: "First approval by",
+    Action.FIRST_REVERSE: "Reversal asked by",
 }
 BY_POLICY = "under the Lead Credit Policy"
 _BY_POLICY_ACTIONS = {Action.AUTO_APPROVE.value, Action.AUTO_DENY.value}
@@ -51,6 +53,8 @@ def done_by(action: str, actor: str) -> str:
     words = DONE_BY.get(_action(action), escape(action))
     if action in _BY_POLICY_ACTIONS:
         return f"{words} {BY_POLICY}"
+    if action == Action.FIRST_APPROVE and actor == POLICY_ACTOR:
+        return f"First approval given automatically {BY_POLICY}"
     return f"{words} {mention(actor)}"
 
 
@@ -71,6 +75,22 @@ def status_line(status: str, last_action: str | None, last_actor: str | None, la
     if status in (Status.DENIED, Status.EXCEPTION) and deny_reason:
         head += f" — {reason_with_code(deny_reason) if staff else reason_label(deny_reason)}"
     return " · ".join((head, lower_first(done_by(last_action, last_actor or "")), when(last_at, tz)))
+
+
+def waiting_line(req, tz: ZoneInfo, *, staff: bool = True) -> str | None:
+    """Dual control: 'Approved by @A, waiting for a second approval' while a first step waits
+    (staff also see a waiting reversal; contractors hear of a reversal only when it is made)."""
+    if req.status == Status.PENDING and req.first_approval_by:
+        if req.first_approval_by == POLICY_ACTOR:
+            who = f"approved automatically {BY_POLICY}"
+        else:
+            who = f"approved by {mention(req.first_approval_by)}"
+        return (f":hourglass_flowing_sand: First approval: {who} · {when(req.first_approval_at, tz)}; "
+                "waiting for a second reviewer's approval before it is credited")
+    if staff and req.status == Status.APPROVED and req.first_reversal_by:
+        return (f":hourglass_flowing_sand: Reversal asked by {mention(req.first_reversal_by)} · "
+                f"{when(req.first_reversal_at, tz)}; waiting for a second reviewer to confirm it")
+    return None
 
 
 def lower_first(text: str) -> str:
