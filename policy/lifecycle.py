@@ -28,13 +28,9 @@ first_approval       pending; denied by the      pending      a reviewer or an a
 first_reversal       approved                    approved     a reviewer or an admin (note required)
 ===================  ==========================  ===========  ==============================================
 
-Dual control (``SECOND_APPROVAL_OVER``): on a lead priced above it, ``approve`` and
-``reverse`` take two different people. The first person's ``approve`` (or the policy's
-``approve`` verdict) is taken as ``first_approval`` and the first ``reverse`` as
-``first_reversal``: recorded, nothing booked, the status kept (a policy denial being
-overridden goes back to pending); the same action by another reviewer then completes it
-(:func:`step_for` says which one a click is). The one who took the first step cannot take
-the second (``same_reviewer``); a deny by anyone ends a waiting approval.
+Dual control (``SECOND_APPROVAL_OVER``, ``policy.dual_control``): above it ``approve`` and
+``reverse`` take two different people; the first is ``first_approval`` / ``first_reversal``
+(nothing booked); whoever took it cannot take the second (``same_reviewer``).
 
 And for every action taken by a person: nobody acts as staff on a request they filed
 themselves, or decides an exception they asked for, whatever roles they hold; a person who
@@ -49,8 +45,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-
-from .terms import MAX_TEXT
 
 
 class Status(StrEnum):
@@ -160,10 +154,8 @@ del S
 TRANSITIONS = frozenset(a for a, r in RULES.items() if a is not Action.FILE and r.target not in r.sources)
 # Actions that credit the lead.
 CREDITS = frozenset({Action.AUTO_APPROVE, Action.APPROVE, Action.GRANT_EXCEPTION})
-# Dual control: the first step each two-person action starts with.
-FIRST_STEPS = {Action.APPROVE: Action.FIRST_APPROVE, Action.AUTO_APPROVE: Action.FIRST_APPROVE,
-               Action.REVERSE: Action.FIRST_REVERSE}
-HALF_STEPS = frozenset(FIRST_STEPS.values())
+# Dual control: the first steps of two-person actions (see ``policy.dual_control``).
+HALF_STEPS = frozenset({Action.FIRST_APPROVE, Action.FIRST_REVERSE})
 # The contractor hears of these besides status changes (a first approval is news to them).
 TOLD_TO_CONTRACTOR = TRANSITIONS | {Action.FIRST_APPROVE}
 # Buttons offer these, in this order, to each party.
@@ -236,25 +228,11 @@ def _party_allows(who: Party, state: RequestState, viewer: Viewer) -> Why | None
     return None if Role.ACCOUNT_MANAGER in roles else Why.NOT_CLIENT_MANAGER
 
 
-def step_for(action: Action, state: RequestState) -> Action:
-    """The step ``action`` is on this request: under dual control an approval or a reversal
-    with no first step yet is that first step; anything else is itself."""
-    first = FIRST_STEPS.get(action)
-    if first is None or not state.dual_control:
-        return action
-    done = state.first_reversal_by if first is Action.FIRST_REVERSE else state.first_approval_by
-    return first if done is None else action
-
-
 def first_step_by(action: Action, state: RequestState) -> str | None:
-    """Who took the first step an ``action`` under dual control completes (None when none)."""
-    if not state.dual_control:
-        return None
-    if action is Action.REVERSE:
-        return state.first_reversal_by
-    if action is Action.APPROVE:
-        return state.first_approval_by
-    return None
+    """Who took the first step ``action`` completes (or is) under dual control (None: nobody)."""
+    firsts = {Action.APPROVE: state.first_approval_by, Action.FIRST_APPROVE: state.first_approval_by,
+              Action.REVERSE: state.first_reversal_by, Action.FIRST_REVERSE: state.first_reversal_by}
+    return firsts.get(action) if state.dual_control else None
 
 
 def state_allows(action: Action, state: RequestState) -> Why | None:
@@ -264,11 +242,7 @@ def state_allows(action: Action, state: RequestState) -> Why | None:
         if action is Action.REQUEST_EXCEPTION and state.exception_asked:
             return Why.EXCEPTION_USED
         return Why.NOT_NOW
-    if action in (Action.FIRST_APPROVE, Action.FIRST_REVERSE) and not state.dual_control:
-        return Why.NOT_NOW
-    if action is Action.FIRST_APPROVE and state.first_approval_by is not None:
-        return Why.NOT_NOW
-    if action is Action.FIRST_REVERSE and state.first_reversal_by is not None:
+    if action in HALF_STEPS and (not state.dual_control or first_step_by(action, state) is not None):
         return Why.NOT_NOW
     if action in (Action.APPROVE, Action.FIRST_APPROVE) and state.status is Status.DENIED:
         if state.exception_asked:
@@ -298,7 +272,7 @@ def refusal(action: Action, state: RequestState, viewer: Viewer) -> Why | None:
             return Why.ASKED_EXCEPTION
         if viewer.speaks_for_client:
             return Why.SPEAKS_FOR_CLIENT
-        if viewer.user_id == first_step_by(action, state):
+        if action not in HALF_STEPS and viewer.user_id == first_step_by(action, state):
             return Why.SAME_REVIEWER
     return state_allows(action, state)
 
@@ -315,20 +289,3 @@ def next_actions(state: RequestState, viewer: Viewer) -> tuple[Action, ...]:
 
 def target(action: Action) -> Status:
     return RULES[action].target
-
-
-def input_problems(action: Action, *, note: str | None = None, deny_reason: str | None = None,
-                   deny_reasons: frozenset[str] = frozenset()) -> dict[Need, str]:
-    """Missing or malformed inputs of an action, as ``{input: problem}`` (empty when fine).
-
-    ``deny_reasons`` are the codes a denial may name (the policy's non-creditable ones)."""
-    problems: dict[Need, str] = {}
-    needs = RULES[action].needs
-    text = (note or "").strip()
-    if Need.NOTE in needs and not text:
-        problems[Need.NOTE] = "required"
-    elif len(text) > MAX_TEXT:
-        problems[Need.NOTE] = "too_long"
-    if Need.DENY_REASON in needs and (deny_reason or "").strip() not in deny_reasons:
-        problems[Need.DENY_REASON] = "required"
-    return problems

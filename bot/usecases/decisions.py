@@ -16,7 +16,9 @@ from bot.usecases.desk import Desk
 from bot.usecases.people import viewer
 from bot.usecases.results import NO_REQUEST, Refusal, Result, refusal_about
 from bot.usecases.transition import apply
-from policy.lifecycle import Action, Need, input_problems, refusal, step_for
+from policy.action_inputs import input_problems
+from policy.dual_control import step_for
+from policy.lifecycle import Action, Need, refusal
 from policy.reasons import NON_CREDITABLE, parse_reason
 from storage.models import CreditRequest, Lead
 

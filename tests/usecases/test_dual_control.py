@@ -4,21 +4,16 @@ is booked until the second; a deny ends it; the same person twice is refused."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
-from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from bot.usecases import outbox
 from bot.usecases.audit import Surface
 from bot.usecases.decisions import Actor, act
-from bot.usecases.desk import Desk
 from bot.usecases.filing import Filing, file_requests
 from bot.usecases.staffing import grant
 from policy.lifecycle import Action, Why
-from storage.db import Database
 from storage.models import CreditRequest, LedgerEntry
 from tests.usecases.conftest import delivered, owed, trail
 
@@ -26,15 +21,6 @@ REV1 = Actor("U0REV", Surface.ACTION, "C0REVIEW")
 REV2 = Actor("U0REV2", Surface.ACTION, "C0REVIEW")
 ADMIN = Actor("U0ADMIN", Surface.ACTION, "C0REVIEW")
 CONTRACTOR = "U0ROOF1"
-
-
-@pytest.fixture
-def dual(desk, clock):
-    """The standard desk with SECOND_APPROVAL_OVER=40: L-BAD ($45) takes two, L-OK ($30) one."""
-    settings = dataclasses.replace(desk.settings, second_approval_over=Decimal("40"))
-    two = Desk(settings, Database(settings.database_url), clock=clock)
-    yield two
-    two.db.dispose()
 
 
 def _file(desk, lead, reason="incorrect_contact", details="A different person answered."):
