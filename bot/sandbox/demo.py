@@ -77,6 +77,7 @@ PEOPLE = (
 # Other apps in the workspace (user id -> name): they post, nobody acts as them.
 LEAD_BOT = "U0LEADFLOW"
 APPS = {LEAD_BOT: "LeadFlow"}
+SECOND_APPROVAL_OVER = "300"  # dual control in the sandbox: L-1012 ($450) takes two approvals
 LEAD_DELIVERY = "L-1010"  # the lead LeadFlow's message delivers
 
 CLIENT_COLUMNS = ("client_id,name,slack_channel_id,slack_user_ids,account_manager_user_id,service_zips,"
@@ -148,7 +149,8 @@ def _leads(now: datetime) -> tuple[DemoLead, ...]:
                            "credited after its carrier look-up",
                  ("L-1011", "C-ROOF", "standard", "Roofing", ago(hours=30), "Rosa", "Diaz", "(201) 555-0188",
                   "rosa.diaz@example.com", "18 Pierrepont St", "Brooklyn", "NY", "11201", "38.50")),
-        DemoLead("L-1012", "a $450 full-roof lead from SUP-HOMEFIND (cost $260): a credit claws $260 back",
+        DemoLead("L-1012", "a $450 full-roof lead from SUP-HOMEFIND (cost $260): above $300 it takes two "
+                 "approvals (Riley, then Alex); the credit claws $260 back",
                  ("L-1012", "C-ROOF", "standard", "Roofing", ago(hours=4), "Sam", "Ortiz", "718-555-0121",
                   "sam.ortiz@example.com", "9 Joralemon St", "Brooklyn", "NY", "11201", "450.00")),
         DemoLead("L-2001", "a Sunrise Solar lead: Brooklyn Roofing cannot file on it",

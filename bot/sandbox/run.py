@@ -53,6 +53,7 @@ def sandbox_settings(db_path: Path, slack_url: str, secret: str, carrier_url: st
         "REVIEWER_CHANNEL_ID": demo.REVIEWER_CHANNEL,
         "ACCOUNT_MANAGER_CHANNEL_ID": demo.MANAGER_CHANNEL,
         "SLACK_TIMEOUT": "5",
+        "SECOND_APPROVAL_OVER": demo.SECOND_APPROVAL_OVER,
     }, dotenv=False)
 
 
