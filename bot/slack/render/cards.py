@@ -7,6 +7,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.slack.ids import BUTTON, card_block, exception_block
+from bot.slack.render.action_words import WORDS
 from bot.slack.render.blocks import actions, button, context, divider, header, section
 from bot.slack.render.contractor import findings_lines
 from bot.slack.render.text import (
@@ -26,15 +27,6 @@ from policy.lifecycle import Action, Party, Status, offered
 from policy.terms import SLA_LIMIT_DAYS, sla_range
 from storage.models import RequestMessage
 
-BUTTONS = {
-    Action.APPROVE: ("Approve", "primary"),
-    Action.DENY: ("Deny", "danger"),
-    Action.REQUEST_INFO: ("Ask the contractor", None),
-    Action.REVERSE: ("Reverse credit", "danger"),
-    Action.GRANT_EXCEPTION: ("Grant exception", "primary"),
-    Action.UPHOLD_DENIAL: ("Uphold denial", "danger"),
-    Action.CLAIM: ("I'm on it", None),
-}
 MAX_TIMELINE = 12
 
 
@@ -43,9 +35,10 @@ def _buttons(case: Case, party: Party, *, skip=(Action.CLAIM,)) -> list:
     for action in offered(case.state, party):
         if action in skip:
             continue
-        label, style = BUTTONS[action]
-        if action is Action.APPROVE and case.status == Status.DENIED:
-            label = "Approve instead"
+        said = WORDS[action]
+        label, style = said.button
+        if case.status == Status.DENIED and said.button_on_denied:
+            label = said.button_on_denied
         found.append(button(label, BUTTON[action], str(case.id), style))
     return found
 
@@ -119,7 +112,7 @@ def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
         blocks.append(context(":bar_chart: " + cap_line(case)))
     blocks += [divider(), section(_status(case, tz))]
     if case.status == Status.PENDING and req.claimed_by:
-        blocks.append(context(f":eyes: Claimed by {mention(req.claimed_by)} · {when(req.claimed_at, tz)}"))
+        blocks.append(context(f":eyes: {done_by(Action.CLAIM, req.claimed_by)} · {when(req.claimed_at, tz)}"))
     blocks.append(section(timeline(case, tz)))
     buttons = _buttons(case, Party.REVIEWER)
     if buttons:

@@ -1,5 +1,5 @@
-"""The words for the lifecycle's moments, shared by every surface: what each status
-change is called, who did it, and the status line of a request. Contractor-facing text
+"""The lifecycle's moments in sentences, shared by every surface: who did what (the words
+per action come from ``action_words``), and the status line of a request. Contractor-facing text
 uses labels only; staff-facing text may add the codes."""
 
 from __future__ import annotations
@@ -8,26 +8,12 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.slack.render.action_words import BY_POLICY, words
 from bot.slack.render.text import STATUS_EMOJI, escape, mention, status_label, when
-from policy.lifecycle import Action, Status
+from policy.lifecycle import RULES, Party, Status
 from policy.reasons import CATALOG, Reason, parse_reason
 
-# Each trail action as "<what> by <who>" reads on a card ("Denied by @rev").
-DONE_BY = {
-    Action.FILE: "Filed by",
-    Action.AUTO_APPROVE: "Approved automatically",
-    Action.AUTO_DENY: "Denied automatically",
-    Action.APPROVE: "Approved by",
-    Action.DENY: "Denied by",
-    Action.REVERSE: "Reversed by",
-    Action.REQUEST_EXCEPTION: "Exception asked by",
-    Action.GRANT_EXCEPTION: "Exception granted by",
-    Action.UPHOLD_DENIAL: "Denial upheld by",
-    Action.REQUEST_INFO: "Question to the contractor by",
-    Action.CLAIM: "Claimed by",
-}
-BY_POLICY = "under the Lead Credit Policy"
-_BY_POLICY_ACTIONS = {Action.AUTO_APPROVE.value, Action.AUTO_DENY.value}
+_BY_POLICY_ACTIONS = {a.value for a, rule in RULES.items() if rule.who is Party.POLICY}
 
 
 def reason_label(code: str | None) -> str:
@@ -48,17 +34,11 @@ def reason_with_code(code: str | None) -> str:
 
 def done_by(action: str, actor: str) -> str:
     """'Denied by <@U1>', 'Approved automatically under the Lead Credit Policy'."""
-    words = DONE_BY.get(_action(action), escape(action))
+    found = words(action)
+    said = found.done_by if found else escape(action)
     if action in _BY_POLICY_ACTIONS:
-        return f"{words} {BY_POLICY}"
-    return f"{words} {mention(actor)}"
-
-
-def _action(action: str) -> Action | str:
-    try:
-        return Action(action)
-    except ValueError:
-        return action
+        return f"{said} {BY_POLICY}"
+    return f"{said} {mention(actor)}"
 
 
 def status_line(status: str, last_action: str | None, last_actor: str | None, last_at: datetime | None,
