@@ -9,6 +9,7 @@ import logging
 
 from bot.slack import durable_listeners
 from bot.slack.ids import STEP_OF_BUTTON, Action
+from bot.slack.intent_names import BUTTON_INTENT, IntentName
 from bot.slack.payloads import action_actor, request_id_of, user_of
 from bot.slack.render.modals import (
     credit_request_modal,
@@ -83,10 +84,12 @@ def filter_queue(body, context):
 
 def register(app) -> None:
     for button_id, step in STEP_OF_BUTTON.items():
-        ack, work = durable_listeners.deferred("action", _button(step), opens_modal=step in MODALS)
+        ack, work = durable_listeners.deferred("action", BUTTON_INTENT[step], _button(step),
+                                               opens_modal=step in MODALS)
         app.action(button_id)(ack=ack, lazy=[work])
-    ack, work = durable_listeners.deferred("action", new_request_from_home, opens_modal=True)
+    ack, work = durable_listeners.deferred("action", IntentName.HOME_NEW_REQUEST, new_request_from_home,
+                                           opens_modal=True)
     app.action(Action.OPEN_REQUEST_MODAL)(ack=ack, lazy=[work])
-    ack, work = durable_listeners.deferred("action", filter_queue)
+    ack, work = durable_listeners.deferred("action", IntentName.QUEUE_FILTER, filter_queue)
     app.action(Action.QUEUE_FILTER)(ack=ack, lazy=[work])
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.slack.ids import BUTTON, card_block, exception_block
+from bot.slack.render.action_words import WORDS
 from bot.slack.render.blocks import actions, button, context, divider, header, section
 from bot.slack.render.contractor import findings_lines
 from bot.slack.render.text import (
@@ -33,15 +34,6 @@ from policy.lifecycle import Action, Party, Status, offered
 from policy.terms import SLA_LIMIT_DAYS, sla_range
 from storage.models import RequestMessage
 
-BUTTONS = {
-    Action.APPROVE: ("Approve", "primary"),
-    Action.DENY: ("Deny", "danger"),
-    Action.REQUEST_INFO: ("Ask the contractor", None),
-    Action.REVERSE: ("Reverse credit", "danger"),
-    Action.GRANT_EXCEPTION: ("Grant exception", "primary"),
-    Action.UPHOLD_DENIAL: ("Uphold denial", "danger"),
-    Action.CLAIM: ("I'm on it", None),
-}
 MAX_TIMELINE = 12
 
 
@@ -50,15 +42,20 @@ def _buttons(case: Case, party: Party, *, skip=(Action.CLAIM,)) -> list:
     for action in offered(case.state, party):
         if action in skip:
             continue
-        label, style = BUTTONS[action]
-        if action is Action.APPROVE and case.status == Status.DENIED:
-            label = "Approve instead"
-        elif action is Action.APPROVE and case.request.first_approval_by:
-            label = "Give second approval"
-        elif action is Action.REVERSE and case.request.first_reversal_by:
-            label = "Confirm reversal"
+        said = WORDS[action]
+        label, style = said.button
+        if case.status == Status.DENIED and said.button_on_denied:
+            label = said.button_on_denied
+        elif said.button_second and _first_step_waits(case, action):
+            label = said.button_second
         found.append(button(label, BUTTON[action], str(case.id), style))
     return found
+
+
+def _first_step_waits(case: Case, action: Action) -> bool:
+    """Dual control: is a first approval (or reversal) waiting for this action to complete it?"""
+    req = case.request
+    return bool(req.first_reversal_by if action is Action.REVERSE else req.first_approval_by)
 
 
 def timeline_line(step: Step, tz: ZoneInfo) -> str:
@@ -132,7 +129,7 @@ def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
     if (waiting := waiting_line(req, tz)) is not None:
         blocks.append(context(waiting))
     if case.status == Status.PENDING and req.claimed_by:
-        blocks.append(context(f":eyes: Claimed by {mention(req.claimed_by)} · {when(req.claimed_at, tz)}"))
+        blocks.append(context(f":eyes: {done_by(Action.CLAIM, req.claimed_by)} · {when(req.claimed_at, tz)}"))
     blocks.append(section(timeline(case, tz)))
     buttons = _buttons(case, Party.REVIEWER)
     if buttons:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.slack.ids import BUTTON, HOME_ACTIONS_BLOCK, QUEUE_FILTER_BLOCK, Action, queue_block
+from bot.slack.render.action_words import WORDS
 from bot.slack.render.blocks import actions, button, context, divider, header, option, section, static_select
 from bot.slack.render.text import (
     STATUS_EMOJI,
@@ -125,7 +126,8 @@ def _queue_row(row: HomeRow, viewer: str) -> dict:
             f"{age_words(row.age_business_days)} — {sla_mark(row.age_business_days)}{claimed}")
     claim = None
     if row.claimed_by != viewer and row.requested_by != viewer:
-        claim = button("Claim" if not row.claimed_by else "Take over", BUTTON[Step.CLAIM], str(row.request_id))
+        first, again = WORDS[Step.CLAIM].queue_button
+        claim = button(again if row.claimed_by else first, BUTTON[Step.CLAIM], str(row.request_id))
     return section(text, block_id=queue_block(row.request_id), accessory=claim)
 
 

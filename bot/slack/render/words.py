@@ -1,5 +1,5 @@
-"""The words for the lifecycle's moments, shared by every surface: what each status
-change is called, who did it, and the status line of a request. Contractor-facing text
+"""The lifecycle's moments in sentences, shared by every surface: who did what (the words
+per action come from ``action_words``), and the status line of a request. Contractor-facing text
 uses labels only; staff-facing text may add the codes."""
 
 from __future__ import annotations
@@ -8,28 +8,12 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.slack.render.action_words import BY_POLICY, words
 from bot.slack.render.text import STATUS_EMOJI, escape, mention, status_label, when
-from policy.lifecycle import POLICY_ACTOR, Action, Status
+from policy.lifecycle import POLICY_ACTOR, RULES, Action, Party, Status
 from policy.reasons import CATALOG, Reason, parse_reason
 
-# Each trail action as "<what> by <who>" reads on a card ("Denied by @rev").
-DONE_BY = {
-    Action.FILE: "Filed by",
-    Action.AUTO_APPROVE: "Approved automatically",
-    Action.AUTO_DENY: "Denied automatically",
-    Action.APPROVE: "Approved by",
-    Action.DENY: "Denied by",
-    Action.REVERSE: "Reversed by",
-    Action.REQUEST_EXCEPTION: "Exception asked by",
-    Action.GRANT_EXCEPTION: "Exception granted by",
-    Action.UPHOLD_DENIAL: "Denial upheld by",
-    Action.REQUEST_INFO: "Question to the contractor by",
-    Action.CLAIM: "Claimed by",
-    Action.FIRST_APPROVE: "First approval by",
-    Action.FIRST_REVERSE: "Reversal asked by",
-}
-BY_POLICY = "under the Lead Credit Policy"
-_BY_POLICY_ACTIONS = {Action.AUTO_APPROVE.value, Action.AUTO_DENY.value}
+_BY_POLICY_ACTIONS = {a.value for a, rule in RULES.items() if rule.who is Party.POLICY}
 
 
 def reason_label(code: str | None) -> str:
@@ -50,19 +34,13 @@ def reason_with_code(code: str | None) -> str:
 
 def done_by(action: str, actor: str) -> str:
     """'Denied by <@U1>', 'Approved automatically under the Lead Credit Policy'."""
-    words = DONE_BY.get(_action(action), escape(action))
+    found = words(action)
+    said = found.done_by if found else escape(action)
     if action in _BY_POLICY_ACTIONS:
-        return f"{words} {BY_POLICY}"
+        return f"{said} {BY_POLICY}"
     if action == Action.FIRST_APPROVE and actor == POLICY_ACTOR:
         return f"First approval given automatically {BY_POLICY}"
-    return f"{words} {mention(actor)}"
-
-
-def _action(action: str) -> Action | str:
-    try:
-        return Action(action)
-    except ValueError:
-        return action
+    return f"{said} {mention(actor)}"
 
 
 def status_line(status: str, last_action: str | None, last_actor: str | None, last_at: datetime | None,
@@ -78,8 +56,9 @@ def status_line(status: str, last_action: str | None, last_actor: str | None, la
 
 
 def waiting_line(req, tz: ZoneInfo, *, staff: bool = True) -> str | None:
-    """Dual control: 'Approved by @A, waiting for a second approval' while a first step waits
-    (staff also see a waiting reversal; contractors hear of a reversal only when it is made)."""
+    """Dual control: 'First approval: approved by @A …; waiting for a second reviewer's approval'
+    while a first step waits (staff also see a waiting reversal; contractors hear of a
+    reversal only when it is made)."""
     if req.status == Status.PENDING and req.first_approval_by:
         if req.first_approval_by == POLICY_ACTOR:
             who = f"approved automatically {BY_POLICY}"
