@@ -22,6 +22,7 @@ from bot.slack.render.words import BY_POLICY, plain, reason_label, reason_rule, 
 from bot.usecases.cases import Case, Step
 from policy.lifecycle import Action, Party, Status, offered
 from policy.terms import sla_range
+from policy.verdicts import check_label
 from storage.models import RequestMessage
 
 SLA_TEXT = f"We aim to decide within {sla_range()} business days of your request."
@@ -31,7 +32,7 @@ BUTTON_TEXT = {Action.REQUEST_EXCEPTION: "Request an exception"}
 def findings_lines(findings: list[dict]) -> str:
     """The checks in plain words (no internal codes)."""
     return "\n".join(
-        f"{OUTCOME_MARK.get(f.get('outcome'), '•')} *{escape(str(f.get('check', '')).replace('_', ' '))}*: "
+        f"{OUTCOME_MARK.get(f.get('outcome'), '•')} *{escape(check_label(f.get('check')))}*: "
         f"{escape(plain(str(f.get('detail', ''))))}"
         for f in findings
     )

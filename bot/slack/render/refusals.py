@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.slack.render.text import lead_ref, mention, request_ref, when
+from bot.slack.render.text import lead_ref, mention, request_ref, status_label, when
 from bot.slack.render.words import reason_label
 from bot.usecases.filing import DETAILS, LEAD_IDS, REASON, Problem
 from bot.usecases.results import NO_REQUEST, Refusal
@@ -49,7 +49,7 @@ def where_it_stands(r: Refusal, tz: ZoneInfo, *, names: bool = True) -> str:
         return f"{ref} has an exception under review, asked by {by} on {at}."
     if last == Action.REVERSE:
         return f"{ref}'s credit was already reversed by {by} on {at}."
-    return f"{ref} is {r.status}."
+    return f"{ref} is {status_label(r.status).lower()}."
 
 
 def _role_word(action: str | None) -> str:
