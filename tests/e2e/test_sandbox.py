@@ -67,9 +67,10 @@ def channel(st: dict, cid: str) -> dict:
     return next(c for c in st["channels"] if c["id"] == cid)
 
 
-def buttons(message: dict) -> dict[str, str]:
+def buttons(message: dict, *, trail: bool = False) -> dict[str, str]:
+    """The lifecycle's buttons on a message (with ``trail``, the card's Trail button too)."""
     return {e["action_id"]: e["value"] for b in message["blocks"] if b["type"] == "actions"
-            for e in b["elements"] if e["type"] == "button"}
+            for e in b["elements"] if e["type"] == "button" and (trail or e["action_id"] != "open_trail")}
 
 
 def modal(sb, user: str, callback: str) -> dict:
@@ -164,7 +165,7 @@ def test_file_approve_reverse_story(sandbox):
 
     # The reviewer approves.
     post = next(m for m in channel(state(sandbox, REVIEWER), demo.REVIEWER_CHANNEL)["messages"] if "L-1002" in m["text"])
-    assert set(buttons(post)) == {"approve_request", "deny_request", "request_info"}
+    assert set(buttons(post, trail=True)) == {"approve_request", "deny_request", "request_info", "open_trail"}
     status, body = api(sandbox, "/api/action", {"user": REVIEWER, "action_id": "approve_request",
                                                 "value": buttons(post)["approve_request"], "block_id": "review_1",
                                                 "channel": demo.REVIEWER_CHANNEL, "message_ts": post["ts"]})
