@@ -112,6 +112,12 @@ def test_page_and_people_are_served(sandbox):
     assert {lead["lead_id"] for lead in info["leads"]} >= {"L-1001", "L-1002", "L-1004", "L-1005", "L-1006"}
     assert api(sandbox, "/api/state?user=UNOBODY")[0] == 400
     assert api(sandbox, "/static/../run.py")[0] == 404
+    # The page shows message times in the policy's zone and says the database was reset.
+    assert info["timezone"] == sandbox.settings.calendar.tz.key == "America/New_York"
+    assert info["database"] == {"name": "sandbox.db", "kept": False}
+    with urllib.request.urlopen(sandbox.url + "static/app.js", timeout=5) as resp:
+        script = resp.read().decode()
+    assert "timeZone: S.info.timezone" in script and "recreated with the demo data" in script
 
 
 def test_each_person_sees_their_own_channels(sandbox):
