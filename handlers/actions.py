@@ -19,7 +19,7 @@ from bot.slack.render.modals import (
     reverse_modal,
     uphold_modal,
 )
-from bot.slack.render.trail import trail_modal
+from bot.slack.render.trail_modal import trail_modal
 from bot.usecases.audit import Surface
 from bot.usecases.decisions import act, check
 from bot.usecases.homes import choose_queue_filter
