@@ -20,9 +20,11 @@ from bot.slack.render.modals import (
     reverse_modal,
     uphold_modal,
 )
+from bot.slack.render.trail_modal import trail_modal
 from bot.usecases.audit import Surface
 from bot.usecases.decisions import act, check
 from bot.usecases.homes import choose_queue_filter
+from bot.usecases.trail import staff_trail
 from policy.lifecycle import Action as Step
 
 log = logging.getLogger("credit_bot.handlers")
@@ -76,6 +78,13 @@ def new_request_from_home(body, client):
     _open(client, body, credit_request_modal(""), "the App Home button")
 
 
+def show_trail(body, client, context):
+    """The reviewer card's Trail button: the request's audit trail in a modal (read only)."""
+    desk, request_id = context["desk"], _target(body)
+    _open(client, body, trail_modal(staff_trail(desk.db, request_id, user_of(body)), request_id, desk.tz),
+          "the trail")
+
+
 def filter_queue(body, context):
     action = (body.get("actions") or [{}])[0]
     choice = str(((action.get("selected_option") or {}).get("value")) or "")
@@ -92,4 +101,6 @@ def register(app) -> None:
     app.action(Action.OPEN_REQUEST_MODAL)(ack=ack, lazy=[work])
     ack, work = durable_listeners.deferred("action", IntentName.QUEUE_FILTER, filter_queue)
     app.action(Action.QUEUE_FILTER)(ack=ack, lazy=[work])
+    ack, work = durable_listeners.deferred("action", IntentName.SHOW_TRAIL, show_trail, opens_modal=True, wanted=lambda _body: False)
+    app.action(Action.OPEN_TRAIL)(ack=ack, lazy=[work])
 

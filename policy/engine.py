@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from .carrier import CarrierAnswer, judge_answer
+from .clock_face import clock_time
 from .duplicate_leads import DUPLICATE_WINDOW, PriorLead, find_duplicate
 from .phone import PhoneCheck, check_phone, describe_line_type, display_phone
 from .reasons import CATALOG, Reason, ReasonInfo, parse_reason
@@ -88,15 +89,14 @@ class Verdict:
         return out
 
 
-def _when(instant: datetime, cal: PolicyCalendar, with_weekday: bool = False) -> str:
-    local = cal.local(instant)
-    return local.strftime(("%a " if with_weekday else "") + "%Y-%m-%d %H:%M %Z")
+def _when(instant: datetime, cal: PolicyCalendar) -> str:
+    return clock_time(cal.local(instant), cal.tz)
 
 
 def _window_finding(lead: LeadFacts, requested: datetime, deadline: datetime, cal: PolicyCalendar,
                     terms: ClientTerms) -> Finding:
     when = _when(requested, cal)
-    ends = _when(deadline, cal, with_weekday=True)
+    ends = _when(deadline, cal)
     kind = window_description(lead.lead_type, inbound_days=terms.inbound_call_days,
                               standard_days=terms.standard_days)
     if terms.inbound_call_days is not None or terms.standard_days is not None:

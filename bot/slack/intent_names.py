@@ -21,6 +21,7 @@ class IntentName(StrEnum):
     CLAIM_BUTTON = "button.claim"
     HOME_NEW_REQUEST = "button.home_new_request"
     QUEUE_FILTER = "select.queue_filter"
+    SHOW_TRAIL = "button.show_trail"  # named after 0010 (nothing stored under an older name)
     FILE_SHORTCUT = "shortcut.file_credit_request"
     FILE_FROM_MESSAGE = "shortcut.file_from_message"
     HOME_OPENED = "event.app_home_opened"

@@ -67,9 +67,10 @@ def channel(st: dict, cid: str) -> dict:
     return next(c for c in st["channels"] if c["id"] == cid)
 
 
-def buttons(message: dict) -> dict[str, str]:
+def buttons(message: dict, *, trail: bool = False) -> dict[str, str]:
+    """The lifecycle's buttons on a message (with ``trail``, the card's Trail button too)."""
     return {e["action_id"]: e["value"] for b in message["blocks"] if b["type"] == "actions"
-            for e in b["elements"] if e["type"] == "button"}
+            for e in b["elements"] if e["type"] == "button" and (trail or e["action_id"] != "open_trail")}
 
 
 def modal(sb, user: str, callback: str) -> dict:
@@ -111,6 +112,12 @@ def test_page_and_people_are_served(sandbox):
     assert {lead["lead_id"] for lead in info["leads"]} >= {"L-1001", "L-1002", "L-1004", "L-1005", "L-1006"}
     assert api(sandbox, "/api/state?user=UNOBODY")[0] == 400
     assert api(sandbox, "/static/../run.py")[0] == 404
+    # The page shows message times in the policy's zone and says the database was reset.
+    assert info["timezone"] == sandbox.settings.calendar.tz.key == "America/New_York"
+    assert info["database"] == {"name": "sandbox.db", "kept": False}
+    with urllib.request.urlopen(sandbox.url + "static/app.js", timeout=5) as resp:
+        script = resp.read().decode()
+    assert "timeZone: S.info.timezone" in script and "recreated with the demo data" in script
 
 
 def test_each_person_sees_their_own_channels(sandbox):
@@ -164,7 +171,7 @@ def test_file_approve_reverse_story(sandbox):
 
     # The reviewer approves.
     post = next(m for m in channel(state(sandbox, REVIEWER), demo.REVIEWER_CHANNEL)["messages"] if "L-1002" in m["text"])
-    assert set(buttons(post)) == {"approve_request", "deny_request", "request_info"}
+    assert set(buttons(post, trail=True)) == {"approve_request", "deny_request", "request_info", "open_trail"}
     status, body = api(sandbox, "/api/action", {"user": REVIEWER, "action_id": "approve_request",
                                                 "value": buttons(post)["approve_request"], "block_id": "review_1",
                                                 "channel": demo.REVIEWER_CHANNEL, "message_ts": post["ts"]})

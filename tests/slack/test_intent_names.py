@@ -36,6 +36,9 @@ def registered(seeded):
     runtime.desk.db.dispose()
 
 
+NAMED_SINCE = {IntentName.SHOW_TRAIL}  # listeners added after the renaming migration
+
+
 def test_every_listener_the_app_registers_has_a_fixed_name(registered):
     assert set(registered) == set(IntentName)
     assert set(BUTTON_INTENT) == set(STEP_OF_BUTTON.values())
@@ -46,6 +49,6 @@ def test_every_listener_the_app_registers_has_a_fixed_name(registered):
 
 def test_the_migration_renames_to_exactly_these_names():
     renamed = _migration().RENAMED
-    assert set(renamed.values()) == set(IntentName)
+    assert set(renamed.values()) == set(IntentName) - NAMED_SINCE
     assert len(set(renamed.values())) == len(renamed)  # one old name per new name
     assert not set(renamed) & set(renamed.values())

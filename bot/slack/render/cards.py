@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.slack.ids import BUTTON, card_block, exception_block
+from bot.slack.ids import BUTTON, card_block, exception_block, trail_block
+from bot.slack.ids import Action as Button
 from bot.slack.render.action_words import WORDS
 from bot.slack.render.blocks import actions, button, context, divider, header, section
 from bot.slack.render.contractor import findings_lines
@@ -134,8 +135,8 @@ def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
     buttons = _buttons(case, Party.REVIEWER)
     if buttons:
         blocks.append(actions(card_block(req.id), *buttons))
-    blocks.append(context(f"Full trail: `credit-bot history {req.id}` · decisions target {sla_range()} "
-                          "business days"))
+    blocks.append(actions(trail_block(req.id), button("Trail", Button.OPEN_TRAIL, str(req.id))))
+    blocks.append(context(f"Decisions target {sla_range()} business days"))
     return _summary_text(case), blocks
 
 

@@ -23,6 +23,7 @@ from bot.slack.render.words import done_by, plain, reason_label, reason_rule, st
 from bot.usecases.cases import Case, Step
 from policy.lifecycle import POLICY_ACTOR, Action, Party, Status, offered
 from policy.terms import sla_range
+from policy.verdicts import check_label
 from storage.models import RequestMessage
 
 _EXCEPTION_BUTTON = WORDS[Action.REQUEST_EXCEPTION].button[0]
@@ -32,7 +33,7 @@ SLA_TEXT = f"We aim to decide within {sla_range()} business days of your request
 def findings_lines(findings: list[dict]) -> str:
     """The checks in plain words (no internal codes)."""
     return "\n".join(
-        f"{OUTCOME_MARK.get(f.get('outcome'), '•')} *{escape(str(f.get('check', '')).replace('_', ' '))}*: "
+        f"{OUTCOME_MARK.get(f.get('outcome'), '•')} *{escape(check_label(f.get('check')))}*: "
         f"{escape(plain(str(f.get('detail', ''))))}"
         for f in findings
     )

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 from bot.slack.ids import BUTTON, HOME_ACTIONS_BLOCK, QUEUE_FILTER_BLOCK, Action, queue_block
 from bot.slack.render.action_words import WORDS
+from bot.slack.render.ages import age_words, plural
 from bot.slack.render.blocks import actions, button, context, divider, header, option, section, static_select
+from bot.slack.render.home_desk import decisions_blocks, overview_blocks
 from bot.slack.render.text import (
     STATUS_EMOJI,
     escape,
@@ -22,6 +24,7 @@ from bot.slack.render.text import (
     when,
 )
 from bot.slack.render.words import reason_label
+from bot.usecases.desk_views import Decided, DeskOverview
 from policy.lifecycle import POLICY_ACTOR, Status
 from policy.lifecycle import Action as Step
 from policy.terms import SLA_LIMIT_DAYS, SLA_REMINDER_DAYS, SLA_TARGET_DAYS, sla_range
@@ -73,6 +76,8 @@ class HomeData:
     queue_total: int = 0  # open requests matching the filter
     queue_filter: QueueFilter = QueueFilter.ALL
     exceptions: list[HomeRow] | None = None  # account managers and admins only
+    decisions: list[Decided] | None = None  # staff who decide: their latest decisions
+    overview: DeskOverview | None = None  # admins only
 
 
 def sla_mark(age: float) -> str:
@@ -145,18 +150,6 @@ def _queue(data: HomeData, room: int) -> list[dict]:
     return blocks
 
 
-def plural(n: int, word: str) -> str:
-    """``1 request``, ``4 requests``."""
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-def age_words(business_days: float) -> str:
-    """``filed 3 h ago`` under one business day, else ``2.5 business days old``."""
-    if business_days < 1:
-        return f"filed {max(1, round(business_days * 24))} h ago"
-    return f"{business_days:.1f} business days old"
-
-
 def _title(data: HomeData) -> str:
     if data.queue is not None and data.exceptions is not None:
         return "Desk overview"
@@ -178,6 +171,8 @@ def render_home(data: HomeData, tz: ZoneInfo) -> dict:
     if staff and data.queue is not None and data.exceptions is not None:
         blocks.append(section(f"*{plural(data.queue_total, 'open request')}* in the queue · "
                               f"*{plural(len(data.exceptions), 'open exception')}*"))
+    if data.overview is not None:
+        blocks += overview_blocks(data.overview)
     blocks += _own(data, tz, 10 if staff else MAX_OWN_ROWS)
     if data.exceptions is not None:
         blocks.append(divider())
@@ -188,6 +183,8 @@ def render_home(data: HomeData, tz: ZoneInfo) -> dict:
         for row in data.exceptions[:MAX_EXCEPTION_ROWS]:
             blocks.append(section(f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · "
                                   f"{escape(row.client_name)} · by {mention(row.requested_by)}"))
+    tail = decisions_blocks(data.decisions, tz) if data.decisions is not None else []
     if data.queue is not None:
-        blocks += _queue(data, MAX_BLOCKS - len(blocks))
+        blocks += _queue(data, MAX_BLOCKS - len(blocks) - len(tail))
+    blocks += tail
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}

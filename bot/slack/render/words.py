@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.slack.render.action_words import BY_POLICY, words
 from bot.slack.render.text import STATUS_EMOJI, escape, mention, status_label, when
+from policy.clock_face import restyled
 from policy.lifecycle import POLICY_ACTOR, RULES, Action, Party, Status
 from policy.reasons import CATALOG, Reason, parse_reason
 
@@ -85,7 +86,8 @@ _BARE_CODE = re.compile(rf"`(?:{_CODES})`|\b(?:{_SNAKE_CODES})\b")
 
 def plain(detail: str) -> str:
     """A finding's detail for contractors: any internal reason code is taken out (findings
-    stored before the engine dropped codes from its wording still carry them)."""
-    text = _CODE_IN_PARENS.sub("", detail)
+    stored before the engine dropped codes from its wording still carry them), and times
+    stored in the earlier 24-hour style read in today's."""
+    text = _CODE_IN_PARENS.sub("", restyled(detail))
     text = _CODE_BEFORE_PHRASE.sub("(", text)
     return _BARE_CODE.sub(lambda m: reason_label(m.group(0).strip("`")), text)
