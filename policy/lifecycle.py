@@ -110,7 +110,8 @@ class Party(StrEnum):
 POLICY_ACTOR = "auto"  # an automatic decision under the policy
 SYSTEM_ACTOR = "system"  # the scheduler and other housekeeping
 CLI_ACTOR = "cli"  # an operator at the command line
-BOT_ACTORS = frozenset({POLICY_ACTOR, SYSTEM_ACTOR, CLI_ACTOR})
+API_ACTOR = "api"  # a request filed through the HTTP API (its filer's name is on the request)
+BOT_ACTORS = frozenset({POLICY_ACTOR, SYSTEM_ACTOR, CLI_ACTOR, API_ACTOR})
 
 
 class Need(StrEnum):

@@ -181,6 +181,8 @@ class Settings:
     import_max_bytes: int = DEFAULT_MAX_BYTES  # IMPORT_MAX_BYTES: the largest file an import reads
     auto_deny_contradicted: bool = False  # AUTO_DENY_CONTRADICTED: deny a claim its own evidence contradicts
     phone_lookup: PhoneLookupSettings = PhoneLookupSettings()  # PHONE_LOOKUP* (bot.usecases.phone_settings)
+    api_rate_per_second: int = 10  # API_RATE_PER_SECOND: calls each HTTP API key may make a second, on average
+    api_rate_burst: int = 20  # API_RATE_BURST: calls a key may make at once before the rate applies
     second_approval_over: Decimal | None = None  # SECOND_APPROVAL_OVER: above it, two reviewers approve
 
     def needs_two(self, price) -> bool:
@@ -234,6 +236,8 @@ class Settings:
             auto_deny_contradicted=_flag(env, "AUTO_DENY_CONTRADICTED", False),
             phone_lookup=_phone_lookup(env),
             second_approval_over=_amount(env, "SECOND_APPROVAL_OVER"),
+            api_rate_per_second=_count(env, "API_RATE_PER_SECOND", 10),
+            api_rate_burst=_count(env, "API_RATE_BURST", 20),
         )
         settings.calendar  # noqa: B018 - fail early on a bad time zone or calendar
         return settings

@@ -11,6 +11,7 @@ from bot.slack.ids import Action as Button
 from bot.slack.render.action_words import WORDS
 from bot.slack.render.blocks import actions, button, context, divider, header, section
 from bot.slack.render.contractor import findings_lines
+from bot.slack.render.filer import filer
 from bot.slack.render.text import (
     clip,
     escape,
@@ -109,7 +110,7 @@ def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
         header(f"{ref} · lead {inert(clip(req.lead_id, 100))}"),
         section("", fields=[
             f"*Client*\n{escape(case.client_name)}",
-            f"*Contractor*\n{mention(req.requested_by)}",
+            f"*Contractor*\n{filer(req)}",
             f"*Reason*\n{reason_with_code(req.reason)}",
             f"*Engine verdict*\n`{escape(req.verdict)}`",
             f"*Filed*\n{when(req.requested_at, tz)}",

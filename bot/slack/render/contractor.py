@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.slack.ids import BUTTON, contractor_block
 from bot.slack.render.action_words import BY_POLICY, WORDS
 from bot.slack.render.blocks import actions, button, context, section
+from bot.slack.render.filer import filed_line, filer
 from bot.slack.render.text import (
     OUTCOME_MARK,
     escape,
@@ -51,7 +52,7 @@ def receipt(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
     req = case.request
     ref, lead = request_ref(req.id), lead_ref(req.lead_id)
     text = (f":receipt: Credit request {ref} received for lead {lead} ({reason_label(req.reason)}). "
-            f"Status: {_status_word(case)}")
+            f"Status: {_status_word(case)}{filed_line(req)}")
     nxt = "Updates and questions come in this thread."
     if case.status == Status.PENDING:
         nxt = f"A reviewer will look at it. {SLA_TEXT} Updates come in this thread."
@@ -67,7 +68,7 @@ def receipt(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
     blocks = [
         section(f":receipt: Credit request *{ref}* received for lead *{lead}* · {reason_label(req.reason)}"),
         section(f"*Status:* {status}"),
-        context(f"Filed by {mention(req.requested_by)} · {when(req.requested_at, tz)} · {nxt}"),
+        context(f"Filed by {filer(req)} · {when(req.requested_at, tz)} · {nxt}"),
     ]
     return text, blocks
 

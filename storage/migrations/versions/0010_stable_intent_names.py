@@ -5,7 +5,7 @@ name of the same listener, so a replay after the upgrade still finds its listene
 not listed here are left as they are. The downgrade renames them back.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
