@@ -14,7 +14,8 @@ from policy.windows import PolicyCalendar
 from storage.models import CreditRequest, RequestEvent
 
 # The steps a person decides (the policy's own decisions and the contractor's asks are not theirs).
-DECISIONS = (Action.APPROVE, Action.DENY, Action.REVERSE, Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL)
+DECISIONS = (Action.APPROVE, Action.DENY, Action.REVERSE, Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL,
+             Action.FIRST_APPROVE, Action.FIRST_REVERSE)
 RECENT_DECISIONS = 10
 
 
