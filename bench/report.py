@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from bench import report_lean
+from bench import fig_feed, report_lean
 
 TARGET_CONCURRENCY = 20
 ACK_P99_MS = 100.0
@@ -83,6 +83,7 @@ def targets(figures: dict) -> list[dict]:
         out.append({"name": f"App Home p99 @{home['requests']:,} requests", "target": f"< {HOME_MS:.0f} ms",
                     "value": v, "pass": v < HOME_MS})
     out.extend(report_lean.targets(figures))
+    out.extend(fig_feed.targets(figures))
     return out
 
 
@@ -137,6 +138,7 @@ def table(figures: dict, goals: list[dict]) -> str:
         h, b = home["home_view"], home["render_only"]
         rows.append(("App Home (vs render only)", f"{home['requests']:,} requests", _ms(h["p50_ms"]), _ms(h["p99_ms"]),
                      _ms(b["p50_ms"]), _ms(b["p99_ms"]), _x(home["ratio_p50"]), _x(home["ratio_p99"])))
+    rows.extend(fig_feed.rows(figures))
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
     lines = ["  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
              for row in [head, *rows]]

@@ -12,11 +12,11 @@ import logging
 import re
 from urllib.parse import parse_qs
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from bot.api import schemas
 from bot.api.auth import caller
-from bot.api.body import read_json
+from bot.api.body import read_model
 from bot.api.errors import ApiError, respond
 from bot.api.field_errors import field_messages
 from bot.api.openapi import document
@@ -44,21 +44,8 @@ class Api:
         self._openapi: bytes | None = None
 
 
-def _model(model: type[BaseModel], data):
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()[:5]]
-        more = exc.error_count() - len(problems)
-        raise ApiError(400, "bad_body", "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")) from None
-
-
 def _rows(environ: dict, key: str, model: type[BaseModel]):
-    data = read_json(environ)
-    if isinstance(data, dict) and isinstance(data.get(key), list) and len(data[key]) > schemas.MAX_ROWS:
-        raise ApiError(413, "too_many_rows", f"{len(data[key]):,} {key} in one call; send at most "
-                       f"{schemas.MAX_ROWS:,} a call")
-    return getattr(_model(model, data), key)
+    return getattr(read_model(environ, model, rows=key, max_rows=schemas.MAX_ROWS), key)
 
 
 # --- leads and clients ------------------------------------------------------------------------
@@ -97,7 +84,7 @@ def post_credit_request(api: Api, environ: dict):
     kept = api_requests.first_answer(api.desk, who.client_id, key)
     if kept is not None:
         return kept[0], kept[1], [("Idempotent-Replayed", "true")]
-    body = _model(schemas.CreditRequestIn, read_json(environ))
+    body = read_model(environ, schemas.CreditRequestIn)
     filing = Filing(user_id=API_ACTOR, channel_id="", lead_ids=body.lead_id or "", reason=body.reason or "",
                     details=body.details or "", view_id=api_requests.view_key(who.client_id, key), via=VIA_API,
                     client_id=who.client_id, filed_by=body.filed_by, api_key=who.name)

@@ -11,19 +11,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, create_model
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, create_model
 
 from bot.usecases.client_terms import TERM_COLUMNS
 from bot.usecases.importing import CLIENT_COLUMNS, LEAD_COLUMNS, LEAD_OPTIONAL
 
 MAX_ROWS = 1000  # leads or clients in one call
 
-Cell = Annotated[StrictStr | StrictInt | StrictFloat | None, Field(description="as in the CSV column")]
-ListCell = Annotated[StrictStr | list[StrictStr] | None,
+Cell = Annotated[str | None, Field(description="as in the CSV column (a number is taken as its text)")]
+ListCell = Annotated[str | list[StrictStr] | None,
                      Field(description="as in the CSV column (values separated by ';'), or a list")]
 LIST_COLUMNS = ("slack_user_ids", "service_zips", "service_counties")
 
-_ROW = ConfigDict(extra="ignore")
+_ROW = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
 
 LeadIn = create_model(
     "LeadIn", __config__=_ROW,
@@ -128,17 +128,12 @@ class ErrorOut(BaseModel):
     error: ErrorDetail
 
 
-def text_rows(rows: list[BaseModel]) -> list[dict[str, str]]:
-    """Validated rows as the imports take them: every column as text ('' for null, numbers
-    as written, lists joined with ';')."""
-    return [{k: _text(v) for k, v in row.__dict__.items()} for row in rows]
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return ";".join(value)
-    return str(value)
+def text_rows(rows: list[BaseModel]) -> list[dict[str, str | None]]:
+    """Validated rows as the imports take them: every column text or None (numbers already
+    as their text, lists joined with ';')."""
+    out = [row.__dict__ for row in rows]
+    for row in out if rows and isinstance(rows[0], ClientIn) else ():
+        for name in LIST_COLUMNS:
+            if isinstance(row.get(name), list):
+                row[name] = ";".join(row[name])
+    return out

@@ -710,18 +710,18 @@ def import_leads(db: Database, path: Path, *, calendar: PolicyCalendar,
     return report
 
 
-def load_lead_rows(db: Database, rows: list[dict[str, str]], *, calendar: PolicyCalendar) -> ImportReport:
+def load_lead_rows(db: Database, rows: list[dict[str, str | None]], *, calendar: PolicyCalendar) -> ImportReport:
     """Rows given as mappings of the leads CSV columns to text (the HTTP API's JSON objects),
     validated, repaired and loaded exactly as a file's rows. A rejected row is in
     ``report.rejects`` as (index, lead id, why); ``report.loaded`` counts the distinct leads
     loaded (or left as they were: the same row twice changes nothing)."""
     report = ImportReport()
     parse = LeadRows(StampMaker(calendar.tz, postgresql=db.dialect == "postgresql"))
-    known = _known_clients(db)
+    known = _known_clients(db, {(row.get("client_id") or "").strip() for row in rows})
     batch: dict[str, tuple[int, StoredLead]] = {}
     columns = LEAD_COLUMNS + LEAD_OPTIONAL
     for index, row in enumerate(rows):
-        cells = tuple(row.get(c, "").strip() for c in columns)
+        cells = tuple((row.get(c) or "").strip() for c in columns)
         try:
             if any("\x00" in v for v in cells):
                 raise RowError("contains a NUL character")
@@ -752,9 +752,13 @@ def load_lead_rows(db: Database, rows: list[dict[str, str]], *, calendar: Policy
     return report
 
 
-def _known_clients(db: Database) -> set[str]:
+def _known_clients(db: Database, among: set[str] | None = None) -> set[str]:
+    """The clients imported so far (only those ``among`` these ids, when given: a batch names few)."""
+    stmt = Client.__table__.select().with_only_columns(Client.client_id)
+    if among is not None:
+        stmt = stmt.where(Client.client_id.in_(sorted(among)))
     with db.read() as session:
-        return set(session.scalars(Client.__table__.select().with_only_columns(Client.client_id)))
+        return set(session.scalars(stmt))
 
 
 def _write(db: Database, batches: Iterator[list[StoredLead]]) -> None:
