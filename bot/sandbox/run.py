@@ -25,6 +25,7 @@ from waitress import create_server, wasyncore
 
 from bot.entrypoints.runtime import Runtime
 from bot.sandbox import carrier_standin, demo
+from bot.sandbox.outside_systems import OutsideSystems
 from bot.sandbox.signing import SlackSender
 from bot.sandbox.slack_api import FakeSlack
 from bot.usecases.settings import Settings
@@ -94,6 +95,7 @@ class Sandbox:
     web_server: _Served | None = None
     seeded: dict = field(default_factory=dict)
     carrier: carrier_standin.CarrierStandin | None = None  # the Twilio Lookup stand-in
+    outside: OutsideSystems | None = None  # the lead system and a client's CRM, calling /api/v1
     db_kept: bool = False  # False: the database was recreated with the demo data at this start
     _stopped: bool = False
 
@@ -175,6 +177,7 @@ def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", por
                           web_server=web, carrier=carrier, db_kept=kept)
         sandbox.app_server = _Served(runtime.wsgi(), "127.0.0.1", 0, "credit-bot-sandbox-app", threads=8)
         sandbox.sender = SlackSender(sandbox.app_url, secret)
+        sandbox.outside = OutsideSystems.with_new_keys(settings.database_url, sandbox.app_url)
         runtime.start_background(scheduler=False)
         if seed:  # a reviewer's queue to try: requests filed through the app, as contractors file them
             sandbox.seeded["requests"] = demo.file_demo_requests(fake, sandbox.sender)
@@ -223,6 +226,8 @@ def run_sandbox(args) -> int:
               f"{sandbox.db_path}", flush=True)
         print(f"credit-bot sandbox: Slack stand-in at {sandbox.fake.url}, app at {sandbox.app_url}/slack/events",
               flush=True)
+        print(f"credit-bot sandbox: HTTP API at {sandbox.app_url}/api/v1 (the page's Demo guide has the lead "
+              "system and a client's CRM calling it)", flush=True)
         print(f"credit-bot sandbox running at {sandbox.url}  (Ctrl-C to stop)", flush=True)
         if not args.no_browser:
             try:

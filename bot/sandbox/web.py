@@ -392,6 +392,27 @@ class SandboxDesk:
             channel_type="im" if ch.get("is_im") else ("group" if ch.get("is_private") else "channel")))
         return {"ok": True, "ts": msg["ts"]}
 
+    def outside(self, what: str) -> dict:
+        """The lead system or the client's CRM calls the app's HTTP API; the answer is shown as sent."""
+        systems = self.sandbox.outside
+        if systems is None:
+            raise ApiError("the sandbox has no outside systems running")
+        calls = {
+            "deliver": lambda: systems.deliver(),
+            "deliver_broken": lambda: systems.deliver(broken=True),
+            "deliver_revoked": systems.deliver_with_revoked_key,
+            "crm_file": lambda: systems.file(),
+            "crm_file_other": lambda: systems.file("L-2001"),
+        }
+        if what not in calls:
+            raise ApiError(f"unknown outside call {what!r}")
+        try:
+            answer = calls[what]()
+        except OSError as exc:
+            raise ApiError(f"the app's HTTP API did not answer: {exc}", "502 Bad Gateway") from None
+        self.sandbox.wait_idle(5.0)
+        return {"ok": True, **answer.as_dict()}
+
     def home_opened(self, user: str) -> dict:
         self.person(user)
         dm = self.fake.channels()
@@ -525,6 +546,7 @@ def make_web_app(sandbox: Sandbox):
                                              d.get("thread_ts"), d.get("files")),
         "/api/home": lambda d: desk.home_opened(d.get("user", "")),
         "/api/dismiss": lambda d: desk.dismiss(d.get("user", ""), d.get("ts", "")),
+        "/api/outside": lambda d: desk.outside(d.get("what", "")),
     }
 
     served = sandbox.web_server

@@ -721,9 +721,9 @@ def load_lead_rows(db: Database, rows: list[dict[str, str | None]], *, calendar:
     batch: dict[str, tuple[int, StoredLead]] = {}
     columns = LEAD_COLUMNS + LEAD_OPTIONAL
     for index, row in enumerate(rows):
-        cells = tuple((row.get(c) or "").strip() for c in columns)
+        cells = tuple([(row.get(c) or "").strip() for c in columns])
         try:
-            if any("\x00" in v for v in cells):
+            if "\x00" in "".join(cells):
                 raise RowError("contains a NUL character")
             lead, note = parse(cells)
         except RowError as exc:

@@ -555,3 +555,31 @@ def test_the_dual_control_story_an_expensive_lead_takes_two_approvals(sandbox):
         entries = [(str(e.amount), e.supplier_id, str(e.supplier_amount)) for e in session.scalars(
             select(LedgerEntry).where(LedgerEntry.lead_id == "L-1012"))]
     assert entries == [("450.00", "SUP-HOMEFIND", "260.00")]
+
+
+def test_the_lead_system_and_a_crm_call_the_http_api(sandbox):
+    """The Demo guide's outside systems: LeadFlow delivers a lead through /api/v1/leads (a
+    broken row is rejected, a bad key refused), and Brooklyn Roofing's CRM files a return on
+    it; the receipt lands in the client's channel saying it came through the API."""
+    status, body = api(sandbox, "/api/outside", {"what": "deliver_broken"})
+    assert status == 200 and body["status"] == 200, body
+    lead_id = sandbox.outside.delivered[-1]
+    assert body["body"]["accepted"] == 1 and [r["index"] for r in body["body"]["rejected"]] == [1]
+    assert "not a time" in body["body"]["rejected"][0]["error"]
+    status, body = api(sandbox, "/api/outside", {"what": "deliver_revoked"})
+    assert body["status"] == 401 and body["body"]["error"]["code"] == "unauthorized"
+
+    status, body = api(sandbox, "/api/outside", {"what": "crm_file"})
+    assert body["status"] == 201, body
+    filed = body["body"]
+    assert filed["lead_id"] == lead_id and filed["timeline"][0]["by"].startswith("Dana Ortiz")
+    receipt = wait_until(lambda: next((m for m in channel(state(sandbox, CONTRACTOR), demo.CONTRACTOR_CHANNEL)["messages"]
+                                       if lead_id in m["text"]), None), what="the API filing's receipt")
+    assert "through the API" in json.dumps(receipt), receipt
+    assert sandbox.outside.read(filed["id"]).body["status"] == filed["status"]
+
+    status, body = api(sandbox, "/api/outside", {"what": "crm_file_other"})
+    assert body["status"] == 422 and set(body["body"]["error"]["fields"]) == {"lead_id"}
+    assert request_for(sandbox, "L-2001") is None
+    status, body = api(sandbox, "/api/outside", {"what": "nothing"})
+    assert status == 400 and body["ok"] is False

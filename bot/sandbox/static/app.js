@@ -593,6 +593,13 @@ async function send(ev) {
   else await post("/api/message", { channel: S.channel, text, thread_ts: thread, files });
 }
 
+async function callOutside(what) {  // the lead system or the CRM calls the app; show the answer as sent
+  const answer = await post("/api/outside", { what });
+  const out = $("outside-answer");
+  out.hidden = false;
+  out.textContent = answer.status ? `HTTP ${answer.status}\n${JSON.stringify(answer.body, null, 1)}` : (answer.error || "no answer");
+}
+
 async function start() {
   S.info = await (await fetch("/api/info")).json();
   const wanted = new URL(location.href).searchParams.get("user");
@@ -601,6 +608,7 @@ async function start() {
   $("act-as").addEventListener("change", (ev) => switchUser(ev.target.value));
   $("lead-hints").replaceChildren(...S.info.leads.map((l) => el("li", {}, el("code", {}, l.lead_id), " ", l.story)));
   $("help-toggle").addEventListener("click", () => { $("help").hidden = !$("help").hidden; });
+  document.querySelectorAll("[data-outside]").forEach((b) => b.addEventListener("click", () => callOutside(b.dataset.outside)));
   const db = S.info.database;
   $("db-note").textContent = db.kept ? `${db.name} kept from the last run · times in ${S.info.timezone}`
     : `${db.name} was recreated with the demo data at start (--keep-db keeps it) · times in ${S.info.timezone}`;
