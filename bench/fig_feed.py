@@ -129,7 +129,7 @@ def targets(figures: dict) -> list[dict]:
     if not feed:
         return []
     v = feed["sqlite"]["api"]["leads_per_s"]
-    return [{"name": f"lead feed SQLite {feed['rows']:,} rows in {feed['batch']:,}s",
+    return [{"name": f"lead feed SQLite, {feed['rows']:,} leads in batches of {feed['batch']:,}",
              "target": f">= {FEED_GOAL:,.0f} leads/s", "value": v, "pass": v >= FEED_GOAL}]
 
 
