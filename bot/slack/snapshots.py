@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.slack.render.home import MAX_QUEUE_ROWS, HomeData, HomeRow, QueueFilter, render_home
 from bot.usecases.cases import Case, load_case
 from bot.usecases.desk import Desk
-from bot.usecases.desk_views import desk_overview, recent_decisions
+from bot.usecases.desk_views import desk_overview, hours_since, recent_decisions
 from bot.usecases.people import roles_of
 from policy.lifecycle import Role, Status
 from policy.terms import SLA_LIMIT_DAYS
@@ -47,6 +47,7 @@ def _row(desk: Desk, req, names: dict[str, str], now) -> HomeRow:
         requested_at=req.requested_at, decided_at=req.decided_at, requested_by=req.requested_by,
         client_name=names.get(req.client_id, req.client_id),
         age_business_days=desk.calendar.business_days_between(req.requested_at, now),
+        age_hours=hours_since(req.requested_at, now),
         claimed_by=req.claimed_by, first_approval_by=req.first_approval_by,
     )
 

@@ -4,7 +4,7 @@ glance for admins (requests by status, the oldest still waiting). Read-only quer
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,6 +33,14 @@ class DeskOverview:
     status_counts: dict[str, int] = field(default_factory=dict)
     oldest_pending_id: int | None = None
     oldest_pending_age: float | None = None  # business days
+    oldest_pending_hours: float | None = None  # by the clock
+
+
+def hours_since(moment: datetime, now: datetime) -> float:
+    """Clock hours from ``moment`` to ``now`` (a stored time without a zone is UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (now - moment).total_seconds() / 3600)
 
 
 def recent_decisions(session: Session, user_id: str, limit: int = RECENT_DECISIONS) -> list[Decided]:
@@ -57,4 +65,5 @@ def desk_overview(session: Session, calendar: PolicyCalendar, now: datetime) -> 
     if oldest is not None:
         overview.oldest_pending_id = oldest.id
         overview.oldest_pending_age = calendar.business_days_between(oldest.requested_at, now)
+        overview.oldest_pending_hours = hours_since(oldest.requested_at, now)
     return overview

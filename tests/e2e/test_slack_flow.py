@@ -201,7 +201,7 @@ def test_app_home_for_contractor_and_reviewer(running, fake_slack):
     assert reply.status == 200
     running.wait_idle()
     reviewer_home = json.dumps(fake_slack.home("U0REV"))
-    assert "Open queue (1)" in reviewer_home and "lead L-OK" in reviewer_home and "h ago" in reviewer_home
+    assert "Open queue (1)" in reviewer_home and "lead L-OK" in reviewer_home and "filed under an hour ago" in reviewer_home
     contractor_home = json.dumps(fake_slack.home("U0ROOF2"))  # a colleague at the same client sees it too
     running.slack.event({"type": "app_home_opened", "user": "U0ROOF2", "channel": "D0R2", "tab": "home"})
     running.wait_idle()

@@ -100,3 +100,13 @@ def test_a_full_queue_leaves_room_for_the_decisions(desk, clock):
     assert len(view["blocks"]) <= 100
     assert view["blocks"][-DECISIONS_BLOCKS]["type"] == "divider"
     assert "Your recent decisions" in json.dumps(view["blocks"][-2:])
+
+
+def test_ages_read_by_the_clock_under_a_day_and_in_business_days_after():
+    from bot.slack.render.ages import age_words
+
+    assert age_words(0.0, 0.2) == "filed under an hour ago"
+    assert age_words(0.1, 3.7) == "filed 3 h ago"
+    # a request filed late on Friday is 0.1 business days old on Monday, but 60 h have passed
+    assert age_words(0.1, 60.0) == "0.1 business days old"
+    assert age_words(2.0, 50.0) == "2.0 business days old"

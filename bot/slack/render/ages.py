@@ -9,8 +9,12 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
-def age_words(business_days: float) -> str:
-    """``filed 3 h ago`` under one business day, else ``2.5 business days old``."""
-    if business_days < 1:
-        return f"filed {max(1, round(business_days * 24))} h ago"
+def age_words(business_days: float, hours: float | None = None) -> str:
+    """By the clock under a day (``hours`` since filing): ``filed 3 h ago``, ``filed under an
+    hour ago``; then by the policy's measure, ``2.5 business days old``. Without ``hours``, a
+    business day under one reads in hours of it."""
+    if hours is None:
+        hours = business_days * 24 if business_days < 1 else None
+    if hours is not None and hours < 24:
+        return "filed under an hour ago" if hours < 1 else f"filed {int(hours)} h ago"
     return f"{business_days:.1f} business days old"

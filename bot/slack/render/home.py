@@ -63,6 +63,7 @@ class HomeRow:
     age_business_days: float = 0.0
     claimed_by: str | None = None
     first_approval_by: str | None = None  # dual control: the first approval, waiting for a second
+    age_hours: float | None = None  # by the clock, since filing
 
 
 @dataclass
@@ -128,7 +129,7 @@ def _queue_row(row: HomeRow, viewer: str) -> dict:
         claimed += f" · :hourglass_flowing_sand: approved by {first}, waiting for a second approval"
     text = (f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · {escape(row.client_name)}\n"
             f"{reason_label(row.reason)} · by {mention(row.requested_by)} · "
-            f"{age_words(row.age_business_days)} — {sla_mark(row.age_business_days)}{claimed}")
+            f"{age_words(row.age_business_days, row.age_hours)} — {sla_mark(row.age_business_days)}{claimed}")
     claim = None
     if row.claimed_by != viewer and row.requested_by != viewer:
         first, again = WORDS[Step.CLAIM].queue_button
@@ -178,7 +179,8 @@ def render_home(data: HomeData, tz: ZoneInfo) -> dict:
         blocks.append(divider())
         blocks.append(header(f"Open exceptions ({len(data.exceptions)})"))
         if not data.exceptions:
-            blocks.append(section("No open exceptions for your clients. When a contractor asks for an "
+            whose = "" if data.overview is not None else " for your clients"  # an admin sees every client's
+            blocks.append(section(f"No open exceptions{whose}. When a contractor asks for an "
                                   "exception to a denial, it shows here and in the account-manager channel."))
         for row in data.exceptions[:MAX_EXCEPTION_ROWS]:
             blocks.append(section(f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · "

@@ -46,5 +46,5 @@ def overview_blocks(overview: DeskOverview) -> list[dict]:
         blocks.append(context("Nothing is waiting for a reviewer."))
     else:
         blocks.append(context(f"Oldest pending: *{request_ref(overview.oldest_pending_id)}*, "
-                              f"{age_words(overview.oldest_pending_age or 0.0)}"))
+                              f"{age_words(overview.oldest_pending_age or 0.0, overview.oldest_pending_hours)}"))
     return blocks
