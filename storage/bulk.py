@@ -45,22 +45,35 @@ class StoredLead(NamedTuple):
 
 
 LEAD_STORED = StoredLead._fields
+# A lead with a credit request keeps these as delivered: the request was judged on them.
+FROZEN_EVIDENCE = ("phone", "email", "zip", "street", "received_at", "client_id", "category")
 
 _COLUMN_LIST = ", ".join(LEAD_STORED)
-_CHANGED = ", ".join(f"leads.{c}" for c in LEAD_STORED[1:]), ", ".join(f"excluded.{c}" for c in LEAD_STORED[1:])
+
+
+def _pair(columns) -> tuple[str, str]:
+    return ", ".join(f"leads.{c}" for c in columns), ", ".join(f"excluded.{c}" for c in columns)
+
+
+_CHANGED, _FROZEN = _pair(LEAD_STORED[1:]), _pair(FROZEN_EVIDENCE)
 # An identical row is left alone (no write, no index churn): re-importing a file is cheap.
+# The importer refuses, with why, a row that changes a requested lead's evidence; the last
+# clause keeps that true when a request is filed between its check and this write.
 _UPSERT = (
     f"INSERT INTO leads ({_COLUMN_LIST}) {{source}} ON CONFLICT (lead_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in LEAD_STORED[1:])
     + f" WHERE ({_CHANGED[0]}) {{distinct}} ({_CHANGED[1]})"
+    + " AND (NOT EXISTS (SELECT 1 FROM credit_requests r WHERE r.lead_id = leads.lead_id)"
+    + f" OR ({_FROZEN[0]}) {{same}} ({_FROZEN[1]}))"
 )
-_SQLITE_UPSERT = _UPSERT.format(source=f"VALUES ({', '.join('?' for _ in LEAD_STORED)})", distinct="IS NOT")
+_SQLITE_UPSERT = _UPSERT.format(source=f"VALUES ({', '.join('?' for _ in LEAD_STORED)})", distinct="IS NOT",
+                                same="IS")
 _PG_STAGE = "CREATE TEMPORARY TABLE IF NOT EXISTS lead_import_stage (LIKE leads INCLUDING DEFAULTS) ON COMMIT DROP"
 _PG_COPY = f"COPY lead_import_stage ({_COLUMN_LIST}) FROM STDIN"
 _PG_COPY_DIRECT = f"COPY leads ({_COLUMN_LIST}) FROM STDIN"
 # "WHERE true" keeps ON CONFLICT from being read as part of the SELECT's join syntax.
 _PG_UPSERT = _UPSERT.format(source=f"SELECT {_COLUMN_LIST} FROM lead_import_stage WHERE true",
-                            distinct="IS DISTINCT FROM")
+                            distinct="IS DISTINCT FROM", same="IS NOT DISTINCT FROM")
 
 
 def load_leads(conn, batches: Iterator[list[StoredLead]]) -> None:

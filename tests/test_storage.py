@@ -141,3 +141,40 @@ def test_migration_0010_renames_stored_intents_both_ways(database_url):
     assert names() == old
     upgrade(db.engine)
     db.dispose()
+
+
+def test_a_requested_leads_evidence_holds_even_when_a_write_skips_the_importers_check(database_url):
+    """The importer refuses a row that changes a requested lead's evidence; a request filed
+    between that check and the write (the race) must still keep it: the upsert itself
+    leaves the evidence alone, while other columns and unrequested leads still update."""
+    from zoneinfo import ZoneInfo
+
+    from bot.usecases.importing import LEAD_COLUMNS, LEAD_OPTIONAL, LeadRows, StampMaker
+    from storage.bulk import load_leads
+
+    db = Database(database_url)
+    parse = LeadRows(StampMaker(ZoneInfo("America/New_York"), postgresql=db.dialect == "postgresql"))
+
+    def row(lead_id: str, phone: str, price: str):
+        cells = dict(lead_id=lead_id, client_id="C-1", lead_type="standard", category="Roofing",
+                     received_at="2026-07-06T09:00:00-04:00", first_name="Ann", last_name="Lee", phone=phone,
+                     email="ann@example.com", street="1 Main St", city="Brooklyn", state="NY", zip="11201",
+                     price=price)
+        return parse(tuple(cells.get(c, "") for c in LEAD_COLUMNS + LEAD_OPTIONAL))[0]
+
+    def load(*rows):
+        with db.engine.connect() as conn:
+            load_leads(conn, iter([list(rows)]))
+
+    load(row("L-1", "212-555-0101", "40"), row("L-2", "212-555-0102", "40"))
+    with db.transaction() as session:
+        session.add(_request("L-1", lead_slot="L-1"))
+    def stored() -> dict[str, tuple[str, str]]:
+        with db.read() as session:
+            return {lead.lead_id: (lead.phone, str(lead.price)) for lead in session.scalars(select(Lead))}
+
+    load(row("L-1", "917-555-0199", "55"), row("L-2", "917-555-0199", "40"))  # the phone changes
+    assert stored() == {"L-1": ("212-555-0101", "40.00"), "L-2": ("917-555-0199", "40.00")}
+    load(row("L-1", "212-555-0101", "55"))  # only the price changes
+    assert stored()["L-1"] == ("212-555-0101", "55.00")
+    db.dispose()

@@ -50,7 +50,7 @@ from bot.usecases.supplier_columns import SUPPLIER_COLUMNS, supplier_cells
 from policy.service_area import parse_area
 from policy.spreadsheet import UNREADABLE, read_phone, read_zip, spreadsheet_number
 from policy.windows import LeadType, PolicyCalendar
-from storage.bulk import LEAD_STORED, StoredLead, in_background, load_leads
+from storage.bulk import FROZEN_EVIDENCE, LEAD_STORED, StoredLead, in_background, load_leads
 from storage.db import Database
 from storage.models import Client, ClientUser, CreditRequest, Lead
 
@@ -435,7 +435,6 @@ def _lead_type(raw: str) -> str:
 LEAD_OPTIONAL = SUPPLIER_COLUMNS
 _SUPPLIER_AT = [len(LEAD_COLUMNS) + i for i in range(len(SUPPLIER_COLUMNS))]
 # Fields a lead keeps once a credit request exists on it: the evidence the request was judged on.
-FROZEN_EVIDENCE = ("phone", "email", "zip", "street", "received_at", "client_id", "category")
 _REQUIRED = ("lead_id", "client_id", "category", "received_at")
 # (limit, field) of every String column of ``leads``, shortest first: a row whose longest value
 # is within the shortest limit needs no length check at all.
