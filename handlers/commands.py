@@ -16,6 +16,7 @@ from bot.usecases.status_list import requests_of
 log = logging.getLogger("credit_bot.handlers")
 
 WORDS = {"status", "help"}
+CHECKED = "filing_blocker"  # the ack's answer, handed to the modal's opener in the context
 
 
 def _word(body: dict) -> str | None:
@@ -33,7 +34,7 @@ def answer(ack, body, context):
     if word == "status":
         ack(text=status_text(requests_of(desk, user, channel), desk.tz), response_type="ephemeral")
         return
-    problem = filing_blocker(desk, user, channel)
+    problem = context[CHECKED] = filing_blocker(desk, user, channel)
     if problem:
         ack(text=blocker_text(problem), response_type="ephemeral")
     else:
@@ -41,8 +42,13 @@ def answer(ack, body, context):
 
 
 def open_modal(body, client, context):
-    """After the ack: open the modal (the trigger is valid for 3 seconds)."""
-    if _word(body) or filing_blocker(context["desk"], body.get("user_id", ""), body.get("channel_id", "")):
+    """After the ack: open the modal (the trigger is valid for 3 seconds). The ack checked who
+    may file; only when it did not get that far is it checked again."""
+    if _word(body):
+        return
+    problem = context[CHECKED] if CHECKED in context else filing_blocker(
+        context["desk"], body.get("user_id", ""), body.get("channel_id", ""))
+    if problem:
         return
     view = credit_request_modal(body.get("channel_id", ""), body.get("text", ""))
     try:

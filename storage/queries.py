@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, literal, select
 from sqlalchemy.orm import Session
 
 from storage.models import Client, ClientUser, Lead, Staff
@@ -41,6 +41,17 @@ def clients_for_user(session: Session, slack_user_id: str) -> list[Client]:
             .order_by(Client.client_id)
         )
     )
+
+
+_SPEAKS_FOR_A_CLIENT = (select(literal(1)).select_from(ClientUser)
+                        .join(Client, ClientUser.client_id == Client.client_id)
+                        .where(ClientUser.slack_user_id == bindparam("user")).limit(1))
+
+
+def speaks_for_a_client(session: Session, slack_user_id: str) -> bool:
+    """Is this user linked to at least one client? (``clients_for_user`` is not empty; one
+    cached statement, no rows loaded.)"""
+    return session.execute(_SPEAKS_FOR_A_CLIENT, {"user": slack_user_id}).first() is not None
 
 
 def clients_for_channel(session: Session, channel_id: str) -> list[Client]:

@@ -70,6 +70,15 @@ def _app(desk: Desk, client, authorize, listeners: WorkPool) -> App:
 
 
 def _wire(app: App, desk: Desk, acks: WorkPool, pacer: Pacer | None) -> None:
+    urgent: dict[str | None, PacedClient] = {}  # by token: one client (and its connections) for every request
+
+    def urgent_client(plain) -> PacedClient:
+        client = urgent.get(plain.token)
+        if client is None:
+            client = urgent.setdefault(plain.token, PacedClient(
+                token=plain.token, base_url=plain.base_url, timeout=plain.timeout, pacer=pacer, urgent=True))
+        return client
+
     @app.middleware
     def hand_over_desk(context, next):  # noqa: A002 - Bolt's argument name
         context["desk"] = desk
@@ -77,9 +86,7 @@ def _wire(app: App, desk: Desk, acks: WorkPool, pacer: Pacer | None) -> None:
         if pacer is not None:
             # Listeners' calls (views.open within a trigger's 3 s) are urgent: they take their
             # rate-limit token without waiting, so they never queue behind deliveries.
-            plain = context.client
-            context["client"] = PacedClient(token=plain.token, base_url=plain.base_url, timeout=plain.timeout,
-                                            pacer=pacer, urgent=True)
+            context["client"] = urgent_client(context.client)
         next()
 
     @app.error

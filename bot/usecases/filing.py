@@ -18,7 +18,7 @@ from bot.usecases.checking import check_stored_lead
 from bot.usecases.desk import Desk
 from bot.usecases.evidence import EvidenceFile
 from bot.usecases.facts import client_terms
-from bot.usecases.people import clients_spoken_for
+from bot.usecases.people import can_file_from, clients_spoken_for
 from bot.usecases.results import Refusal, refusal_about
 from bot.usecases.transition import apply, owe_change, policy_decision
 from policy.lifecycle import POLICY_ACTOR, Action, Status
@@ -86,7 +86,7 @@ def parse_lead_ids(text: str) -> list[str]:
 def filing_blocker(desk: Desk, user_id: str, channel_id: str) -> str | None:
     """Why this user cannot file from here (a problem code), or None. Checked before the modal opens."""
     with desk.read() as session:
-        return None if clients_spoken_for(session, user_id, channel_id) else "not_linked"
+        return None if can_file_from(session, user_id, channel_id) else "not_linked"
 
 
 def _validate(session, f: Filing) -> list[Lead]:
