@@ -59,19 +59,24 @@ def finishing(key_or_state: str | Finishing) -> Iterator[Finishing]:
         _current.reset(token)
 
 
+def _upsert_statement(dialect: str, done: bool):
+    """Built once per (dialect, done), values passed as parameters: on every acknowledgement
+    path, so no statement is built or its cache key computed from the values each time."""
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Intent.__table__)
+    if done:
+        return stmt.on_conflict_do_update(index_elements=["key"], set_={"done_at": stmt.excluded.done_at,
+                                                                         "outcome": stmt.excluded.outcome},
+                                          where=Intent.__table__.c.done_at.is_(None))
+    return stmt.on_conflict_do_nothing(index_elements=["key"])
+
+
+_UPSERTS = {(d, done): _upsert_statement(d, done) for d in ("sqlite", "postgresql") for done in (False, True)}
+
+
 def _upsert(session: Session, values: dict, *, done: bool) -> int:
     """Insert the intent, or (``done``) mark the stored one done if it is not yet. Returns the
     rows written: 0 means it was there already (and, with ``done``, already done)."""
-    dialect = session.bind.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Intent).values(**values)
-    if done:
-        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"done_at": values["done_at"],
-                                                                         "outcome": values.get("outcome")},
-                                          where=Intent.done_at.is_(None))
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=["key"])
-    return session.execute(stmt).rowcount
+    return session.execute(_UPSERTS[session.bind.dialect.name, done], values).rowcount
 
 
 def _row(key: str, now: datetime, **fields) -> dict:
