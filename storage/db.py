@@ -110,10 +110,12 @@ class WriterQueue:
     """This process's SQLite writers take turns, most urgent first: the few-row writes an
     acknowledgement waits on (``URGENT``), then a person's click or submission
     (``FOREGROUND``), then deliveries and housekeeping (``BACKGROUND``). A thread already
-    holding the turn may take it again (nested transactions)."""
+    holding the turn may take it again (nested transactions). A writer done wakes one waiter,
+    of the most urgent priority waiting (not every waiter, to find the lock taken again)."""
 
     def __init__(self):
-        self._cond = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()
+        self._conds = [threading.Condition(self._lock) for _ in (URGENT, FOREGROUND, BACKGROUND)]
         self._owner: int | None = None
         self._depth = 0
         self._waiting = [0, 0, 0]
@@ -121,25 +123,28 @@ class WriterQueue:
     @contextmanager
     def turn(self, priority: int) -> Iterator[None]:
         me = threading.get_ident()
-        with self._cond:
+        with self._lock:
             if self._owner == me:
                 self._depth += 1
             else:
                 self._waiting[priority] += 1
                 try:
                     while self._owner is not None or any(self._waiting[:priority]):
-                        self._cond.wait()
+                        self._conds[priority].wait()
                 finally:
                     self._waiting[priority] -= 1
                 self._owner, self._depth = me, 1
         try:
             yield
         finally:
-            with self._cond:
+            with self._lock:
                 self._depth -= 1
                 if not self._depth:
                     self._owner = None
-                    self._cond.notify_all()
+                    for level, waiting in enumerate(self._waiting):
+                        if waiting:
+                            self._conds[level].notify()
+                            break
 
 
 class Database:

@@ -178,3 +178,41 @@ def test_a_requested_leads_evidence_holds_even_when_a_write_skips_the_importers_
     load(row("L-1", "212-555-0101", "55"))  # only the price changes
     assert stored()["L-1"] == ("212-555-0101", "55.00")
     db.dispose()
+
+
+def test_sqlite_writers_take_turns_most_urgent_first_and_none_is_forgotten():
+    """The writer queue wakes one waiter per turn: the most urgent waiting one. Many writers of
+    every priority all get their turn (no lost wake-up), one at a time, and writers queued
+    behind a holder are served urgent first."""
+    import threading
+
+    from storage.db import BACKGROUND, FOREGROUND, URGENT, WriterQueue
+
+    queue, order, inside = WriterQueue(), [], []
+    hold = threading.Event()
+
+    def writer(priority: int, name: str, wait: threading.Event | None = None):
+        with queue.turn(priority):
+            inside.append(name)
+            assert len(inside) == 1
+            if wait is not None:
+                wait.wait(5)
+            order.append(name)
+            inside.remove(name)
+
+    first = threading.Thread(target=writer, args=(BACKGROUND, "holder", hold))
+    first.start()
+    while not inside:
+        pass
+    queued = [threading.Thread(target=writer, args=(p, f"{p}-{i}")) for i in range(10)
+              for p in (BACKGROUND, FOREGROUND, URGENT)]
+    for t in queued:
+        t.start()
+    while sum(queue._waiting) < len(queued):  # every one of them is waiting for the holder
+        threading.Event().wait(0.001)
+    hold.set()
+    for t in [first, *queued]:
+        t.join(10)
+    assert order[0] == "holder" and len(order) == 31
+    priorities = [int(name.split("-")[0]) for name in order[1:]]
+    assert priorities == sorted(priorities) and priorities[0] == URGENT
