@@ -22,7 +22,7 @@ from bot.usecases import api_keys
 from storage.db import Database
 
 CRM_CLIENT = "C-ROOF"  # whose CRM files through the API in the sandbox
-CRM_FILER = "Dana Ortiz (Brooklyn Roofing CRM)"
+CRM_FILER = "Dana Ortiz at Brooklyn Roofing"
 FIRST_FEED_LEAD = 3001  # leads the lead system delivers are L-3001, L-3002, ...
 
 

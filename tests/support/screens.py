@@ -3,7 +3,9 @@
     python -m tests.support.screens docs/screens [SUFFIX]
 
 Starts a fresh sandbox on a temporary database, acts as each demo person, opens the App Home
-tab and saves ``home-<role>[-SUFFIX].png``; also ``sandbox.png`` (a contractor channel).
+tab and saves ``home-<role>[-SUFFIX].png``; also ``sandbox.png`` (a contractor channel) and
+``api-filing.png`` (the Demo guide's lead system and CRM calling the HTTP API, and the receipt
+of the CRM's filing in the client's channel).
 """
 
 from __future__ import annotations
@@ -93,6 +95,19 @@ def main(argv: list[str]) -> int:
         act_as(driver, sandbox.url, ROLES["contractor"])
         open_channel(driver, demo.CONTRACTOR_CHANNEL)
         target = out / f"sandbox{suffix}.png"
+        driver.save_screenshot(str(target))
+        print(target)
+        driver.find_element(By.ID, "help-toggle").click()
+        for what in ("deliver", "crm_file"):
+            driver.find_element(By.CSS_SELECTOR, f'[data-outside="{what}"]').click()
+            WebDriverWait(driver, 15).until(lambda d, w=what: ("HTTP 201" if w == "crm_file" else "HTTP 200")
+                                            in d.find_element(By.ID, "outside-answer").text)
+        sandbox.wait_idle(10)
+        time.sleep(1.0)
+        driver.execute_script("const m = document.getElementById('messages'); m.scrollTop = m.scrollHeight;"
+                              "document.getElementById('outside-answer').scrollIntoView({block: 'end'});")
+        time.sleep(0.3)
+        target = out / f"api-filing{suffix}.png"
         driver.save_screenshot(str(target))
         print(target)
     finally:
