@@ -47,7 +47,7 @@ from .wording_lang import ES, OTHER, language
 from .wording_lexicon import norm_word
 from .wording_match import ident, split_alternatives
 from .wording_rules import RULES
-from .wording_spanish import spanish_hints
+from .wording_spanish import excused, spanish_hints
 
 
 def _build_rules() -> RuleSet:
@@ -186,10 +186,11 @@ def non_creditable_hints(details: str) -> list[tuple[Reason, str]]:
 def wording_hints(details: str) -> list[Hint]:
     """Each non-creditable reason the details read like, at most once: the English rules
     over the whole text, then the Spanish rules (``wording_spanish``) over each Spanish
-    sentence (a Spanish hint's phrase is its sentence)."""
+    sentence (a Spanish hint's phrase is its sentence). An English match inside a Spanish
+    sentence is also cancelled by the Spanish contexts of its reason."""
     if not details:
         return []
-    hints = _english_hints(details)
+    hints = [h for h in _english_hints(details) if not (language(h.sentence) == ES and excused(h.reason, details))]
     seen = {hint.reason for hint in hints}
     for sentence in sentences(details):
         if language(sentence) != ES:

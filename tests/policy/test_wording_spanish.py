@@ -45,6 +45,8 @@ def test_every_rule_compiles_and_names_a_known_reason_and_context():
         (lambda d: d["rules"][1].update(name=d["rules"][0]["name"]), "unique name"),
         (lambda d: d["rules"][0].update(extra=1), "expected name"),
         (lambda d: d.update(version=2), "version 1"),
+        (lambda d: d.update(denials="no es que"), "denials: expected a list"),
+        (lambda d: d["rules"][0].update(unless=["AREA", 3]), "expected a list of non-empty strings"),
     ],
 )
 def test_a_bad_rules_file_fails_at_load(change, message):
@@ -137,3 +139,28 @@ def test_a_spanish_story_after_a_strong_claim_goes_to_review(ev):
         "Details read like a non-creditable reason: Did not win the job (rule: hired someone else): "
         '"Pero ademas la señora ya contrato a otra compañia.". Such wording is never auto-approved'
     )
+
+
+def test_a_spanish_negation_stops_at_a_comma_and_a_denial_cancels_the_stretch():
+    # "no" before a comma does not negate what follows it
+    assert [str(r) for r, _ in non_creditable_hints("Le pregunte si el numero era de el, no, ya contrato a otro")] == [
+        "did_not_win_job"]
+    assert non_creditable_hints("Nunca cambio de opinion, la persona q contesto no es la del lead.") == []
+    # a denial cancels even a rule that carries its own negation, up to the next comma
+    assert non_creditable_hints("No es q no conteste, es q el numero esta desconectado.") == []
+    assert [str(r) for r, _ in non_creditable_hints("No es q el numero este mal, es q no contesta nunca.")] == [
+        "unresponsive"]
+
+
+def test_contractor_spellings_are_written_out():
+    from policy.wording_spanish import normalise
+
+    assert normalise("Pa q sepas, ta muy caro pal señor, xk no tiene $$") == (
+        "para que sepas , esta muy caro para el senor , porque no tiene")
+    assert [str(r) for r, _ in non_creditable_hints("ta muy caro pal señor, no le da")] == ["affordability"]
+
+
+def test_an_english_phrase_in_a_spanish_sentence_is_excused_by_the_spanish_contexts():
+    assert non_creditable_hints("No es cliente nuestro, es una compania q vende marketing por facebook.") == []
+    assert [str(r) for r, _ in non_creditable_hints("Este cliente nos llego por facebook antes q ustedes.")] == [
+        "other_lead_source"]
