@@ -43,7 +43,7 @@ from typing import NamedTuple
 from .reasons import Reason
 from .wording_groups import CONTEXTS, TEXT_WIDE
 from .wording_index import Rule, RuleSet
-from .wording_lang import ES, OTHER, language
+from .wording_lang import ES, OTHER, language, spanish_words_only
 from .wording_lexicon import norm_word
 from .wording_match import ident, split_alternatives
 from .wording_rules import RULES
@@ -187,10 +187,11 @@ def wording_hints(details: str) -> list[Hint]:
     """Each non-creditable reason the details read like, at most once: the English rules
     over the whole text, then the Spanish rules (``wording_spanish``) over each Spanish
     sentence (a Spanish hint's phrase is its sentence). An English match inside a Spanish
-    sentence is also cancelled by the Spanish contexts of its reason."""
+    sentence is also cancelled by the Spanish contexts of its reason, and one made only of
+    Spanish words ("ha") is not an English phrase at all."""
     if not details:
         return []
-    hints = [h for h in _english_hints(details) if not (language(h.sentence) == ES and excused(h.reason, details))]
+    hints = [h for h in _english_hints(details) if not _spanish_reading(h, details)]
     seen = {hint.reason for hint in hints}
     for sentence in sentences(details):
         if language(sentence) != ES:
@@ -201,6 +202,11 @@ def wording_hints(details: str) -> list[Hint]:
                 words = " ".join(sentence.split())
                 hints.append(Hint(rule.reason, rule.name, words, words))
     return hints
+
+
+def _spanish_reading(hint: Hint, details: str) -> bool:
+    """An English match inside a Spanish sentence that the Spanish reading sets aside."""
+    return language(hint.sentence) == ES and (spanish_words_only(hint.phrase) or excused(hint.reason, details))
 
 
 def _sentence_spans(text: str) -> tuple[list[int], list[int]]:

@@ -24,6 +24,10 @@ _ES = frozenset(
     "hay tiene quiere porque tambien ademas al todavia aun si q xq pq a desde hasta otro otra casa nada "
     "esa ese este eso ahorita dice".split()
 )
+# Spanish words that are also English abbreviations or words the English rules read
+# ("ha" is HomeAdvisor to them): an English match made only of such words inside a Spanish
+# sentence is not read as English.
+_ES_ONLY = _ES | frozenset("ha han he has hemos habia habian sea son ser fin pie red once".split())
 _SHARED = _EN & _ES  # "no", "a": no help telling the two apart
 
 # Function words of languages contractors might use that the check does not read (only
@@ -43,6 +47,12 @@ def fold(text: str) -> str:
     """Lower case without accents ("Contrató" -> "contrato", "año" -> "ano")."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def spanish_words_only(phrase: str) -> bool:
+    """Whether every word of the phrase is a common Spanish word ("ha", "no ha")."""
+    words = _WORD.findall(fold(phrase))
+    return bool(words) and all(w in _ES_ONLY for w in words)
 
 
 def language(sentence: str) -> str:

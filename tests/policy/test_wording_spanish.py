@@ -164,3 +164,10 @@ def test_an_english_phrase_in_a_spanish_sentence_is_excused_by_the_spanish_conte
     assert non_creditable_hints("No es cliente nuestro, es una compania q vende marketing por facebook.") == []
     assert [str(r) for r, _ in non_creditable_hints("Este cliente nos llego por facebook antes q ustedes.")] == [
         "other_lead_source"]
+
+
+def test_a_spanish_word_is_not_read_as_an_english_abbreviation():
+    # "ha" is HomeAdvisor to the English rules, and a verb in Spanish
+    assert non_creditable_hints("El señor q contesto dijo q nunca ha pedido cotizacion y q no es el dueño.") == []
+    assert [str(r) for r, _ in non_creditable_hints("The HO said she got us from HA last week too")] == [
+        "other_lead_source"]
