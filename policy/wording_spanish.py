@@ -187,10 +187,11 @@ def spanish_hints(sentence: str, whole_text: str, rules: SpanishRules = RULES) -
 
 
 def excused(reason: Reason, whole_text: str, rules: SpanishRules = RULES) -> bool:
-    """Whether the text holds a context that cancels the Spanish rules of this reason (any
-    of their ``unless`` contexts): an English phrase inside a Spanish sentence ("vende
+    """Whether the text holds a context that cancels every Spanish rule of this reason (one
+    named in the ``unless`` of each): an English phrase inside a Spanish sentence ("vende
     marketing por facebook") is read with the Spanish contexts too."""
-    names = {name for rule in rules.rules if rule.reason == reason for name in rule.unless}
+    unless = [set(rule.unless) for rule in rules.rules if rule.reason == reason]
+    names = set.intersection(*unless) if unless else set()
     if not names:
         return False
     folded = normalise(whole_text, rules)
