@@ -17,11 +17,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 
 from .reasons import Reason
 from .wording_lang import fold
+from .wording_prefix import PrefixIndex
 
 DATA = "wording_es.json"
 # Reasons a narrative rule may name (the non-creditable ones the English rules read too).
@@ -55,6 +56,11 @@ class SpanishRules:
     clause_split: re.Pattern[str]
     spellings: dict[str, str]
     denials: tuple[str, ...] = ()
+
+    @cached_property
+    def index(self) -> PrefixIndex:
+        """The patterns by how their matches start, built on first use."""
+        return PrefixIndex(p for rule in self.rules for p in rule.patterns)
 
 
 regex = lru_cache(maxsize=None)(re.compile)
@@ -168,11 +174,15 @@ def spanish_hints(sentence: str, whole_text: str, rules: SpanishRules = RULES) -
     found: dict[Reason, tuple[SpanishRule, str]] = {}
     seen: dict[str, bool] = {}
     folded = None
+    index = rules.index
     for clause in clauses(sentence, rules):
+        can_match = index.candidates(clause)  # the patterns whose start is in the clause
         for rule in rules.rules:
             if rule.reason in found:
                 continue
             for pattern in rule.patterns:
+                if pattern not in can_match:
+                    continue
                 m = next((m for m in regex(pattern).finditer(clause) if not _cancelled(rule, clause, m.start(), rules)),
                          None)
                 if m is None:
