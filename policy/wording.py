@@ -43,7 +43,7 @@ from typing import NamedTuple
 from .reasons import Reason
 from .wording_groups import CONTEXTS, TEXT_WIDE
 from .wording_index import Rule, RuleSet
-from .wording_lang import ES, OTHER, language, spanish_words_only
+from .wording_lang import OTHER, language, read_as_spanish, spanish_words_only
 from .wording_lexicon import norm_word
 from .wording_match import ident, split_alternatives
 from .wording_rules import RULES
@@ -186,7 +186,8 @@ def non_creditable_hints(details: str) -> list[tuple[Reason, str]]:
 def wording_hints(details: str) -> list[Hint]:
     """Each non-creditable reason the details read like, at most once: the English rules
     over the whole text, then the Spanish rules (``wording_spanish``) over each Spanish
-    sentence (a Spanish hint's phrase is its sentence). An English match inside a Spanish
+    sentence, and each one too short to tell with no English function word ("no
+    contesta"); a Spanish hint's phrase is its sentence. An English match inside a Spanish
     sentence is also cancelled by the Spanish contexts of its reason, and one made only of
     Spanish words ("ha") is not an English phrase at all."""
     if not details:
@@ -194,7 +195,7 @@ def wording_hints(details: str) -> list[Hint]:
     hints = [h for h in _english_hints(details) if not _spanish_reading(h, details)]
     seen = {hint.reason for hint in hints}
     for sentence in sentences(details):
-        if language(sentence) != ES:
+        if not read_as_spanish(sentence):
             continue
         for rule, _words in spanish_hints(sentence, details):
             if rule.reason not in seen:
@@ -206,7 +207,7 @@ def wording_hints(details: str) -> list[Hint]:
 
 def _spanish_reading(hint: Hint, details: str) -> bool:
     """An English match inside a Spanish sentence that the Spanish reading sets aside."""
-    return language(hint.sentence) == ES and (spanish_words_only(hint.phrase) or excused(hint.reason, details))
+    return read_as_spanish(hint.sentence) and (spanish_words_only(hint.phrase) or excused(hint.reason, details))
 
 
 def _sentence_spans(text: str) -> tuple[list[int], list[int]]:

@@ -55,6 +55,17 @@ def spanish_words_only(phrase: str) -> bool:
     return bool(words) and all(w in _ES_ONLY for w in words)
 
 
+def read_as_spanish(sentence: str) -> bool:
+    """Whether the Spanish rules read the sentence: it is Spanish, or it is too short or
+    plain to tell and has no English function word ("no contesta", "direccion falsa",
+    "solo cotizando")."""
+    lang = language(sentence)
+    if lang != EN:
+        return lang == ES
+    words = _WORD.findall(fold(sentence))
+    return bool(words) and not any(w in _EN and w not in _SHARED for w in words)
+
+
 def language(sentence: str) -> str:
     words = _WORD.findall(fold(sentence))
     if not words:

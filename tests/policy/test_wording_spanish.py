@@ -171,3 +171,12 @@ def test_a_spanish_word_is_not_read_as_an_english_abbreviation():
     assert non_creditable_hints("El señor q contesto dijo q nunca ha pedido cotizacion y q no es el dueño.") == []
     assert [str(r) for r, _ in non_creditable_hints("The HO said she got us from HA last week too")] == [
         "other_lead_source"]
+
+
+def test_a_short_sentence_with_no_english_word_is_read_by_the_spanish_rules():
+    from policy.wording_lang import read_as_spanish
+
+    assert read_as_spanish("no contesta") and read_as_spanish("direccion falsa")
+    assert not read_as_spanish("Phone is dead") and not read_as_spanish("Le client a choisi une autre entreprise hier")
+    assert [str(r) for r, _ in non_creditable_hints("no contesta")] == ["unresponsive"]
+    assert non_creditable_hints("numero desconectado") == []
