@@ -33,4 +33,6 @@ def test_second_fresh_spanish_split_scores():
     false_flags = sum(hit for label, hit in rows if label == "none")
     recall = sum(narrative) / len(narrative)
     print(f"second fresh ES recall {recall:.2f} false flags {false_flags}")
-    assert false_flags <= 1 and recall >= 0.67
+    # 21/31 with 1 false flag of 15 when written; 27/31 with none after the rules grown
+    # from training lines only
+    assert false_flags == 0 and recall >= 0.87

@@ -123,10 +123,11 @@ def test_heldout_split_scores():
 
 
 def test_fresh_spanish_split_scores():
-    # Written after the first Spanish rules, never tuned on: the honest Spanish figure.
+    # Written after the first Spanish rules, never tuned on: the honest Spanish figure
+    # (0.40 when written, 0.80 after the rules grown from training lines only).
     recall, false_flags = _figures("es", FRESH)
     print(f"fresh ES recall {recall:.2f} false flags {false_flags}")
-    assert false_flags == 0 and recall >= 0.4
+    assert false_flags == 0 and recall >= 0.8
 
 
 def test_a_spanish_story_after_a_strong_claim_goes_to_review(ev):
