@@ -192,10 +192,11 @@ def wording_hints(details: str) -> list[Hint]:
     Spanish words ("ha") is not an English phrase at all."""
     if not details:
         return []
-    hints = [h for h in _english_hints(details) if not _spanish_reading(h, details)]
+    spanish = {" ".join(s.split()): read_as_spanish(s) for s in sentences(details)}
+    hints = [h for h in _english_hints(details) if not _spanish_reading(h, details, spanish)]
     seen = {hint.reason for hint in hints}
     for sentence in sentences(details):
-        if not read_as_spanish(sentence):
+        if not spanish[" ".join(sentence.split())]:
             continue
         for rule, _words in spanish_hints(sentence, details):
             if rule.reason not in seen:
@@ -205,9 +206,11 @@ def wording_hints(details: str) -> list[Hint]:
     return hints
 
 
-def _spanish_reading(hint: Hint, details: str) -> bool:
+def _spanish_reading(hint: Hint, details: str, spanish: dict[str, bool]) -> bool:
     """An English match inside a Spanish sentence that the Spanish reading sets aside."""
-    return read_as_spanish(hint.sentence) and (spanish_words_only(hint.phrase) or excused(hint.reason, details))
+    if not spanish.get(hint.sentence, False):
+        return False
+    return spanish_words_only(hint.phrase) or excused(hint.reason, details)
 
 
 def _sentence_spans(text: str) -> tuple[list[int], list[int]]:

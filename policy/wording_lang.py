@@ -45,6 +45,8 @@ MIN_WORDS = 4
 
 def fold(text: str) -> str:
     """Lower case without accents ("Contrató" -> "contrato", "año" -> "ano")."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -59,15 +61,18 @@ def read_as_spanish(sentence: str) -> bool:
     """Whether the Spanish rules read the sentence: it is Spanish, or it is too short or
     plain to tell and has no English function word ("no contesta", "direccion falsa",
     "solo cotizando")."""
-    lang = language(sentence)
+    words = _WORD.findall(fold(sentence))
+    lang = _language(words)
     if lang != EN:
         return lang == ES
-    words = _WORD.findall(fold(sentence))
     return bool(words) and not any(w in _EN and w not in _SHARED for w in words)
 
 
 def language(sentence: str) -> str:
-    words = _WORD.findall(fold(sentence))
+    return _language(_WORD.findall(fold(sentence)))
+
+
+def _language(words: list[str]) -> str:
     if not words:
         return EN
     latin = sum(w.isascii() for w in words)
