@@ -1,4 +1,6 @@
-"""``python -m bench.wording [--split tune|holdout|all] [--misses]``
+"""``python -m bench.wording [--split tune|holdout|all] [--misses]``, ``--heldout`` (the
+rules on every held-out file, English and Spanish apart), ``--cost`` (CPU time per call
+over every corpus and held-out text) and ``--ngram-trial`` (the learned second signal).
 
 Scores the wording check (``policy.wording.non_creditable_hints``) on the labelled
 corpus ``tests/policy/wording_corpus.tsv`` (columns: label, split, text; label is a
