@@ -1,4 +1,6 @@
-"""``python -m bench.wording [--split tune|holdout|all] [--misses]``
+"""``python -m bench.wording [--split tune|holdout|all] [--misses]``, ``--heldout`` (the
+rules on every held-out file, English and Spanish apart), ``--cost`` (CPU time per call
+over every corpus and held-out text) and ``--ngram-trial`` (the learned second signal).
 
 Scores the wording check (``policy.wording.non_creditable_hints``) on the labelled
 corpus ``tests/policy/wording_corpus.tsv`` (columns: label, split, text; label is a
@@ -114,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ngram-trial", action="store_true", help="score the learned second signal (not shipped)")
     parser.add_argument("--threshold", type=float, default=0.9)
     parser.add_argument("--heldout", action="store_true", help="score the rules on the English/Spanish held-out splits")
+    parser.add_argument("--cost", action="store_true", help="CPU time per call over every corpus and held-out text")
     args = parser.parse_args(argv)
+    if args.cost:
+        cost()
+        return 0
     if args.ngram_trial:
         ngram_trial(args.threshold)
         return 0
@@ -170,6 +176,41 @@ def main(argv: list[str] | None = None) -> int:
 
 
 
+def _tsv_texts(path: Path) -> list[tuple[str, str]]:
+    """(lang, text) of a corpus or held-out file; a file without a lang column is English,
+    except the Spanish tune corpus."""
+    default = "es" if path.name.endswith("_es.tsv") else "en"
+    with path.open(encoding="utf-8", newline="") as f:
+        return [(r.get("lang") or default, r["text"]) for r in csv.DictReader(f, delimiter="\t")]
+
+
+def cost(rounds: int = 5) -> None:
+    """What ``check`` does for the wording on each call (the hints and the unread sentences),
+    in CPU time (``time.thread_time``), over every corpus and held-out text, English and
+    Spanish apart; the first pass, which compiles the matchers, is reported on its own."""
+    from policy.wording import unread_sentences, wording_hints
+
+    def call(text: str) -> None:
+        wording_hints(text)
+        unread_sentences(text)
+
+    texts = [item for path in (CORPUS, CORPUS.with_name("wording_corpus_es.tsv"), *HELDOUTS)
+             for item in _tsv_texts(path)]
+    t0 = time.thread_time()
+    for _, text in texts:
+        call(text)
+    first_ms = (time.thread_time() - t0) * 1e3
+    t0 = time.perf_counter()
+    sum(range(1_000_000))
+    reference_ms = (time.perf_counter() - t0) * 1e3
+    print(f"first pass over {len(texts)} texts: {first_ms:.0f} ms CPU; reference sum(range(10**6)) {reference_ms:.0f} ms")
+    for lang in ("en", "es"):
+        part = [text for lg, text in texts if lg == lang]
+        t = timing(part, call, rounds=rounds, clock=time.thread_time)
+        print(f"{lang}: {len(part)} texts, {t['calls']} warm calls, CPU p50 {t['p50_us']:.0f} us, "
+              f"p99 {t['p99_us']:.0f} us, mean {t['mean_us']:.0f} us")
+
+
 # ---- the learned second signal, as a trial: ``python -m bench.wording --ngram-trial`` ----------
 # A logistic regression over character 3-5-grams, trained on the tune rows (English corpus and
 # the Spanish tune corpus), read per sentence; a sentence scoring over the threshold adds a flag.
@@ -179,6 +220,7 @@ HELDOUTS = [
     CORPUS.with_name("wording_heldout.tsv"),
     CORPUS.with_name("wording_heldout_fresh.tsv"),
     CORPUS.with_name("wording_heldout_en_fresh.tsv"),
+    CORPUS.with_name("wording_heldout_es_fresh2.tsv"),
 ]
 
 

@@ -43,11 +43,11 @@ from typing import NamedTuple
 from .reasons import Reason
 from .wording_groups import CONTEXTS, TEXT_WIDE
 from .wording_index import Rule, RuleSet
-from .wording_lang import ES, OTHER, language
+from .wording_lang import OTHER, language, read_as_spanish, spanish_words_only
 from .wording_lexicon import norm_word
 from .wording_match import ident, split_alternatives
 from .wording_rules import RULES
-from .wording_spanish import spanish_hints
+from .wording_spanish import excused, spanish_hints
 
 
 def _build_rules() -> RuleSet:
@@ -186,13 +186,17 @@ def non_creditable_hints(details: str) -> list[tuple[Reason, str]]:
 def wording_hints(details: str) -> list[Hint]:
     """Each non-creditable reason the details read like, at most once: the English rules
     over the whole text, then the Spanish rules (``wording_spanish``) over each Spanish
-    sentence (a Spanish hint's phrase is its sentence)."""
+    sentence, and each one too short to tell with no English function word ("no
+    contesta"); a Spanish hint's phrase is its sentence. An English match inside a Spanish
+    sentence is also cancelled by the Spanish contexts of its reason, and one made only of
+    Spanish words ("ha") is not an English phrase at all."""
     if not details:
         return []
-    hints = _english_hints(details)
+    spanish = {" ".join(s.split()): read_as_spanish(s) for s in sentences(details)}
+    hints = [h for h in _english_hints(details) if not _spanish_reading(h, details, spanish)]
     seen = {hint.reason for hint in hints}
     for sentence in sentences(details):
-        if language(sentence) != ES:
+        if not spanish[" ".join(sentence.split())]:
             continue
         for rule, _words in spanish_hints(sentence, details):
             if rule.reason not in seen:
@@ -200,6 +204,13 @@ def wording_hints(details: str) -> list[Hint]:
                 words = " ".join(sentence.split())
                 hints.append(Hint(rule.reason, rule.name, words, words))
     return hints
+
+
+def _spanish_reading(hint: Hint, details: str, spanish: dict[str, bool]) -> bool:
+    """An English match inside a Spanish sentence that the Spanish reading sets aside."""
+    if not spanish.get(hint.sentence, False):
+        return False
+    return spanish_words_only(hint.phrase) or excused(hint.reason, details)
 
 
 def _sentence_spans(text: str) -> tuple[list[int], list[int]]:

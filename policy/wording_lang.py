@@ -24,6 +24,10 @@ _ES = frozenset(
     "hay tiene quiere porque tambien ademas al todavia aun si q xq pq a desde hasta otro otra casa nada "
     "esa ese este eso ahorita dice".split()
 )
+# Spanish words that are also English abbreviations or words the English rules read
+# ("ha" is HomeAdvisor to them): an English match made only of such words inside a Spanish
+# sentence is not read as English.
+_ES_ONLY = _ES | frozenset("ha han he has hemos habia habian sea son ser fin pie red once".split())
 _SHARED = _EN & _ES  # "no", "a": no help telling the two apart
 
 # Function words of languages contractors might use that the check does not read (only
@@ -41,12 +45,34 @@ MIN_WORDS = 4
 
 def fold(text: str) -> str:
     """Lower case without accents ("Contrató" -> "contrato", "año" -> "ano")."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def language(sentence: str) -> str:
+def spanish_words_only(phrase: str) -> bool:
+    """Whether every word of the phrase is a common Spanish word ("ha", "no ha")."""
+    words = _WORD.findall(fold(phrase))
+    return bool(words) and all(w in _ES_ONLY for w in words)
+
+
+def read_as_spanish(sentence: str) -> bool:
+    """Whether the Spanish rules read the sentence: it is Spanish, or it is too short or
+    plain to tell and has no English function word ("no contesta", "direccion falsa",
+    "solo cotizando")."""
     words = _WORD.findall(fold(sentence))
+    lang = _language(words)
+    if lang != EN:
+        return lang == ES
+    return bool(words) and not any(w in _EN and w not in _SHARED for w in words)
+
+
+def language(sentence: str) -> str:
+    return _language(_WORD.findall(fold(sentence)))
+
+
+def _language(words: list[str]) -> str:
     if not words:
         return EN
     latin = sum(w.isascii() for w in words)

@@ -3,10 +3,13 @@
 Each clause of a Spanish sentence (sentences end at ``. ; ! ?``; clauses also start at
 "pero", "ademas", "tambien", "igual", "por cierto", ...) is folded (lower case, no
 accents, contractor spellings spelled out: "q" -> "que", "xq" -> "porque") and matched
-against the rules' regular expressions. A negator ("no", "nunca", "tampoco", "ni") in
-the three words before a match cancels it unless the rule carries its own negation
-(``negatable: false``); a rule's ``unless`` contexts, found anywhere in the text, cancel
-it (a dead line explains "no contesta", a wrong person "nunca pidio nada").
+against the rules' regular expressions. A comma stays in the folded clause as a word of
+its own (" , "). A negator ("no", "nunca", "tampoco", "ni") in the three words before a
+match, and after the last comma before it, cancels it unless the rule carries its own
+negation (``negatable: false``). A denial ("no es que", "no fue porque") earlier in the
+same stretch between commas cancels any rule ("no es que no conteste, es que el numero
+esta desconectado"). A rule's ``unless`` contexts, found anywhere in the text, cancel it
+(a dead line explains "no contesta", a wrong person "nunca pidio nada").
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 
 from .reasons import Reason
 from .wording_lang import fold
+from .wording_prefix import PrefixIndex
 
 DATA = "wording_es.json"
 # Reasons a narrative rule may name (the non-creditable ones the English rules read too).
@@ -51,6 +55,12 @@ class SpanishRules:
     negators: frozenset[str]
     clause_split: re.Pattern[str]
     spellings: dict[str, str]
+    denials: tuple[str, ...] = ()
+
+    @cached_property
+    def index(self) -> PrefixIndex:
+        """The patterns by how their matches start, built on first use."""
+        return PrefixIndex(p for rule in self.rules for p in rule.patterns)
 
 
 regex = lru_cache(maxsize=None)(re.compile)
@@ -78,7 +88,7 @@ def build(data: object, *, compile_all: bool = False) -> SpanishRules:
     expressions are compiled on first use, unless ``compile_all`` (the tests do)."""
     if not isinstance(data, dict) or data.get("version") != 1:
         raise RulesError("rules file: expected an object with version 1")
-    known = {"version", "about", "negators", "clause_words", "spellings", "contexts", "rules"}
+    known = {"version", "about", "negators", "denials", "clause_words", "spellings", "contexts", "rules"}
     if set(data) - known:
         raise RulesError(f"rules file: unknown keys {sorted(set(data) - known)}")
     contexts_in = data.get("contexts")
@@ -120,8 +130,10 @@ def build(data: object, *, compile_all: bool = False) -> SpanishRules:
         raise RulesError("rules: expected at least one rule")
     words = _strings(data.get("clause_words"), "clause_words")
     split = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+    denials = tuple(" ".join(d.split()) for d in _strings(data.get("denials", []) or [], "denials")) \
+        if data.get("denials") else ()
     return SpanishRules(tuple(rules), contexts, frozenset(_strings(data.get("negators"), "negators")),
-                        split, dict(spellings))
+                        split, dict(spellings), denials)
 
 
 def load() -> SpanishRules:
@@ -129,10 +141,11 @@ def load() -> SpanishRules:
 
 
 RULES = load()
-_WORDS = re.compile(r"[a-z0-9]+")
+_WORDS = re.compile(r"[a-z0-9]+|,")
 
 
 def normalise(text: str, rules: SpanishRules = RULES) -> str:
+    """Folded words, contractor spellings written out; a comma is kept as a word (",")."""
     return " ".join(rules.spellings.get(w, w) for w in _WORDS.findall(fold(text)))
 
 
@@ -141,8 +154,19 @@ def clauses(sentence: str, rules: SpanishRules = RULES) -> list[str]:
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
-def _negated(clause: str, start: int, negators: frozenset[str]) -> bool:
-    return any(w in negators for w in clause[:start].split()[-3:])
+def _after_comma(words: list[str]) -> list[str]:
+    return words[len(words) - words[::-1].index(","):] if "," in words else words
+
+
+def _cancelled(rule: SpanishRule, clause: str, start: int, rules: SpanishRules) -> bool:
+    """A match at ``start`` is cancelled by a denial ("no es que") after the last comma
+    before it, and, for a negatable rule, by a negator among the three words before it
+    after that comma."""
+    before = _after_comma(clause[:start].split())
+    if rule.negatable and any(w in rules.negators for w in before[-3:]):
+        return True
+    stretch = " " + " ".join(before) + " "
+    return any(f" {d} " in stretch for d in rules.denials)
 
 
 def spanish_hints(sentence: str, whole_text: str, rules: SpanishRules = RULES) -> list[tuple[SpanishRule, str]]:
@@ -150,13 +174,18 @@ def spanish_hints(sentence: str, whole_text: str, rules: SpanishRules = RULES) -
     found: dict[Reason, tuple[SpanishRule, str]] = {}
     seen: dict[str, bool] = {}
     folded = None
+    index = rules.index
     for clause in clauses(sentence, rules):
+        can_match = index.candidates(clause)  # the patterns whose start is in the clause
         for rule in rules.rules:
             if rule.reason in found:
                 continue
             for pattern in rule.patterns:
-                m = regex(pattern).search(clause)
-                if m is None or (rule.negatable and _negated(clause, m.start(), rules.negators)):
+                if pattern not in can_match:
+                    continue
+                m = next((m for m in regex(pattern).finditer(clause) if not _cancelled(rule, clause, m.start(), rules)),
+                         None)
+                if m is None:
                     continue
                 if rule.unless:
                     folded = folded if folded is not None else normalise(whole_text, rules)
@@ -165,6 +194,19 @@ def spanish_hints(sentence: str, whole_text: str, rules: SpanishRules = RULES) -
                 found[rule.reason] = (rule, m.group(0))
                 break
     return list(found.values())
+
+
+def excused(reason: Reason, whole_text: str, rules: SpanishRules = RULES) -> bool:
+    """Whether the text holds a context that cancels every Spanish rule of this reason (one
+    named in the ``unless`` of each): an English phrase inside a Spanish sentence ("vende
+    marketing por facebook") is read with the Spanish contexts too."""
+    unless = [set(rule.unless) for rule in rules.rules if rule.reason == reason]
+    names = set.intersection(*unless) if unless else set()
+    if not names:
+        return False
+    folded = normalise(whole_text, rules)
+    seen: dict[str, bool] = {}
+    return any(_context(name, folded, rules, seen) for name in sorted(names))
 
 
 def _context(name: str, folded: str, rules: SpanishRules, seen: dict[str, bool]) -> bool:

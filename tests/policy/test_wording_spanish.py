@@ -45,6 +45,8 @@ def test_every_rule_compiles_and_names_a_known_reason_and_context():
         (lambda d: d["rules"][1].update(name=d["rules"][0]["name"]), "unique name"),
         (lambda d: d["rules"][0].update(extra=1), "expected name"),
         (lambda d: d.update(version=2), "version 1"),
+        (lambda d: d.update(denials="no es que"), "denials: expected a list"),
+        (lambda d: d["rules"][0].update(unless=["AREA", 3]), "expected a list of non-empty strings"),
     ],
 )
 def test_a_bad_rules_file_fails_at_load(change, message):
@@ -121,10 +123,11 @@ def test_heldout_split_scores():
 
 
 def test_fresh_spanish_split_scores():
-    # Written after the first Spanish rules, never tuned on: the honest Spanish figure.
+    # Written after the first Spanish rules, never tuned on: the honest Spanish figure
+    # (0.40 when written, 0.80 after the rules grown from training lines only).
     recall, false_flags = _figures("es", FRESH)
     print(f"fresh ES recall {recall:.2f} false flags {false_flags}")
-    assert false_flags == 0 and recall >= 0.4
+    assert false_flags == 0 and recall >= 0.8
 
 
 def test_a_spanish_story_after_a_strong_claim_goes_to_review(ev):
@@ -137,3 +140,44 @@ def test_a_spanish_story_after_a_strong_claim_goes_to_review(ev):
         "Details read like a non-creditable reason: Did not win the job (rule: hired someone else): "
         '"Pero ademas la señora ya contrato a otra compañia.". Such wording is never auto-approved'
     )
+
+
+def test_a_spanish_negation_stops_at_a_comma_and_a_denial_cancels_the_stretch():
+    # "no" before a comma does not negate what follows it
+    assert [str(r) for r, _ in non_creditable_hints("Le pregunte si el numero era de el, no, ya contrato a otro")] == [
+        "did_not_win_job"]
+    assert non_creditable_hints("Nunca cambio de opinion, la persona q contesto no es la del lead.") == []
+    # a denial cancels even a rule that carries its own negation, up to the next comma
+    assert non_creditable_hints("No es q no conteste, es q el numero esta desconectado.") == []
+    assert [str(r) for r, _ in non_creditable_hints("No es q el numero este mal, es q no contesta nunca.")] == [
+        "unresponsive"]
+
+
+def test_contractor_spellings_are_written_out():
+    from policy.wording_spanish import normalise
+
+    assert normalise("Pa q sepas, ta muy caro pal señor, xk no tiene $$") == (
+        "para que sepas , esta muy caro para el senor , porque no tiene")
+    assert [str(r) for r, _ in non_creditable_hints("ta muy caro pal señor, no le da")] == ["affordability"]
+
+
+def test_an_english_phrase_in_a_spanish_sentence_is_excused_by_the_spanish_contexts():
+    assert non_creditable_hints("No es cliente nuestro, es una compania q vende marketing por facebook.") == []
+    assert [str(r) for r, _ in non_creditable_hints("Este cliente nos llego por facebook antes q ustedes.")] == [
+        "other_lead_source"]
+
+
+def test_a_spanish_word_is_not_read_as_an_english_abbreviation():
+    # "ha" is HomeAdvisor to the English rules, and a verb in Spanish
+    assert non_creditable_hints("El señor q contesto dijo q nunca ha pedido cotizacion y q no es el dueño.") == []
+    assert [str(r) for r, _ in non_creditable_hints("The HO said she got us from HA last week too")] == [
+        "other_lead_source"]
+
+
+def test_a_short_sentence_with_no_english_word_is_read_by_the_spanish_rules():
+    from policy.wording_lang import read_as_spanish
+
+    assert read_as_spanish("no contesta") and read_as_spanish("direccion falsa")
+    assert not read_as_spanish("Phone is dead") and not read_as_spanish("Le client a choisi une autre entreprise hier")
+    assert [str(r) for r, _ in non_creditable_hints("no contesta")] == ["unresponsive"]
+    assert non_creditable_hints("numero desconectado") == []
