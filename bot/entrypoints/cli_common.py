@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.config.settings import Settings, hide_password, scrub_password
 from bot.usecases.importing import TIME_EXAMPLES, parse_instant
-from bot.usecases.settings import Settings, hide_password, scrub_password
 from storage.db import Database
 
 

@@ -13,6 +13,7 @@ from waitress import create_server
 import handlers
 from bot.carriers.carrier_provider import provider_for
 from bot.carriers.lookup_worker import LookupWorker
+from bot.config.settings import Settings
 from bot.entrypoints.server import make_wsgi
 from bot.slack.bolt_app import build_app
 from bot.slack.delivery import Deliverer
@@ -23,7 +24,6 @@ from bot.slack.recovery import Recovery
 from bot.slack.work_pools import WorkPool
 from bot.usecases import outbox
 from bot.usecases.desk import Desk, system_clock
-from bot.usecases.settings import Settings
 from bot.usecases.sla import start_scheduler
 from bot.usecases.workers import Liveness
 

@@ -23,11 +23,11 @@ from pathlib import Path
 
 from waitress import create_server, wasyncore
 
+from bot.config.settings import Settings
 from bot.entrypoints.runtime import Runtime
 from bot.sandbox import carrier_standin, demo
 from bot.sandbox.signing import SlackSender
 from bot.sandbox.slack_api import FakeSlack
-from bot.usecases.settings import Settings
 
 log = logging.getLogger("credit_bot.sandbox")
 

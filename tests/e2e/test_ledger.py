@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
+from bot.config.settings import Settings, SettingsError
 from bot.usecases.importing import import_clients, import_leads
-from bot.usecases.settings import Settings, SettingsError
 from storage.db import Database
 from storage.models import CreditRequest, LedgerEntry, OutboxMessage
 from tests.conftest import STANDARD_LEADS

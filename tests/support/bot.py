@@ -7,9 +7,9 @@ from pathlib import Path
 
 from waitress import create_server, wasyncore
 
+from bot.config.settings import Settings
 from bot.entrypoints.runtime import Runtime
 from bot.usecases.importing import import_clients, import_leads
-from bot.usecases.settings import Settings
 from bot.usecases.staffing import grant
 from tests.support.signing import SlackSender
 
