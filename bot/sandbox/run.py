@@ -28,10 +28,12 @@ from bot.entrypoints.runtime import Runtime
 from bot.sandbox import carrier_standin, demo
 from bot.sandbox.signing import SlackSender
 from bot.sandbox.slack_api import FakeSlack
+from bot.slack.delivery import Retries
 
 log = logging.getLogger("credit_bot.sandbox")
 
 BOT_TOKEN = "xoxb-sandbox"
+DEMO_RETRIES = Retries(base_delay=0.2, max_delay=5.0)  # a demo should not sit on a retry for long
 
 
 def _reset_sqlite(path: Path) -> None:
@@ -168,9 +170,7 @@ def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", por
         carrier = carrier_standin.CarrierStandin().start()
         settings = sandbox_settings(db_path, fake.url, secret, carrier.url)
         seeded = demo.seed(settings) if seed else {}
-        runtime = Runtime(settings)
-        runtime.deliverer.base_delay = 0.2  # a demo should not sit on a retry for long
-        runtime.deliverer.max_delay = 5.0
+        runtime = Runtime(settings, retries=DEMO_RETRIES)
         sandbox = Sandbox(fake=fake, runtime=runtime, settings=settings, db_path=db_path, seeded=seeded,
                           web_server=web, carrier=carrier, db_kept=kept)
         sandbox.app_server = _Served(runtime.wsgi(), "127.0.0.1", 0, "credit-bot-sandbox-app", threads=8)

@@ -9,6 +9,7 @@ import hmac
 import io
 import json
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -20,7 +21,7 @@ from bot.usecases.importing import import_clients, import_leads
 from storage.db import Database
 from storage.models import CreditRequest, LedgerEntry, OutboxMessage
 from tests.conftest import STANDARD_LEADS
-from tests.support.bot import MANAGERS, REVIEW, RunningBot, seed, settings_for
+from tests.support.bot import FAST_RETRIES, MANAGERS, REVIEW, RunningBot, seed, settings_for
 from tests.support.cli import cli_in_process
 from tests.support.flows import button_values, file_request, opened_view, receipt, reviewer_post
 
@@ -178,8 +179,7 @@ def test_webhook_signed_retried_until_2xx_and_never_blocking_slack(database_url,
     settings = settings_for(database_url, fake_slack.url, CREDIT_WEBHOOK_URL=receiver.url,
                             CREDIT_WEBHOOK_SECRET="s3cret")
     seed(settings, tmp_path, PRICED)
-    bot = RunningBot(settings)
-    bot.runtime.deliverer.link.retry_scale = 0.001
+    bot = RunningBot(settings, retries=replace(FAST_RETRIES, sender_scale=0.001))
     try:
         file_request(bot, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-BAD", reason="invalid_number",
                      details="Not a real number.")
@@ -205,8 +205,7 @@ def test_a_receiver_that_keeps_failing_goes_to_dead_letters(database_url, fake_s
     settings = settings_for(database_url, fake_slack.url, CREDIT_WEBHOOK_URL=receiver.url,
                             CREDIT_WEBHOOK_SECRET="s3cret")
     seed(settings, tmp_path, PRICED)
-    bot = RunningBot(settings)
-    bot.runtime.deliverer.link.retry_scale = 0.0001
+    bot = RunningBot(settings, retries=replace(FAST_RETRIES, sender_scale=0.0001))
     try:
         file_request(bot, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-BAD", reason="invalid_number",
                      details="Not a real number.")
