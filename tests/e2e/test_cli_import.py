@@ -5,7 +5,6 @@ few go through a real ``credit-bot`` process; the rest call ``bot.entrypoints.cl
 
 from __future__ import annotations
 
-import gc
 import os
 import random
 import subprocess
@@ -82,7 +81,6 @@ def cli_main(database_url, tmp_path, monkeypatch, capsys):
         return cli_in_process(monkeypatch, capsys, *args, **env)
 
     yield call
-    gc.collect()  # engines made by main() hold pooled connections until collected
 
 
 def write(tmp_path: Path, name: str, content: str | bytes, *, newline: str = "\n") -> Path:

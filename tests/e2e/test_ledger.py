@@ -205,7 +205,7 @@ def test_a_receiver_that_keeps_failing_goes_to_dead_letters(database_url, fake_s
     settings = settings_for(database_url, fake_slack.url, CREDIT_WEBHOOK_URL=receiver.url,
                             CREDIT_WEBHOOK_SECRET="s3cret")
     seed(settings, tmp_path, PRICED)
-    bot = RunningBot(settings, retries=replace(FAST_RETRIES, sender_scale=0.0001))
+    bot = RunningBot(settings, retries=replace(FAST_RETRIES, sender_scale=0.00001))
     try:
         file_request(bot, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-BAD", reason="invalid_number",
                      details="Not a real number.")

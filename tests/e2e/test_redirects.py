@@ -72,7 +72,7 @@ def test_a_webhook_redirect_is_retried_then_dead_never_delivered(status, databas
     settings = settings_for(database_url, fake_slack.url, CREDIT_WEBHOOK_URL=f"{moved.base}/credits",
                             CREDIT_WEBHOOK_SECRET="s3cret")
     seed(settings, tmp_path, PRICED)
-    bot = RunningBot(settings, retries=replace(FAST_RETRIES, sender_scale=0.0001))
+    bot = RunningBot(settings, retries=replace(FAST_RETRIES, sender_scale=0.00001))
     try:
         file_request(bot, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-BAD", reason="invalid_number",
                      details="Not a real number.")
