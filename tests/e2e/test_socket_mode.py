@@ -26,6 +26,14 @@ from tests.support.flows import button_values, file_request, opened_view, receip
 APP_TOKEN = "xapp-1-A0APP-1-secret"
 
 
+def _close(client: SocketModeClient, fake: FakeSlack) -> None:
+    """Close a client at once: slack_sdk's reader holds its lock through a 3 s receive
+    timeout, so the stand-in ends the connection first (with reconnecting turned off)."""
+    client.auto_reconnect_enabled = False
+    fake.socket_mode.drop()
+    client.close()
+
+
 @pytest.fixture
 def fake():
     with FakeSlack(app_token=APP_TOKEN) as server:
@@ -45,7 +53,7 @@ def client(fake):
 
     sm.socket_mode_request_listeners.append(ack)
     yield sm
-    sm.close()
+    _close(sm, fake)
 
 
 def test_connections_open_wants_the_app_level_token(fake):
@@ -153,6 +161,7 @@ def socket_bot(database_url, tmp_path):
             yield SimpleNamespace(fake=fake, runtime=runtime, handler=handler,
                                   slack=SocketModeSender(fake.socket_mode))
         finally:
+            _close(handler.client, fake)
             handler.close()
             runtime.stop_background(drain_seconds=0)
             runtime.close()
