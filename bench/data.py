@@ -156,7 +156,7 @@ def settings_env(database_url: str, slack_url: str = "http://127.0.0.1:9/api/") 
 
 
 def settings_for(database_url: str):
-    from bot.usecases.settings import Settings
+    from bot.config.settings import Settings
 
     return Settings.from_env(settings_env(database_url), dotenv=False)
 

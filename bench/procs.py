@@ -28,7 +28,7 @@ def free_port() -> int:
 
 
 def listener_threads() -> int:
-    from bot.usecases.settings import Settings
+    from bot.config.settings import Settings
 
     return Settings().listener_threads
 

@@ -14,7 +14,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-DEFAULT_URL = "sqlite:///credit_bot.db"
 _PG_LOCK_ID = 7_425_001  # advisory lock that serialises schema upgrades across replicas
 
 
@@ -22,7 +21,7 @@ def _is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str = DEFAULT_URL, *, immediate: bool = True) -> Engine:
+def make_engine(url: str, *, immediate: bool = True) -> Engine:
     """An engine for ``url``.
 
     SQLite gets WAL, a busy timeout and (with ``immediate``) ``BEGIN IMMEDIATE``
@@ -150,7 +149,7 @@ class WriterQueue:
 class Database:
     """One engine plus a session factory; ``transaction()`` is one unit of work."""
 
-    def __init__(self, url: str = DEFAULT_URL, *, migrate: bool = True):
+    def __init__(self, url: str, *, migrate: bool = True):
         self.url = url
         self.engine = make_engine(url)
         if migrate:

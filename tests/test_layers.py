@@ -3,6 +3,9 @@
     entry points (app.py, bot.entrypoints, bot.sandbox) → handlers → Slack adapter (bot.slack)
     → use cases (bot.usecases) → storage → policy
 
+with the settings (bot.config) beside storage: read by the use cases and everything above,
+importing nothing of ours but policy, and storage importing no settings.
+
 A package may import its own modules and anything below it, never above; policy imports
 nothing of ours. And no two modules import each other, directly or round a loop."""
 
@@ -18,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Lower number = lower layer. A module may import modules of its own layer or lower.
 LAYERS = {
     "policy": 0,
+    "bot.config": 0.5,  # settings: above policy only; storage does not read them (test below)
     "storage": 1,
     "bot.usecases": 2,
     "bot.slack": 3,
@@ -106,6 +110,17 @@ def test_policy_imports_nothing_of_ours():
     for module, path in SOURCES.items():
         if module.startswith("policy"):
             assert {i for i in _imports(module, path) if not i.startswith("policy")} == set(), module
+
+
+def test_settings_import_only_policy_and_storage_no_settings():
+    """The settings package reads the environment with the policy's help only; storage takes
+    its database URL as an argument and never reads settings."""
+    for module, path in SOURCES.items():
+        ours = _imports(module, path)
+        if module.startswith("bot.config"):
+            assert {i for i in ours if not i.startswith(("policy", "bot.config"))} == set(), module
+        if module.startswith("storage"):
+            assert {i for i in ours if not i.startswith(("policy", "storage"))} == set(), module
 
 
 def test_no_import_cycles():

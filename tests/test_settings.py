@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bot.usecases.settings import Settings, SettingsError
+from bot.config.settings import Settings, SettingsError
 
 
 def test_defaults():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.usecases.phone_settings import PhoneLookupSettings
+from bot.config.phone_settings import PhoneLookupSettings
 from policy.carrier import CarrierAnswer
 
 

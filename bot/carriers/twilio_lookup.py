@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 import urllib3
 
-from bot.usecases.phone_settings import PhoneLookupSettings
+from bot.config.phone_settings import PhoneLookupSettings
 from policy.carrier import IDENTITY, Answered, CarrierAnswer
 
 log = logging.getLogger(__name__)

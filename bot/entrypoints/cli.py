@@ -13,10 +13,10 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.entrypoints.cli_common import CliError, first_line
+from bot.config.settings import Settings, SettingsError, scrub_password
+from bot.entrypoints.cli_common import CliError, close_databases, first_line
 from bot.entrypoints.commands_api import add_parser as add_api_keys_parser
 from bot.usecases.importing import ImportFileError
-from bot.usecases.settings import Settings, SettingsError, scrub_password
 from policy.lifecycle import STAFF_ROLES
 
 
@@ -185,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        close_databases()
 
 
 if __name__ == "__main__":

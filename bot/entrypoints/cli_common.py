@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.config.settings import Settings, hide_password, scrub_password
 from bot.usecases.importing import TIME_EXAMPLES, parse_instant
-from bot.usecases.settings import Settings, hide_password, scrub_password
 from storage.db import Database
 
 
@@ -38,13 +38,25 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else exc.__class__.__name__
 
 
+_OPENED: list[Database] = []  # the databases this command opened, closed when it ends
+
+
 def open_database(settings: Settings) -> Database:
     url = settings.database_url
     try:
-        return Database(url)
+        db = Database(url)
     except SQLAlchemyError as exc:
         raise CliError(f"cannot open database {hide_password(url)}: {exc.__class__.__name__}: "
                        f"{scrub_password(first_line(exc), url)}") from None
+    _OPENED.append(db)
+    return db
+
+
+def close_databases() -> None:
+    """Release the connections of every database the command opened (``main`` calls it at
+    the end of each command, so one run in a long-lived process leaves no pool behind)."""
+    while _OPENED:
+        _OPENED.pop().dispose()
 
 
 _HIDDEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}  # control, format (bidi overrides), surrogates, separators

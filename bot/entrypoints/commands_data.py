@@ -8,14 +8,14 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from bot.config.settings import Settings
+from bot.config.slack_ids import SLACK_USER_ID
 from bot.entrypoints.cli_common import CliError, moment, now, open_database
 from bot.usecases import staffing
 from bot.usecases.checking import UnknownLead, check_lead, read_check_rows
 from bot.usecases.csvfiles import RowError
 from bot.usecases.importing import TIME_EXAMPLES, import_clients, import_leads, parse_instant
 from bot.usecases.phone_checks import cached_answer
-from bot.usecases.settings import Settings
-from bot.usecases.slack_ids import SLACK_USER_ID
 from policy.engine import UnknownReason
 from storage.db import Database
 

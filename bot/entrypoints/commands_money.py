@@ -7,11 +7,11 @@ import re
 import sys
 from datetime import date
 
+from bot.config.settings import Settings
 from bot.entrypoints.cli_common import CliError, open_database
 from bot.usecases import ledger
 from bot.usecases.csvout import csv_writer
 from bot.usecases.facts import month_of
-from bot.usecases.settings import Settings
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 

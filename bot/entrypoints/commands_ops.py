@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from bot.config.settings import Settings
 from bot.entrypoints.cli_common import CliError, moment, open_database, printable
 from bot.entrypoints.runtime import Runtime, configure_logging
 from bot.slack.delivery import Deliverer
@@ -17,7 +18,6 @@ from bot.usecases import sla
 from bot.usecases.desk import Desk
 from bot.usecases.importing import parse_instant
 from bot.usecases.reports import load_report
-from bot.usecases.settings import Settings
 from bot.usecases.trail import request_trail
 from policy.windows import PolicyCalendar
 from storage.models import OutboxMessage

@@ -7,15 +7,19 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
+from datetime import datetime
 
+from slack_sdk import WebClient
 from waitress import create_server
 
 import handlers
 from bot.carriers.carrier_provider import provider_for
 from bot.carriers.lookup_worker import LookupWorker
+from bot.config.settings import Settings
 from bot.entrypoints.server import make_wsgi
 from bot.slack.bolt_app import build_app
-from bot.slack.delivery import Deliverer
+from bot.slack.delivery import PRODUCTION_RETRIES, Deliverer, Retries
 from bot.slack.foreground import Foreground
 from bot.slack.observability import JsonFormatter, Metrics
 from bot.slack.pacing import Pacer
@@ -23,9 +27,9 @@ from bot.slack.recovery import Recovery
 from bot.slack.work_pools import WorkPool
 from bot.usecases import outbox
 from bot.usecases.desk import Desk, system_clock
-from bot.usecases.settings import Settings
 from bot.usecases.sla import start_scheduler
 from bot.usecases.workers import Liveness
+from storage.db import Database
 
 log = logging.getLogger("credit_bot")
 
@@ -60,11 +64,21 @@ class Runtime:
     """Owns every thread the bot runs: Bolt's listener pool, the acknowledgement pool, the
     delivery worker, the recovery loop (dead workers, unfinished intents) and the scheduler.
     One pacer (Slack's rate limits) serves the worker and the handlers' Slack client; one
-    liveness record names this process as the owner of its claims and intents."""
+    liveness record names this process as the owner of its claims and intents.
 
-    def __init__(self, settings: Settings, *, clock=system_clock):
+    It is handed its collaborators, and builds only those it is not given: the clock, the
+    database (default: ``settings.database_url``, migrated, and closed by ``close()``; one
+    passed in stays its owner's to close), the Slack client the delivery worker calls
+    through (default: a client for ``settings``, paced by the runtime's pacer) and the
+    delivery worker's retry timings. Tests pass a fixed clock, a SQLite database, a client
+    for the Slack stand-in and short retries here rather than reaching in afterwards."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = system_clock,
+                 db: Database | None = None, slack_client: WebClient | None = None,
+                 retries: Retries = PRODUCTION_RETRIES):
         self.settings = settings
-        self.desk = Desk(settings, clock=clock)
+        self._owns_db = db is None
+        self.desk = Desk(settings, db=db, clock=clock)
         warm_up(self.desk)
         self.metrics = Metrics(self.desk)
         self.listeners = WorkPool(settings.listener_threads, "listener")
@@ -73,8 +87,8 @@ class Runtime:
         self.liveness = Liveness(self.desk)
         self.desk.worker_id = self.liveness.worker_id
         self.foreground = Foreground()  # requests in flight; deliveries give way to them
-        self.deliverer = Deliverer(self.desk, metrics=self.metrics, pacer=self.pacer, liveness=self.liveness,
-                                   foreground=self.foreground)
+        self.deliverer = Deliverer(self.desk, slack_client, metrics=self.metrics, pacer=self.pacer,
+                                   liveness=self.liveness, foreground=self.foreground, retries=retries)
         self.recovery = Recovery(self.desk, self.liveness, self.acks)
         self.scheduler = None
         self.lookups = None  # the carrier look-up worker, when PHONE_LOOKUP names a provider
@@ -100,10 +114,11 @@ class Runtime:
         return self._pools_idle(timeout)
 
     def close(self) -> None:
-        """Release the pools and the database (after ``stop_background``)."""
+        """Release the pools and the database it opened (after ``stop_background``)."""
         self.listeners.shutdown(wait=True)
         self.acks.shutdown(wait=True)
-        self.desk.db.dispose()
+        if self._owns_db:
+            self.desk.db.dispose()
 
     def _pools_idle(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout

@@ -14,12 +14,12 @@ from sqlalchemy import text
 
 from bot.api.routes import PREFIX as API_PREFIX
 from bot.api.routes import make_api
+from bot.config.settings import scrub_password
 from bot.entrypoints.edge import SlackEdge
 from bot.slack.foreground import Foreground
 from bot.slack.observability import Metrics, QuietLog, instrument
 from bot.usecases import outbox
 from bot.usecases.desk import Desk
-from bot.usecases.settings import scrub_password
 
 log = logging.getLogger("credit_bot.server")
 

@@ -71,7 +71,8 @@ class CarrierStandin:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="carrier-standin", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="carrier-standin", daemon=True)  # stop() returns at once
 
     @property
     def url(self) -> str:

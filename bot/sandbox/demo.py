@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.config.settings import Settings
 from bot.sandbox.signing import new_trigger_id
 from bot.usecases import staffing
 from bot.usecases.csvout import write_import_file
 from bot.usecases.importing import import_clients, import_leads
-from bot.usecases.settings import Settings
 from policy.lifecycle import Role
 from storage.db import Database
 

@@ -23,16 +23,18 @@ from pathlib import Path
 
 from waitress import create_server, wasyncore
 
+from bot.config.settings import Settings
 from bot.entrypoints.runtime import Runtime
 from bot.sandbox import carrier_standin, demo
 from bot.sandbox.outside_systems import OutsideSystems
 from bot.sandbox.signing import SlackSender
 from bot.sandbox.slack_api import FakeSlack
-from bot.usecases.settings import Settings
+from bot.slack.delivery import Retries
 
 log = logging.getLogger("credit_bot.sandbox")
 
 BOT_TOKEN = "xoxb-sandbox"
+DEMO_RETRIES = Retries(base_delay=0.2, max_delay=5.0)  # a demo should not sit on a retry for long
 
 
 def _reset_sqlite(path: Path) -> None:
@@ -170,9 +172,7 @@ def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", por
         carrier = carrier_standin.CarrierStandin().start()
         settings = sandbox_settings(db_path, fake.url, secret, carrier.url)
         seeded = demo.seed(settings) if seed else {}
-        runtime = Runtime(settings)
-        runtime.deliverer.base_delay = 0.2  # a demo should not sit on a retry for long
-        runtime.deliverer.max_delay = 5.0
+        runtime = Runtime(settings, retries=DEMO_RETRIES)
         sandbox = Sandbox(fake=fake, runtime=runtime, settings=settings, db_path=db_path, seeded=seeded,
                           web_server=web, carrier=carrier, db_kept=kept)
         sandbox.app_server = _Served(runtime.wsgi(), "127.0.0.1", 0, "credit-bot-sandbox-app", threads=8)

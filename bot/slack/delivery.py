@@ -28,6 +28,7 @@ import urllib.error
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -102,27 +103,44 @@ def _facts(session, rows: list[OutboxMessage]) -> dict[int, dict]:
 PACING: dict[str, Callable] = {kind: d.pacing for kind, d in DELIVERIES.items() if d.pacing is not None}
 
 
+@dataclass(frozen=True)
+class Retries:
+    """How soon a failed delivery is tried again: ``base_delay`` seconds after the first
+    failure, doubling (with jitter) up to ``max_delay``; a card posted blind is checked for a
+    second copy ``repair_after`` seconds later (unset: the Slack timeout plus 2 s, when a
+    call still in flight on a dead worker has landed); senders with a schedule of their own
+    (the billing webhook) run it scaled by ``sender_scale``. Tests and the sandbox pass
+    shorter ones."""
+
+    base_delay: float = 0.5
+    max_delay: float = 60.0
+    repair_after: float | None = None
+    sender_scale: float = 1.0
+
+
+PRODUCTION_RETRIES = Retries()
+
+
 class Deliverer:
     def __init__(self, desk: Desk, client: WebClientNoRedirects | None = None, *, metrics: Metrics | None = None,
                  threads: int | None = None, lease: timedelta = timedelta(seconds=30), max_attempts: int = 12,
-                 base_delay: float = 0.5, max_delay: float = 60.0, pacer: Pacer | None = None,
-                 liveness: Liveness | None = None, repair_after: float | None = None,
-                 foreground: Foreground | None = None):
+                 retries: Retries = PRODUCTION_RETRIES, pacer: Pacer | None = None,
+                 liveness: Liveness | None = None, foreground: Foreground | None = None):
         self.desk = desk
         self.foreground = foreground or Foreground()
         self.pacer = pacer or Pacer()
         self.client = client or make_client(desk, pacer=self.pacer)
-        self.link = Link(desk, self.client)
+        self.link = Link(desk, self.client, retry_scale=retries.sender_scale)
         self.metrics = metrics or Metrics(desk)
         self.liveness = liveness or Liveness(desk)
         self.worker_id = self.liveness.worker_id
         self.threads = threads or desk.settings.delivery_threads
         self.lease = lease
         self.max_attempts = max_attempts
-        self.base_delay = base_delay
-        self.max_delay = max_delay
+        self.base_delay = retries.base_delay
+        self.max_delay = retries.max_delay
         # a call still in flight when its worker died lands within the client's timeout
-        self.repair_after = desk.settings.slack_timeout + 2.0 if repair_after is None else repair_after
+        self.repair_after = desk.settings.slack_timeout + 2.0 if retries.repair_after is None else retries.repair_after
         self.stopping = threading.Event()
         self.stats = {"delivered": 0, "retried": 0, "dead": 0, "fallbacks": 0, "rate_limited": 0, "found": 0}
         self._stats_lock = threading.Lock()

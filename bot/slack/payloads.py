@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 
+from bot.config.slack_ids import SLACK_ID  # users, channels, teams, apps (as `staff add` checks them)
 from bot.usecases.decisions import Actor
-from bot.usecases.slack_ids import SLACK_ID  # users, channels, teams, apps (as `staff add` checks them)
 
 MAX_ID = 2**31 - 1  # request ids are 32-bit integers in the database
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it), lone surrogates (not UTF-8)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
-DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: ten million leads and more; IMPORT_MAX_BYTES changes it
+from bot.config.settings import DEFAULT_MAX_BYTES
+
 WARNING_LIMIT = 1000  # warnings of one kind listed; the rest are counted
 
 

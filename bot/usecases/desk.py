@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from bot.config.settings import Settings
 from bot.usecases import intent_store, outbox
-from bot.usecases.settings import Settings
 from policy.lifecycle import BOT_ACTORS, STAFF_ROLES
 from storage.db import Database
 from storage.models import HomePrefs, Staff

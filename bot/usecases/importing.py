@@ -33,6 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select
 
+from bot.config.slack_ids import is_slack_id
 from bot.usecases.client_terms import TERM_COLUMNS, TermsError, parse_terms
 from bot.usecases.csvfiles import (
     DEFAULT_MAX_BYTES,
@@ -44,7 +45,6 @@ from bot.usecases.csvfiles import (
     split_list,
     too_long,
 )
-from bot.usecases.slack_ids import is_slack_id
 from bot.usecases.staffing import mapped_staff
 from bot.usecases.supplier_columns import SUPPLIER_COLUMNS, supplier_cells
 from policy.service_area import parse_area

@@ -6,7 +6,6 @@ the command's stdout. A representative subset runs a real ``credit-bot`` process
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import subprocess
@@ -92,7 +91,6 @@ def desk(database_url, tmp_path, monkeypatch, capsys):
     assert d.main("clients", "import", "clients.csv").out.strip() == "clients: 4 loaded, 0 rejected"
     assert d.main("leads", "import", "leads.csv").out.strip() == "leads: 12 loaded, 0 rejected"
     yield d
-    gc.collect()  # engines made by main() hold pooled connections until collected
 
 
 def outcomes(verdict: dict) -> dict[str, str]:
@@ -135,15 +133,19 @@ def test_check_prints_the_verdict_as_json(desk):
 
 
 def test_unknown_lead_or_reason_is_one_line_on_stderr(desk):
-    for args, message in [
-        (["--lead-id", "L-NOPE", "--reason", "invalid_number"], "credit-bot: unknown lead id 'L-NOPE'"),
-        (["--lead-id", "L-INV", "--reason", "bad_vibes"], "credit-bot: unknown reason code 'bad_vibes' (`credit-bot check --help` lists them)"),
-        (["--lead-id", "L-INV", "--reason", "invalid_numbr"],
+    """An unknown lead and an unreadable time through the installed command (its exit code, an
+    empty stdout, no traceback from the interpreter); the reason refusals in process, where
+    the same code prints them."""
+    for run_cli, args, message in [
+        (desk.process, ["--lead-id", "L-NOPE", "--reason", "invalid_number"], "credit-bot: unknown lead id 'L-NOPE'"),
+        (desk.main, ["--lead-id", "L-INV", "--reason", "bad_vibes"],
+         "credit-bot: unknown reason code 'bad_vibes' (`credit-bot check --help` lists them)"),
+        (desk.main, ["--lead-id", "L-INV", "--reason", "invalid_numbr"],
          "credit-bot: unknown reason code 'invalid_numbr' (did you mean 'invalid_number'?)"),
-        (["--lead-id", "L-INV", "--reason", "invalid_number", "--requested-at", "last tuesday"],
+        (desk.process, ["--lead-id", "L-INV", "--reason", "invalid_number", "--requested-at", "last tuesday"],
          f"credit-bot: --requested-at 'last tuesday' is not a time; {TIME_HINT}"),
     ]:
-        run = desk.process("check", *args, "--details", "x")
+        run = run_cli("check", *args, "--details", "x")
         assert run.code != 0
         assert run.out == ""
         assert run.err.splitlines() == [message]

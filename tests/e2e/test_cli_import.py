@@ -5,7 +5,6 @@ few go through a real ``credit-bot`` process; the rest call ``bot.entrypoints.cl
 
 from __future__ import annotations
 
-import gc
 import os
 import random
 import subprocess
@@ -82,7 +81,6 @@ def cli_main(database_url, tmp_path, monkeypatch, capsys):
         return cli_in_process(monkeypatch, capsys, *args, **env)
 
     yield call
-    gc.collect()  # engines made by main() hold pooled connections until collected
 
 
 def write(tmp_path: Path, name: str, content: str | bytes, *, newline: str = "\n") -> Path:
@@ -170,7 +168,7 @@ def test_import_through_the_installed_command(database_url, tmp_path):
     assert three.price is None
 
 
-def test_bad_rows_are_reported_by_line_and_good_rows_load(database_url, tmp_path):
+def test_bad_rows_are_reported_by_line_and_good_rows_load(cli_main, database_url, tmp_path):
     write(tmp_path, "clients.csv", CLIENTS)
     leads = write(tmp_path, "leads.csv", f"""{LEAD_HEADER}
 L-OK1,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,212-555-0123,a@example.com,1 St,Brooklyn,NY,11201,10
@@ -180,8 +178,8 @@ L-BADTIME,C-ROOF,standard,Roofing,1 July 2026 10:00,A,B,212-555-0123,a@example.c
 L-BADPRICE,C-ROOF,standard,Roofing,2026-07-01T10:00:00,A,B,212-555-0123,a@example.com,1 St,Brooklyn,NY,11201,ten dollars
 L-OK2,C-ROOF,standard,Roofing,2026-07-01T11:00:00,C,D,not a phone,,,,,ZZZZZ,
 """)
-    run_cli(database_url, "clients", "import", str(tmp_path / "clients.csv"), cwd=tmp_path)
-    r = run_cli(database_url, "leads", "import", str(leads), cwd=tmp_path)
+    cli_main("clients", "import", str(tmp_path / "clients.csv"))
+    r = run_cli(database_url, "leads", "import", str(leads), cwd=tmp_path)  # the installed command
     no_traceback(r)
     assert r.code == 0
     assert r.out.strip() == "leads: 2 loaded, 4 rejected"
@@ -196,12 +194,13 @@ L-OK2,C-ROOF,standard,Roofing,2026-07-01T11:00:00,C,D,not a phone,,,,,ZZZZZ,
     # an invalid phone and an unknown zip are what claims are about: the row loads as delivered
     assert (stored["L-OK2"].phone, stored["L-OK2"].phone_e164, stored["L-OK2"].zip) == ("not a phone", None, "ZZZZZ")
 
-    r = run_cli(database_url, "leads", "import", "--strict", str(leads), cwd=tmp_path)
+    r = cli_main("leads", "import", "--strict", str(leads))
     assert r.code == 1
     assert r.out.strip() == "leads: 2 loaded, 4 rejected"
 
 
-def test_file_level_errors_are_one_line_and_load_nothing(database_url, tmp_path):
+def test_file_level_errors_are_one_line_and_load_nothing(cli_main, database_url, tmp_path):
+    """The wrong header through the installed command; the other file errors in process."""
     wrong = write(tmp_path, "wrong.csv", "id,client,type\nL-1,C-ROOF,standard\n")
     r = run_cli(database_url, "leads", "import", str(wrong), cwd=tmp_path)
     no_traceback(r)
@@ -212,7 +211,7 @@ def test_file_level_errors_are_one_line_and_load_nothing(database_url, tmp_path)
         "received_at, first_name, last_name, phone, email, street, city, state, zip, price"
     ]
 
-    r = run_cli(database_url, "clients", "import", str(tmp_path / "missing.csv"), cwd=tmp_path)
+    r = cli_main("clients", "import", str(tmp_path / "missing.csv"))
     no_traceback(r)
     assert r.code != 0
     assert r.err.splitlines() == [f"credit-bot: cannot read {tmp_path / 'missing.csv'}: No such file or directory"]
@@ -222,7 +221,7 @@ def test_file_level_errors_are_one_line_and_load_nothing(database_url, tmp_path)
         "L-1,C-ROOF,standard,Roofing,2026-07-01T10:00:00,Ana,Silva,,,,,,,\n"
         "L-2,C-ROOF,standard,Roofing,2026-07-01T10:00:00,Jos\u00e9,Pe\u00f1a,,,,,,,\n"
     ).encode("latin-1"))
-    r = run_cli(database_url, "leads", "import", str(latin1), cwd=tmp_path)
+    r = cli_main("leads", "import", str(latin1))
     no_traceback(r)
     assert r.code != 0
     assert r.err.splitlines() == [f"credit-bot: {latin1} is not UTF-8 text (line 3)"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import subprocess
@@ -31,7 +30,6 @@ def staff_cli(database_url, tmp_path, monkeypatch, capsys):
         return code, captured.out, captured.err
 
     yield call
-    gc.collect()
 
 
 def roles(url: str) -> list[tuple[str, str, str | None]]:

@@ -6,7 +6,9 @@ through without a row given up and in each thread's order."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
+import pytest
 from sqlalchemy import select
 
 from bot.sandbox.slack_api import FakeSlack
@@ -14,7 +16,7 @@ from bot.slack.ids import METADATA_EVENT_TYPE
 from bot.slack.pacing import Pacer, Rate
 from storage.db import Database
 from storage.models import CreditRequest, DuplicatePost, Intent, OutboxMessage
-from tests.support.bot import REVIEW, RunningBot, seed, settings_for
+from tests.support.bot import FAST_RETRIES, REVIEW, RunningBot, seed, settings_for
 from tests.support.flows import button_values, file_request, reviewer_post
 from tests.support.process import ServerProcess
 from tests.support.signing import SlackSender
@@ -150,13 +152,20 @@ def test_posts_in_flight_at_kill_are_found_not_posted_twice(seeded, fake_slack):
         restarted.terminate()
 
 
-def test_a_duplicate_card_loses_its_buttons_and_points_to_the_live_one(running, fake_slack):
-    running.runtime.deliverer.repair_after = 0.2
+@pytest.fixture
+def quick_repairs(seeded):
+    """The running app, checking a card posted blind for a second copy 0.2 s later."""
+    bot = RunningBot(seeded, retries=replace(FAST_RETRIES, repair_after=0.2))
+    yield bot
+    bot.stop()
+
+
+def test_a_duplicate_card_loses_its_buttons_and_points_to_the_live_one(quick_repairs, fake_slack):
     # The first posts go through but their answers are lost; Slack's history cannot be read, so
     # the retries cannot know and post again: a receipt and a card exist twice.
     fake_slack.drop_connection("chat.postMessage", times=2)
     fake_slack.fail("conversations.history", status=200, error="missing_scope", times=None)
-    file_request(running, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-OK", reason="incorrect_contact",
+    file_request(quick_repairs, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-OK", reason="incorrect_contact",
                  details="Wrong person.")
     fake_slack.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == REVIEW, count=1,
                         timeout=10)
@@ -164,8 +173,8 @@ def test_a_duplicate_card_loses_its_buttons_and_points_to_the_live_one(running, 
                         and not c.params.get("thread_ts"), count=1, timeout=10)
     assert len([m for m in fake_slack.messages(REVIEW) if "L-OK" in m["text"]]) == 2
     fake_slack.clear_failures()  # history readable again: the repair finds the copies
-    running.wait_idle(20)
-    with running.desk.read() as session:
+    quick_repairs.wait_idle(20)
+    with quick_repairs.desk.read() as session:
         req = session.scalar(select(CreditRequest))
         copies = list(session.scalars(select(DuplicatePost)))
     cards = [m for m in fake_slack.messages(REVIEW) if "L-OK" in m["text"]]
@@ -182,7 +191,7 @@ def test_a_duplicate_card_loses_its_buttons_and_points_to_the_live_one(running, 
     # A reply in the stale receipt's thread still reaches the reviewers.
     msg = fake_slack.add_user_message("C0ROOF", "U0ROOF1", "The number belongs to a stranger.",
                                       thread_ts=stale_receipt["ts"])
-    running.slack.message_event("U0ROOF1", "C0ROOF", msg["text"], msg["ts"], thread_ts=stale_receipt["ts"])
+    quick_repairs.slack.message_event("U0ROOF1", "C0ROOF", msg["text"], msg["ts"], thread_ts=stale_receipt["ts"])
     fake_slack.wait_for(lambda c: c.method == "chat.postMessage" and c.params.get("thread_ts") == req.reviewer_ts
                         and "stranger" in c.params.get("text", ""), timeout=10)
 

@@ -9,18 +9,19 @@ import hmac
 import io
 import json
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
 
+from bot.config.settings import Settings, SettingsError
 from bot.usecases.importing import import_clients, import_leads
-from bot.usecases.settings import Settings, SettingsError
 from storage.db import Database
 from storage.models import CreditRequest, LedgerEntry, OutboxMessage
 from tests.conftest import STANDARD_LEADS
-from tests.support.bot import MANAGERS, REVIEW, RunningBot, seed, settings_for
+from tests.support.bot import FAST_RETRIES, MANAGERS, REVIEW, RunningBot, seed, settings_for
 from tests.support.cli import cli_in_process
 from tests.support.flows import button_values, file_request, opened_view, receipt, reviewer_post
 
@@ -166,7 +167,7 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/credits"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def stop(self):
         self.server.shutdown()
@@ -178,8 +179,7 @@ def test_webhook_signed_retried_until_2xx_and_never_blocking_slack(database_url,
     settings = settings_for(database_url, fake_slack.url, CREDIT_WEBHOOK_URL=receiver.url,
                             CREDIT_WEBHOOK_SECRET="s3cret")
     seed(settings, tmp_path, PRICED)
-    bot = RunningBot(settings)
-    bot.runtime.deliverer.link.retry_scale = 0.001
+    bot = RunningBot(settings, retries=replace(FAST_RETRIES, sender_scale=0.001))
     try:
         file_request(bot, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-BAD", reason="invalid_number",
                      details="Not a real number.")
@@ -205,8 +205,7 @@ def test_a_receiver_that_keeps_failing_goes_to_dead_letters(database_url, fake_s
     settings = settings_for(database_url, fake_slack.url, CREDIT_WEBHOOK_URL=receiver.url,
                             CREDIT_WEBHOOK_SECRET="s3cret")
     seed(settings, tmp_path, PRICED)
-    bot = RunningBot(settings)
-    bot.runtime.deliverer.link.retry_scale = 0.0001
+    bot = RunningBot(settings, retries=replace(FAST_RETRIES, sender_scale=0.00001))
     try:
         file_request(bot, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-BAD", reason="invalid_number",
                      details="Not a real number.")

@@ -12,8 +12,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from bot.config.phone_settings import PhoneLookupSettings
 from bot.sandbox.carrier_standin import SID, TOKEN, CarrierStandin
-from bot.usecases.phone_settings import PhoneLookupSettings
 from storage.models import CreditRequest, PhoneCheck
 from tests.support.bot import REVIEW, RunningBot
 from tests.support.flows import file_request, receipt, reviewer_post, thread_texts

@@ -6,6 +6,7 @@ schedule. Through the running app, on both databases."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from storage.models import OutboxMessage
 from tests.e2e.test_ledger import PRICED
-from tests.support.bot import RunningBot, seed, settings_for
+from tests.support.bot import FAST_RETRIES, RunningBot, seed, settings_for
 from tests.support.cli import cli_in_process
 from tests.support.flows import file_request, receipt
 
@@ -50,7 +51,7 @@ class Moved:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def stop(self):
         self.server.shutdown()
@@ -71,8 +72,7 @@ def test_a_webhook_redirect_is_retried_then_dead_never_delivered(status, databas
     settings = settings_for(database_url, fake_slack.url, CREDIT_WEBHOOK_URL=f"{moved.base}/credits",
                             CREDIT_WEBHOOK_SECRET="s3cret")
     seed(settings, tmp_path, PRICED)
-    bot = RunningBot(settings)
-    bot.runtime.deliverer.link.retry_scale = 0.0001
+    bot = RunningBot(settings, retries=replace(FAST_RETRIES, sender_scale=0.00001))
     try:
         file_request(bot, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-BAD", reason="invalid_number",
                      details="Not a real number.")

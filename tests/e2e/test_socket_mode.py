@@ -20,10 +20,18 @@ from bot.entrypoints.runtime import Runtime
 from bot.sandbox.slack_api import FakeSlack
 from bot.sandbox.socket_mode import SocketModeSender
 from tests.conftest import STANDARD_LEADS
-from tests.support.bot import REVIEW, seed, settings_for
+from tests.support.bot import FAST_RETRIES, REVIEW, seed, settings_for
 from tests.support.flows import button_values, file_request, opened_view, receipt, reviewer_post
 
 APP_TOKEN = "xapp-1-A0APP-1-secret"
+
+
+def _close(client: SocketModeClient, fake: FakeSlack) -> None:
+    """Close a client at once: slack_sdk's reader holds its lock through a 3 s receive
+    timeout, so the stand-in ends the connection first (with reconnecting turned off)."""
+    client.auto_reconnect_enabled = False
+    fake.socket_mode.drop()
+    client.close()
 
 
 @pytest.fixture
@@ -45,7 +53,7 @@ def client(fake):
 
     sm.socket_mode_request_listeners.append(ack)
     yield sm
-    sm.close()
+    _close(sm, fake)
 
 
 def test_connections_open_wants_the_app_level_token(fake):
@@ -146,18 +154,17 @@ def socket_bot(database_url, tmp_path):
     with FakeSlack(token="xoxb-test", app_token="xapp-test") as fake:
         settings = settings_for(database_url, fake.url, SLACK_APP_TOKEN="xapp-test", SLACK_SIGNING_SECRET="")
         seed(settings, tmp_path, STANDARD_LEADS)
-        runtime = Runtime(settings)
-        runtime.deliverer.base_delay = 0.05
-        runtime.deliverer.max_delay = 0.5
+        runtime = Runtime(settings, retries=FAST_RETRIES)
         runtime.start_background(scheduler=False)
         handler = runtime.connect_socket_mode(ping_interval=1)  # a short ping so a drop is noticed soon
         try:
             yield SimpleNamespace(fake=fake, runtime=runtime, handler=handler,
                                   slack=SocketModeSender(fake.socket_mode))
         finally:
+            _close(handler.client, fake)
             handler.close()
             runtime.stop_background(drain_seconds=0)
-            runtime.desk.db.dispose()
+            runtime.close()
 
 
 def test_app_files_and_decides_over_socket_mode_and_survives_a_drop(socket_bot):

@@ -31,9 +31,7 @@ def registered(seeded):
     runtime = Runtime(seeded)
     runtime.bolt()
     yield dict(durable_listeners.LISTENERS)
-    runtime.listeners.shutdown(wait=True)
-    runtime.acks.shutdown(wait=True)
-    runtime.desk.db.dispose()
+    runtime.close()
 
 
 NAMED_SINCE = {IntentName.SHOW_TRAIL}  # listeners added after the renaming migration

@@ -22,9 +22,7 @@ def app(seeded):
     runtime = Runtime(seeded)
     bolt = runtime.bolt()
     yield runtime, bolt
-    runtime.listeners.shutdown(wait=True)
-    runtime.acks.shutdown(wait=True)
-    runtime.desk.db.dispose()
+    runtime.close()
 
 
 def _request(body: bytes, content_type: str) -> BoltRequest:

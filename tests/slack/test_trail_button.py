@@ -27,9 +27,7 @@ pytestmark = pytest.mark.usefixtures("seeded")
 def app(seeded):
     runtime = Runtime(seeded)
     yield runtime, runtime.bolt()
-    runtime.listeners.shutdown(wait=True)
-    runtime.acks.shutdown(wait=True)
-    runtime.desk.db.dispose()
+    runtime.close()
 
 
 def _click(bolt, user: str, request_id: int):

@@ -7,15 +7,18 @@ from pathlib import Path
 
 from waitress import create_server, wasyncore
 
+from bot.config.settings import Settings
 from bot.entrypoints.runtime import Runtime
+from bot.slack.delivery import Retries
+from bot.usecases.desk import system_clock
 from bot.usecases.importing import import_clients, import_leads
-from bot.usecases.settings import Settings
 from bot.usecases.staffing import grant
 from tests.support.signing import SlackSender
 
 SECRET = "test-signing-secret"
 REVIEW = "C0REVIEW"
 MANAGERS = "C0MANAGERS"
+FAST_RETRIES = Retries(base_delay=0.05, max_delay=0.5)  # a retried delivery goes again within a test's wait
 
 
 def settings_for(database_url: str, slack_url: str, **overrides) -> Settings:
@@ -29,8 +32,9 @@ def settings_for(database_url: str, slack_url: str, **overrides) -> Settings:
 
 
 class RunningBot:
-    def __init__(self, settings: Settings, *, clock=None, deliver: bool = True, scheduler: bool = False):
-        self.runtime = Runtime(settings, clock=clock) if clock else Runtime(settings)
+    def __init__(self, settings: Settings, *, clock=system_clock, deliver: bool = True, scheduler: bool = False,
+                 retries: Retries = FAST_RETRIES):
+        self.runtime = Runtime(settings, clock=clock, retries=retries)
         self.desk = self.runtime.desk
         self.server = create_server(self.runtime.wsgi(), host="127.0.0.1", port=0, threads=16)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
@@ -39,8 +43,6 @@ class RunningBot:
         self.thread.start()
         self.deliver = deliver
         if deliver:
-            self.runtime.deliverer.base_delay = 0.05
-            self.runtime.deliverer.max_delay = 0.5
             self.runtime.start_background(scheduler=scheduler)
         self.slack = SlackSender(self.url, settings.slack_signing_secret)
 

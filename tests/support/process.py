@@ -11,7 +11,7 @@ import tempfile
 import time
 import urllib.request
 
-from bot.usecases.settings import Settings
+from bot.config.settings import Settings
 
 
 def free_port() -> int:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.config.settings import Settings
 from bot.usecases.importing import load_lead_rows
-from bot.usecases.settings import Settings
 from storage.db import Database
 from storage.models import CreditRequest, Lead
 

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from bot.carriers.lookup_worker import run_once
 from bot.carriers.twilio_lookup import TwilioLookup
+from bot.config.phone_settings import PhoneLookupSettings
 from bot.sandbox.carrier_standin import SID, TOKEN, CarrierStandin
 from bot.usecases import outbox, phone_checks
 from bot.usecases.desk import Desk
 from bot.usecases.filing import Filing, file_requests
-from bot.usecases.phone_settings import PhoneLookupSettings
 from storage.models import CreditRequest, Lead, LedgerEntry, PhoneCheck
 from tests.usecases.conftest import delivered, owed, trail
 

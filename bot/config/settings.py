@@ -14,12 +14,13 @@ from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.usecases.csvfiles import DEFAULT_MAX_BYTES
-from bot.usecases.phone_settings import PhoneLookupSettings, PhoneSettingsError, phone_lookup_from_env
-from bot.usecases.slack_ids import SLACK_ID
+from bot.config.phone_settings import PhoneLookupSettings, PhoneSettingsError, phone_lookup_from_env
+from bot.config.slack_ids import SLACK_ID
 from policy.terms import DEFAULT_HOLIDAYS, DEFAULT_TIMEZONE
 from policy.windows import PolicyCalendar, make_calendar
-from storage.db import DEFAULT_URL
+
+DEFAULT_DATABASE_URL = "sqlite:///credit_bot.db"  # DATABASE_URL when unset
+DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: ten million leads and more; IMPORT_MAX_BYTES changes it
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
@@ -158,7 +159,7 @@ class Settings:
     slack_signing_secret: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_api_url: str = "https://slack.com/api/"
-    database_url: str = field(default=DEFAULT_URL, repr=False)
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
     reviewer_channel_id: str = ""
     account_manager_channel_id: str = ""
     port: int = 3000
@@ -180,7 +181,7 @@ class Settings:
     credit_webhook_secret: str = field(default="", repr=False)
     import_max_bytes: int = DEFAULT_MAX_BYTES  # IMPORT_MAX_BYTES: the largest file an import reads
     auto_deny_contradicted: bool = False  # AUTO_DENY_CONTRADICTED: deny a claim its own evidence contradicts
-    phone_lookup: PhoneLookupSettings = PhoneLookupSettings()  # PHONE_LOOKUP* (bot.usecases.phone_settings)
+    phone_lookup: PhoneLookupSettings = PhoneLookupSettings()  # PHONE_LOOKUP* (bot.config.phone_settings)
     api_rate_per_second: int = 10  # API_RATE_PER_SECOND: calls each HTTP API key may make a second, on average
     api_rate_burst: int = 20  # API_RATE_BURST: calls a key may make at once before the rate applies
     second_approval_over: Decimal | None = None  # SECOND_APPROVAL_OVER: above it, two reviewers approve
@@ -214,7 +215,7 @@ class Settings:
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
             slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             slack_api_url=api_url,
-            database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_URL,
+            database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             reviewer_channel_id=env.get("REVIEWER_CHANNEL_ID", "").strip(),
             account_manager_channel_id=env.get("ACCOUNT_MANAGER_CHANNEL_ID", "").strip(),
             port=int(port_raw),
