@@ -9,6 +9,7 @@ import logging
 
 from bot.slack import durable_listeners
 from bot.slack.ids import STEP_OF_BUTTON, Action
+from bot.slack.intent_names import BUTTON_INTENT, IntentName
 from bot.slack.payloads import action_actor, request_id_of, user_of
 from bot.slack.render.modals import (
     credit_request_modal,
@@ -19,9 +20,11 @@ from bot.slack.render.modals import (
     reverse_modal,
     uphold_modal,
 )
+from bot.slack.render.trail_modal import trail_modal
 from bot.usecases.audit import Surface
 from bot.usecases.decisions import act, check
 from bot.usecases.homes import choose_queue_filter
+from bot.usecases.trail import staff_trail
 from policy.lifecycle import Action as Step
 
 log = logging.getLogger("credit_bot.handlers")
@@ -75,6 +78,13 @@ def new_request_from_home(body, client):
     _open(client, body, credit_request_modal(""), "the App Home button")
 
 
+def show_trail(body, client, context):
+    """The reviewer card's Trail button: the request's audit trail in a modal (read only)."""
+    desk, request_id = context["desk"], _target(body)
+    _open(client, body, trail_modal(staff_trail(desk.db, request_id, user_of(body)), request_id, desk.tz),
+          "the trail")
+
+
 def filter_queue(body, context):
     action = (body.get("actions") or [{}])[0]
     choice = str(((action.get("selected_option") or {}).get("value")) or "")
@@ -83,10 +93,14 @@ def filter_queue(body, context):
 
 def register(app) -> None:
     for button_id, step in STEP_OF_BUTTON.items():
-        ack, work = durable_listeners.deferred("action", _button(step), opens_modal=step in MODALS)
+        ack, work = durable_listeners.deferred("action", BUTTON_INTENT[step], _button(step),
+                                               opens_modal=step in MODALS)
         app.action(button_id)(ack=ack, lazy=[work])
-    ack, work = durable_listeners.deferred("action", new_request_from_home, opens_modal=True)
+    ack, work = durable_listeners.deferred("action", IntentName.HOME_NEW_REQUEST, new_request_from_home,
+                                           opens_modal=True)
     app.action(Action.OPEN_REQUEST_MODAL)(ack=ack, lazy=[work])
-    ack, work = durable_listeners.deferred("action", filter_queue)
+    ack, work = durable_listeners.deferred("action", IntentName.QUEUE_FILTER, filter_queue)
     app.action(Action.QUEUE_FILTER)(ack=ack, lazy=[work])
+    ack, work = durable_listeners.deferred("action", IntentName.SHOW_TRAIL, show_trail, opens_modal=True, wanted=lambda _body: False)
+    app.action(Action.OPEN_TRAIL)(ack=ack, lazy=[work])
 

@@ -4,6 +4,7 @@ threads. Both store their intent, are acknowledged at once and handled after the
 from __future__ import annotations
 
 from bot.slack import durable_listeners
+from bot.slack.intent_names import IntentName
 from bot.slack.payloads import clean_text
 from bot.usecases.conversation import contractor_replied, receipt_thread
 from bot.usecases.evidence import files_of
@@ -47,7 +48,7 @@ def on_message(body, event, context):
 
 
 def register(app) -> None:
-    ack, work = durable_listeners.deferred("event", on_home_opened, wanted=_home_tab)
+    ack, work = durable_listeners.deferred("event", IntentName.HOME_OPENED, on_home_opened, wanted=_home_tab)
     app.event("app_home_opened")(ack=ack, lazy=[work])
-    ack, work = durable_listeners.deferred("event", on_message, wanted=_person_reply, keep=_in_receipt_thread)
+    ack, work = durable_listeners.deferred("event", IntentName.THREAD_MESSAGE, on_message, wanted=_person_reply, keep=_in_receipt_thread)
     app.event("message")(ack=ack, lazy=[work])

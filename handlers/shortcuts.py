@@ -8,6 +8,7 @@ import logging
 
 from bot.slack import durable_listeners
 from bot.slack.ids import Callback
+from bot.slack.intent_names import IntentName
 from bot.slack.payloads import user_of
 from bot.slack.render.modals import credit_request_modal, notice_modal
 from bot.slack.render.refusals import blocker_text
@@ -45,7 +46,7 @@ def file_from_message(body, client, context):
 
 
 def register(app) -> None:
-    for callback, work in ((Callback.FILE_SHORTCUT, file_from_anywhere),
-                           (Callback.FILE_FROM_MESSAGE, file_from_message)):
-        ack, lazy = durable_listeners.deferred("action", work, opens_modal=True)
+    for callback, name, work in ((Callback.FILE_SHORTCUT, IntentName.FILE_SHORTCUT, file_from_anywhere),
+                                 (Callback.FILE_FROM_MESSAGE, IntentName.FILE_FROM_MESSAGE, file_from_message)):
+        ack, lazy = durable_listeners.deferred("action", name, work, opens_modal=True)
         app.shortcut(callback)(ack=ack, lazy=[lazy])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.slack import durable_listeners
 from bot.slack.ids import STEP_OF_MODAL, Callback, Field
+from bot.slack.intent_names import FORM_INTENT, IntentName
 from bot.slack.payloads import metadata, metadata_channel, request_id_of, state_files, state_value, user_of
 from bot.slack.render.refusals import filing_errors, input_problem_text, refusal_text
 from bot.usecases.audit import Surface
@@ -45,7 +46,7 @@ def submit_credit_request(ack, body, view, context):
         owe_late_refusal(desk, filing.user_id, {"text": text})
 
     try:
-        durable_listeners.submit_within(context, body, "submit_credit_request", file_requests, desk, filing, on_late=late)
+        durable_listeners.submit_within(context, body, IntentName.CREDIT_REQUEST_FORM, file_requests, desk, filing, on_late=late)
     except FilingErrors as exc:
         ack(response_action="errors", errors=filing_errors(exc.problems, desk.tz))
         return
@@ -84,7 +85,7 @@ def _decide(step: Step):
         kwargs = {"tell": False} if step is Step.REQUEST_INFO else {
             "note": state_value(view, Field.NOTE), "deny_reason": state_value(view, Field.DENY_REASON),
             "tell": False}
-        done, outcome = durable_listeners.submit_within(context, body, listener.__name__, *work, on_late=late, **kwargs)
+        done, outcome = durable_listeners.submit_within(context, body, FORM_INTENT[step], *work, on_late=late, **kwargs)
         if not done or outcome.ok:
             ack()
         else:
@@ -94,6 +95,7 @@ def _decide(step: Step):
 
 
 def register(app) -> None:
-    app.view(Callback.CREDIT_REQUEST)(durable_listeners.replayable("view", submit_credit_request))
+    app.view(Callback.CREDIT_REQUEST)(durable_listeners.replayable("view", IntentName.CREDIT_REQUEST_FORM,
+                                                                   submit_credit_request))
     for callback, step in STEP_OF_MODAL.items():
-        app.view(callback)(durable_listeners.replayable("view", _decide(step)))
+        app.view(callback)(durable_listeners.replayable("view", FORM_INTENT[step], _decide(step)))

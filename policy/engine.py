@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from .carrier import CarrierAnswer, judge_answer
+from .clock_face import clock_time
 from .duplicate_leads import DUPLICATE_WINDOW, PriorLead, find_duplicate
 from .phone import PhoneCheck, check_phone, describe_line_type, display_phone
 from .reasons import CATALOG, Reason, ReasonInfo, parse_reason
@@ -22,7 +23,8 @@ from .strength import contradicted, strong_evidence
 from .terms import CapUsage, ClientTerms
 from .verdicts import CHECK_ORDER, Check, Decision, Outcome, UnknownReason
 from .windows import PolicyCalendar, reporting_deadline, window_description, within_window
-from .wording import non_creditable_hints, unread_sentences
+from .wording import Hint, unread_sentences, wording_hints
+from .wording_quote import hints_detail
 
 __all__ = ["CHECK_ORDER", "Check", "Decision", "LeadFacts", "Outcome", "RequestFacts", "UnknownReason",
            "Verdict", "evaluate"]
@@ -87,15 +89,14 @@ class Verdict:
         return out
 
 
-def _when(instant: datetime, cal: PolicyCalendar, with_weekday: bool = False) -> str:
-    local = cal.local(instant)
-    return local.strftime(("%a " if with_weekday else "") + "%Y-%m-%d %H:%M %Z")
+def _when(instant: datetime, cal: PolicyCalendar) -> str:
+    return clock_time(cal.local(instant), cal.tz)
 
 
 def _window_finding(lead: LeadFacts, requested: datetime, deadline: datetime, cal: PolicyCalendar,
                     terms: ClientTerms) -> Finding:
     when = _when(requested, cal)
-    ends = _when(deadline, cal, with_weekday=True)
+    ends = _when(deadline, cal)
     kind = window_description(lead.lead_type, inbound_days=terms.inbound_call_days,
                               standard_days=terms.standard_days)
     if terms.inbound_call_days is not None or terms.standard_days is not None:
@@ -175,16 +176,9 @@ def _area_finding(ac: AreaCheck, claimed: Reason) -> Finding:
     return Finding(Check.SERVICE_AREA, Outcome.PASS if ac.outside is True else Outcome.WARN, ac.detail)
 
 
-def _details_finding(details: str, hints: list[tuple[Reason, str]]) -> Finding:
+def _details_finding(details: str, hints: list[Hint]) -> Finding:
     if hints:
-        parts = [f'{CATALOG[reason].label} ("{phrase}")' for reason, phrase in hints]
-        return Finding(
-            Check.DETAILS,
-            Outcome.WARN,
-            "Details read like a non-creditable reason: "
-            + "; ".join(parts)
-            + ". Such wording is never auto-approved",
-        )
+        return Finding(Check.DETAILS, Outcome.WARN, hints_detail(hints, lambda reason: CATALOG[reason].label))
     if not details:
         return Finding(Check.DETAILS, Outcome.INFO, "No details to read")
     return Finding(Check.DETAILS, Outcome.PASS, "No wording that reads like a non-creditable reason")
@@ -235,7 +229,7 @@ def evaluate(
     pc = data.phone_check() if data.phone_quality else check_phone(lead.phone)
     prior = find_duplicate(lead, priors, tz=cal.tz)
     ac = check_service_area(data.zip, area)
-    hints = non_creditable_hints(details)
+    hints = wording_hints(details)
     notes = caveats(data, prior, lead.email)
 
     findings = (
@@ -287,8 +281,9 @@ def evaluate(
         "distance_miles": round(ac.distance_miles, 1) if ac.distance_miles is not None else None,
         "area_outside": ac.outside,
         "area_matched": ac.matched,
-        "wording_hints": [str(reason) for reason, _ in hints],
-        "wording_phrases": [phrase for _, phrase in hints],
+        "wording_hints": [str(h.reason) for h in hints],
+        "wording_phrases": [h.phrase for h in hints],
+        "wording_rules": [h.rule for h in hints],
         "phone_quality": data.phone_quality, "zip_quality": data.zip_quality,
     }
     if carrier is not None:

@@ -23,7 +23,14 @@ uphold_denial        exception                   denied       the client's accou
                                                               (note required)
 info_requested       pending                     pending      a reviewer or an admin (question required)
 claimed              pending                     pending      a reviewer or an admin
+first_approval       pending; denied by the      pending      a reviewer or an admin, or the policy's
+                     policy, no exception asked               ``approve`` verdict (dual control, below)
+first_reversal       approved                    approved     a reviewer or an admin (note required)
 ===================  ==========================  ===========  ==============================================
+
+Dual control (``SECOND_APPROVAL_OVER``, ``policy.dual_control``): above it ``approve`` and
+``reverse`` take two different people; the first is ``first_approval`` / ``first_reversal``
+(nothing booked); whoever took it cannot take the second (``same_reviewer``).
 
 And for every action taken by a person: nobody acts as staff on a request they filed
 themselves, or decides an exception they asked for, whatever roles they hold; a person who
@@ -38,8 +45,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-
-from .terms import MAX_TEXT
 
 
 class Status(StrEnum):
@@ -88,6 +93,8 @@ class Action(StrEnum):
     UPHOLD_DENIAL = "uphold_denial"
     REQUEST_INFO = "info_requested"
     CLAIM = "claimed"
+    FIRST_APPROVE = "first_approval"  # dual control: the first of two approvals
+    FIRST_REVERSE = "first_reversal"  # dual control: the first of two reversals
 
 
 class Party(StrEnum):
@@ -103,7 +110,8 @@ class Party(StrEnum):
 POLICY_ACTOR = "auto"  # an automatic decision under the policy
 SYSTEM_ACTOR = "system"  # the scheduler and other housekeeping
 CLI_ACTOR = "cli"  # an operator at the command line
-BOT_ACTORS = frozenset({POLICY_ACTOR, SYSTEM_ACTOR, CLI_ACTOR})
+API_ACTOR = "api"  # a request filed through the HTTP API (its filer's name is on the request)
+BOT_ACTORS = frozenset({POLICY_ACTOR, SYSTEM_ACTOR, CLI_ACTOR, API_ACTOR})
 
 
 class Need(StrEnum):
@@ -138,6 +146,8 @@ RULES: dict[Action, Rule] = {r.action: r for r in (
     _rule(Action.UPHOLD_DENIAL, {S.EXCEPTION}, S.DENIED, Party.CLIENT_MANAGER, Need.NOTE),
     _rule(Action.REQUEST_INFO, {S.PENDING}, S.PENDING, Party.REVIEWER, Need.NOTE),
     _rule(Action.CLAIM, {S.PENDING}, S.PENDING, Party.REVIEWER),
+    _rule(Action.FIRST_APPROVE, {S.PENDING, S.DENIED}, S.PENDING, Party.REVIEWER),
+    _rule(Action.FIRST_REVERSE, {S.APPROVED}, S.APPROVED, Party.REVIEWER, Need.NOTE),
 )}
 del S
 
@@ -145,6 +155,10 @@ del S
 TRANSITIONS = frozenset(a for a, r in RULES.items() if a is not Action.FILE and r.target not in r.sources)
 # Actions that credit the lead.
 CREDITS = frozenset({Action.AUTO_APPROVE, Action.APPROVE, Action.GRANT_EXCEPTION})
+# Dual control: the first steps of two-person actions (see ``policy.dual_control``).
+HALF_STEPS = frozenset({Action.FIRST_APPROVE, Action.FIRST_REVERSE})
+# The contractor hears of these besides status changes (a first approval is news to them).
+TOLD_TO_CONTRACTOR = TRANSITIONS | {Action.FIRST_APPROVE}
 # Buttons offer these, in this order, to each party.
 BUTTON_ORDER = (Action.APPROVE, Action.DENY, Action.REQUEST_INFO, Action.CLAIM, Action.REVERSE,
                 Action.REQUEST_EXCEPTION, Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL)
@@ -162,6 +176,9 @@ class RequestState:
     credited_elsewhere: int | None = None  # another request on the same lead that is credited
     claimed_by: str | None = None
     exception_asked_by: str | None = None  # who asked for the exception (when one was asked)
+    dual_control: bool = False  # the lead is priced above SECOND_APPROVAL_OVER
+    first_approval_by: str | None = None  # who gave the first of two approvals (``auto``: the policy)
+    first_reversal_by: str | None = None  # who asked first for a reversal needing two people
 
 
 @dataclass(frozen=True)
@@ -191,6 +208,7 @@ class Why(StrEnum):
     POLICY_ONLY = "policy_only"  # only the policy takes this action
     ASKED_EXCEPTION = "asked_exception"  # whoever asked for the exception does not decide it
     SPEAKS_FOR_CLIENT = "speaks_for_client"  # the client's own people never decide its requests
+    SAME_REVIEWER = "same_reviewer"  # dual control: the second step takes another person
 
 
 def _party_allows(who: Party, state: RequestState, viewer: Viewer) -> Why | None:
@@ -211,6 +229,13 @@ def _party_allows(who: Party, state: RequestState, viewer: Viewer) -> Why | None
     return None if Role.ACCOUNT_MANAGER in roles else Why.NOT_CLIENT_MANAGER
 
 
+def first_step_by(action: Action, state: RequestState) -> str | None:
+    """Who took the first step ``action`` completes (or is) under dual control (None: nobody)."""
+    firsts = {Action.APPROVE: state.first_approval_by, Action.FIRST_APPROVE: state.first_approval_by,
+              Action.REVERSE: state.first_reversal_by, Action.FIRST_REVERSE: state.first_reversal_by}
+    return firsts.get(action) if state.dual_control else None
+
+
 def state_allows(action: Action, state: RequestState) -> Why | None:
     """Does the request's state allow ``action`` (whoever takes it)?"""
     rule = RULES[action]
@@ -218,14 +243,16 @@ def state_allows(action: Action, state: RequestState) -> Why | None:
         if action is Action.REQUEST_EXCEPTION and state.exception_asked:
             return Why.EXCEPTION_USED
         return Why.NOT_NOW
-    if action is Action.APPROVE and state.status is Status.DENIED:
+    if action in HALF_STEPS and (not state.dual_control or first_step_by(action, state) is not None):
+        return Why.NOT_NOW
+    if action in (Action.APPROVE, Action.FIRST_APPROVE) and state.status is Status.DENIED:
         if state.exception_asked:
             return Why.NOT_NOW
         if not state.decided_by_policy:
             return Why.OVERRIDES_PEOPLE
     if action is Action.REQUEST_EXCEPTION and state.exception_asked:
         return Why.EXCEPTION_USED
-    if action in CREDITS and state.credited_elsewhere is not None:
+    if action in CREDITS | {Action.FIRST_APPROVE} and state.credited_elsewhere is not None:
         return Why.ALREADY_CREDITED
     return None
 
@@ -246,6 +273,8 @@ def refusal(action: Action, state: RequestState, viewer: Viewer) -> Why | None:
             return Why.ASKED_EXCEPTION
         if viewer.speaks_for_client:
             return Why.SPEAKS_FOR_CLIENT
+        if action not in HALF_STEPS and viewer.user_id == first_step_by(action, state):
+            return Why.SAME_REVIEWER
     return state_allows(action, state)
 
 
@@ -261,20 +290,3 @@ def next_actions(state: RequestState, viewer: Viewer) -> tuple[Action, ...]:
 
 def target(action: Action) -> Status:
     return RULES[action].target
-
-
-def input_problems(action: Action, *, note: str | None = None, deny_reason: str | None = None,
-                   deny_reasons: frozenset[str] = frozenset()) -> dict[Need, str]:
-    """Missing or malformed inputs of an action, as ``{input: problem}`` (empty when fine).
-
-    ``deny_reasons`` are the codes a denial may name (the policy's non-creditable ones)."""
-    problems: dict[Need, str] = {}
-    needs = RULES[action].needs
-    text = (note or "").strip()
-    if Need.NOTE in needs and not text:
-        problems[Need.NOTE] = "required"
-    elif len(text) > MAX_TEXT:
-        problems[Need.NOTE] = "too_long"
-    if Need.DENY_REASON in needs and (deny_reason or "").strip() not in deny_reasons:
-        problems[Need.DENY_REASON] = "required"
-    return problems

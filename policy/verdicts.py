@@ -17,6 +17,28 @@ class Check(StrEnum):
     PHONE_LINE = "phone_line"  # only when a carrier was asked about the number (policy.carrier)
 
 
+# What people read for each check (contractors never see the codes above).
+CHECK_LABEL: dict[Check, str] = {
+    Check.WINDOW: "Reporting window",
+    Check.REASON: "Reason",
+    Check.NOTES: "Details given",
+    Check.PHONE: "Phone number",
+    Check.DUPLICATE: "Duplicate lead",
+    Check.SERVICE_AREA: "Service area",
+    Check.DETAILS: "What the details describe",
+    Check.CAP: "Monthly credit cap",
+    Check.PHONE_LINE: "Phone line (carrier)",
+}
+
+
+def check_label(code: str | None) -> str:
+    """The label of a check; a code this version does not know reads as words, not a code."""
+    try:
+        return CHECK_LABEL[Check(code)]
+    except ValueError:
+        return str(code or "").replace("_", " ").capitalize()
+
+
 class Outcome(StrEnum):
     PASS = "pass"
     FAIL = "fail"

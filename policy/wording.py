@@ -36,7 +36,9 @@ The rule language is described in ``wording_match``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from typing import NamedTuple
 
 from .reasons import Reason
 from .wording_groups import CONTEXTS, TEXT_WIDE
@@ -50,8 +52,8 @@ from .wording_spanish import spanish_hints
 
 def _build_rules() -> RuleSet:
     rules = []
-    for reason, (unless, specs) in RULES.items():
-        rules.extend(Rule(len(rules), reason, spec, unless) for spec in specs)
+    for reason, (unless, named) in RULES.items():
+        rules.extend(Rule(len(rules), reason, spec, unless, name) for name, spec in named)
     return RuleSet(rules)
 
 
@@ -155,6 +157,16 @@ def _in_context(name: str, lemmas: list[str], lo: int, hi: int) -> bool:
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
 
 
+class Hint(NamedTuple):
+    """A non-creditable reason the details read like: the rule (its name in the rules file),
+    the sentence it matched (as written, spaces collapsed) and the words that matched."""
+
+    reason: Reason
+    rule: str
+    sentence: str
+    phrase: str
+
+
 def sentences(details: str) -> list[str]:
     """The details cut into sentences (at . ; ! ? followed by a space, and at line breaks)."""
     return [s.strip() for s in _SENTENCE_END.split(str(details or "")) if s.strip()]
@@ -166,34 +178,52 @@ def unread_sentences(details: str) -> list[str]:
 
 
 def non_creditable_hints(details: str) -> list[tuple[Reason, str]]:
-    """(reason, matched phrase) for each non-creditable reason the details read like,
-    each reason at most once: the English rules over the whole text, then the Spanish
-    rules (``wording_spanish``) over each Spanish sentence; a Spanish hint's phrase is the
-    sentence that matched and the rule's name."""
+    """(reason, matched phrase) for each non-creditable reason the details read like
+    (``wording_hints`` without the rule and the sentence)."""
+    return [(hint.reason, hint.phrase) for hint in wording_hints(details)]
+
+
+def wording_hints(details: str) -> list[Hint]:
+    """Each non-creditable reason the details read like, at most once: the English rules
+    over the whole text, then the Spanish rules (``wording_spanish``) over each Spanish
+    sentence (a Spanish hint's phrase is its sentence)."""
     if not details:
         return []
     hints = _english_hints(details)
-    seen = {reason for reason, _ in hints}
+    seen = {hint.reason for hint in hints}
     for sentence in sentences(details):
         if language(sentence) != ES:
             continue
         for rule, _words in spanish_hints(sentence, details):
             if rule.reason not in seen:
                 seen.add(rule.reason)
-                hints.append((rule.reason, f"{sentence} [rule: {rule.name}]"))
+                words = " ".join(sentence.split())
+                hints.append(Hint(rule.reason, rule.name, words, words))
     return hints
 
 
-def _english_hints(details: str) -> list[tuple[Reason, str]]:
+def _sentence_spans(text: str) -> tuple[list[int], list[int]]:
+    """Where each sentence of the text (as ``sentences`` cuts it) starts and ends."""
+    starts, ends, at = [], [], 0
+    for m in _SENTENCE_END.finditer(text):
+        starts.append(at)
+        ends.append(m.start())
+        at = m.end()
+    starts.append(at)
+    ends.append(len(text))
+    return starts, ends
+
+
+def _english_hints(details: str) -> list[Hint]:
     if not details:
         return []
     original = str(details)
     lemmas, starts, ends = _tokens(original.translate(_APOSTROPHES))
-    found: dict[Reason, tuple[int, int]] = {}
+    found: dict[Reason, tuple[int, int, str]] = {}
     contexts: dict[tuple[str, int], bool] = {}
     words = set(lemmas)
     for i, lemma in enumerate(lemmas):
-        here: dict[Reason, int] = {}  # the longest phrase of each reason starting at word i
+        here: dict[Reason, tuple[int, str]] = {}  # the longest phrase of each reason starting at word i
         for rule in _RULESET.at(lemma):
             if rule.reason in found:
                 continue
@@ -202,12 +232,20 @@ def _english_hints(details: str) -> list[tuple[Reason, str]]:
                     break
             else:
                 end = _longest(rule.match, lemmas, i)
-                if end > here.get(rule.reason, i) and _holds(rule, lemmas, i, contexts):
-                    here[rule.reason] = end
-        for reason, end in here.items():
-            found[reason] = (i, end)
+                if end > here.get(rule.reason, (i, ""))[0] and _holds(rule, lemmas, i, contexts):
+                    here[rule.reason] = (end, rule.name)
+        for reason, (end, name) in here.items():
+            found[reason] = (i, end, name)
     hints = sorted(found.items(), key=lambda item: (item[1][0], _REASON_ORDER[item[0]]))
-    return [(reason, " ".join(original[starts[i] : ends[end - 1]].split())) for reason, (i, end) in hints]
+    if not hints:
+        return []
+    spans = _sentence_spans(original)
+    out = []
+    for reason, (i, end, name) in hints:
+        k = bisect_right(spans[0], starts[i]) - 1
+        sentence = " ".join(original[spans[0][k] : spans[1][k]].split())
+        out.append(Hint(reason, name, sentence, " ".join(original[starts[i] : ends[end - 1]].split())))
+    return out
 
 
 def _holds(rule: Rule, lemmas: list[str], i: int, contexts: dict[tuple[str, int], bool]) -> bool:

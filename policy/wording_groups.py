@@ -21,7 +21,7 @@ GROUPS: dict[str, str] = {
         "the lead|this lead|this customer|this client|the prospect|this family|the family"
     ),
     "FIRM": _words(
-        "company|contractor|roofer|plumber|electrician|installer|guy|outfit|firm|crew|builder|handyman|"
+        "company|contractor|roofer|plumber|electrician|installer|guy|fella|outfit|firm|crew|builder|handyman|"
         "remodeler|painter|team|one|bid|quote|estimate|proposal|offer|option|provider|vendor|dealer|"
         "tradesman|pro|professional|subcontractor|sub|carpenter|mason|landscaper|general contractor|gc|"
         "roofing company|hvac company|window company|siding company|contracting company|local company|"
@@ -35,7 +35,8 @@ GROUPS: dict[str, str] = {
     "RELATIVE": _words(
         "cousin|brother|brother in law|son in law|sister|sister in law|father in law|in law|dad|father|"
         "uncle|nephew|son|daughter|friend|buddy|pal|neighbor|neighbour|relative|family member|coworker|"
-        "co worker|church member|family friend|friend of the family|boss"
+        "co worker|church member|family friend|friend of the family|boss|stepson|stepdaughter|stepdad|"
+        "stepfather|stepbrother|godson|goddaughter|godfather|grandson|granddaughter"
     ),
     "BIGBOX": "home depot|lowes|lowe's|sears|costco|menards|power home remodeling|renewal by andersen|"
     "leaf filter|leaffilter|bath fitter|window world",

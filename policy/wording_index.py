@@ -74,11 +74,13 @@ class Rule:
     """A rule of the wording check. Only the words it can start with are worked out when it
     is made; its matcher is compiled the first time a text holds one of those words."""
 
-    __slots__ = ("order", "reason", "pattern", "first", "match", "needs", "negatable", "unless", "requires")
+    __slots__ = ("order", "reason", "name", "pattern", "first", "match", "needs", "negatable", "unless", "requires")
 
-    def __init__(self, order: int, reason: Reason | None, spec: str, default_unless: tuple[str, ...]):
+    def __init__(
+        self, order: int, reason: Reason | None, spec: str, default_unless: tuple[str, ...], name: str = ""
+    ):
         words = spec.lstrip("=").split()
-        self.order, self.reason = order, reason
+        self.order, self.reason, self.name = order, reason, name
         self.pattern = " ".join(w for w in words if w[0] not in "@+")
         self.first = _spec_first(self.pattern)[0]
         self.match = None

@@ -146,9 +146,20 @@ class CreditRequest(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(32))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Dual control (SECOND_APPROVAL_OVER): the first of two approvals or reversals, waiting for
+    # a second person ("auto" when the policy's approve verdict was the first approval).
+    first_approval_by: Mapped[str | None] = mapped_column(String(32))
+    first_approval_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_reversal_by: Mapped[str | None] = mapped_column(String(32))
+    first_reversal_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     # The lead id while this request holds its lead: one request per lead, enforced by the
     # database itself. Requests filed before that rule keep NULL here (history).
     lead_slot: Mapped[str | None] = mapped_column(String(64))
+
+    # Filed from outside Slack: how ("api"; NULL = in Slack) and the filer's name as the caller gave it.
+    filed_via: Mapped[str | None] = mapped_column(String(16))
+    filer_name: Mapped[str | None] = mapped_column(String(200))
 
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -394,3 +405,32 @@ class PhoneCheck(Base):
     answer: Mapped[dict | None] = mapped_column(JSONDoc, nullable=True)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     problem: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ApiKey(Base):
+    """A key of the HTTP API: only its SHA-256 is kept (the key is shown once, when made)."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(32))
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiAnswer(Base):
+    """The first answer to an ``Idempotency-Key`` of one client: a replay gets it again."""
+
+    __tablename__ = "api_answers"
+    __table_args__ = (Index("uq_api_answers_key", "client_id", "idempotency_key", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict] = mapped_column(JSONDoc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -23,6 +23,7 @@ LAYERS = {
     "bot.slack": 3,
     "bot.carriers": 3,  # outside services other than Slack (carrier look-ups)
     "handlers": 4,
+    "bot.api": 4,  # the HTTP API: beside the Slack handlers, but it knows no Slack (test below)
     "bot.entrypoints": 5,
     "bot.sandbox": 5,
     "app": 5,
@@ -90,6 +91,15 @@ def test_imports_point_down(module):
         return
     upward = sorted(i for i in _imports(module, SOURCES[module]) if (_layer(i) or 0) > level)
     assert upward == [], f"{module} (layer {level}) imports from above: {upward}"
+
+
+def test_the_http_api_knows_no_slack():
+    """The API files and reads through the use cases: nothing of the Slack adapter or handlers."""
+    for module, path in SOURCES.items():
+        if module.startswith("bot.api"):
+            bad = {i for i in _imports(module, path) if i.startswith(("bot.slack", "handlers", "bot.entrypoints",
+                                                                     "bot.sandbox"))}
+            assert bad == set(), module
 
 
 def test_policy_imports_nothing_of_ours():

@@ -22,6 +22,9 @@ def test_defaults():
     ({"AUTO_APPROVE": "maybe"}, "AUTO_APPROVE must be true or false"),
     ({"PORT": "eighty"}, "PORT must be a number"),
     ({"POLICY_TIMEZONE": "Mars/Olympus"}, "Mars/Olympus"),
+    ({"SECOND_APPROVAL_OVER": "lots"}, "SECOND_APPROVAL_OVER must be an amount"),
+    ({"SECOND_APPROVAL_OVER": "-5"}, "SECOND_APPROVAL_OVER must be an amount"),
+    ({"SECOND_APPROVAL_OVER": "NaN"}, "SECOND_APPROVAL_OVER must be an amount"),
 ])
 def test_bad_values_are_one_clear_line(env, words):
     with pytest.raises(SettingsError, match=words):
@@ -43,6 +46,24 @@ def test_serve_without_settings_stops_with_one_line(tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert lines == ["credit-bot: missing required settings: SLACK_BOT_TOKEN, REVIEWER_CHANNEL_ID, "
                      "ACCOUNT_MANAGER_CHANNEL_ID, SLACK_SIGNING_SECRET"]
+
+
+def test_second_approval_over_is_an_amount_or_off():
+    assert Settings.from_env({}, dotenv=False).second_approval_over is None
+    s = Settings.from_env({"SECOND_APPROVAL_OVER": "$1,250.50"}, dotenv=False)
+    assert str(s.second_approval_over) == "1250.50"
+    assert s.needs_two("1250.51") and not s.needs_two("1250.50") and not s.needs_two(None)
+
+
+def test_serve_with_a_bad_threshold_stops_with_one_line(tmp_path):
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}", SLACK_BOT_TOKEN="xoxb-test",
+               SLACK_SIGNING_SECRET="s", REVIEWER_CHANNEL_ID="C0REVIEW", ACCOUNT_MANAGER_CHANNEL_ID="C0AM",
+               SECOND_APPROVAL_OVER="four hundred")
+    proc = subprocess.run([sys.executable, "app.py"], env=env, cwd=os.getcwd(), capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "credit-bot: SECOND_APPROVAL_OVER must be an amount of dollars such as 250 or 250.00, not 'four hundred'"]
 
 
 def test_dotenv_file_is_read(tmp_path, monkeypatch):

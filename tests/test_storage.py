@@ -111,3 +111,33 @@ def test_the_head_read_from_the_files_is_alembics():
     from storage.db import head_revision
 
     assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_migration_0010_renames_stored_intents_both_ways(database_url):
+    """Intents stored under their listener function's name (before 0010) carry the listener's
+    fixed name after it, finished or not; names it does not know stay; the downgrade undoes it."""
+    db = Database(database_url)
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008")
+    old = ["button_approve", "submit_deny", "on_message", "file_from_anywhere", "something_else"]
+    with db.engine.begin() as conn:
+        for n, name in enumerate(old):
+            conn.execute(text("INSERT INTO intents (key, kind, name, body, attempts, created_at, done_at) "
+                              "VALUES (:key, 'action', :name, '{}', 0, :t, :done)"),
+                         {"key": f"k-{n}", "name": name, "t": NOW, "done": NOW if n % 2 else None})
+
+    def names():
+        with db.engine.connect() as conn:
+            return [r[0] for r in conn.execute(text("SELECT name FROM intents ORDER BY key"))]
+
+    upgrade(db.engine)
+    assert names() == ["button.approve", "form.deny", "event.thread_message", "shortcut.file_credit_request",
+                       "something_else"]
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008")
+    assert names() == old
+    upgrade(db.engine)
+    db.dispose()

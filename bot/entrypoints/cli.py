@@ -14,6 +14,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.entrypoints.cli_common import CliError, first_line
+from bot.entrypoints.commands_api import add_parser as add_api_keys_parser
 from bot.usecases.importing import ImportFileError
 from bot.usecases.settings import Settings, SettingsError, scrub_password
 from policy.lifecycle import STAFF_ROLES
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     orr = osub.add_parser("retry", help="send dead deliveries again")
     orr.add_argument("ids", nargs="*", type=int, help="outbox ids (from outbox list)")
     orr.add_argument("--all-dead", action="store_true", help="retry every dead delivery")
+    add_api_keys_parser(sub)
     return parser
 
 
@@ -153,6 +155,7 @@ COMMANDS = {
     "sandbox": ("commands_ops", "cmd_sandbox"),
     "report": ("commands_ops", "cmd_report"),
     "credits": ("commands_money", "cmd_credits"),
+    "api-keys": ("commands_api", "cmd_api_keys"),
 }
 
 

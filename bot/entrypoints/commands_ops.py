@@ -12,14 +12,15 @@ from bot.entrypoints.cli_common import CliError, moment, open_database, printabl
 from bot.entrypoints.runtime import Runtime, configure_logging
 from bot.slack.delivery import Deliverer
 from bot.slack.render.report import report_csv, report_markdown
-from bot.usecases import audit, sla
 from bot.usecases import outbox as ob
+from bot.usecases import sla
 from bot.usecases.desk import Desk
 from bot.usecases.importing import parse_instant
 from bot.usecases.reports import load_report
 from bot.usecases.settings import Settings
+from bot.usecases.trail import request_trail
 from policy.windows import PolicyCalendar
-from storage.models import CreditRequest, OutboxMessage
+from storage.models import OutboxMessage
 
 
 def cmd_serve(args, settings: Settings) -> int:
@@ -71,11 +72,10 @@ def cmd_history(args, settings: Settings) -> int:
         raise CliError(f"not a request id: {printable(args.request_id)} (expected e.g. 12 or CR-12)")
     db = open_database(settings)
     tz = settings.calendar.tz
-    with db.read() as session:
-        req = session.get(CreditRequest, int(raw))
-        if req is None:
-            raise CliError(f"no request CR-{raw}")
-        events = audit.history(session, req.id)
+    trail = request_trail(db, int(raw))
+    req, events = trail.request, trail.events
+    if req is None:
+        raise CliError(f"no request CR-{raw}")
     # Everything but our own times and ids may come from a person or an import: one line per
     # event whatever a note holds (a newline and a made-up audit line, ANSI escapes).
     p = printable

@@ -1,5 +1,6 @@
 """The HTTP server: Slack's requests on ``POST /slack/events`` (through the edge in
-:mod:`bot.entrypoints.edge`), ``GET /healthz`` and ``GET /metrics``, served by waitress
+:mod:`bot.entrypoints.edge`), the HTTP API under ``/api/v1`` (:mod:`bot.api`), ``GET /healthz``
+and ``GET /metrics``, served by waitress
 (a production WSGI server) in threads."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import logging
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
+from bot.api.routes import PREFIX as API_PREFIX
+from bot.api.routes import make_api
 from bot.entrypoints.edge import SlackEdge
 from bot.slack.foreground import Foreground
 from bot.slack.observability import Metrics, QuietLog, instrument
@@ -73,6 +76,7 @@ def make_wsgi(desk: Desk, bolt_app, metrics: Metrics, extra_routes: dict | None 
         return [data]
 
     routes[("GET", "/metrics")] = metrics_page
+    api = make_api(desk)  # everything under /api/v1
 
     def app(environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET")
@@ -82,6 +86,8 @@ def make_wsgi(desk: Desk, bolt_app, metrics: Metrics, extra_routes: dict | None 
                 return _json(start_response, "405 Method Not Allowed", {"ok": False}, [("Allow", "POST")])
             with foreground.serving():
                 return slack(environ, start_response)
+        if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+            return api(environ, start_response)
         route = routes.get((method, path))
         if route is None:
             return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})

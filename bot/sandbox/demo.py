@@ -13,8 +13,6 @@ lead delivery in the contractor's channel, to try the message shortcut on.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,6 +20,7 @@ from pathlib import Path
 
 from bot.sandbox.signing import new_trigger_id
 from bot.usecases import staffing
+from bot.usecases.csvout import write_import_file
 from bot.usecases.importing import import_clients, import_leads
 from bot.usecases.settings import Settings
 from policy.lifecycle import Role
@@ -77,6 +76,7 @@ PEOPLE = (
 # Other apps in the workspace (user id -> name): they post, nobody acts as them.
 LEAD_BOT = "U0LEADFLOW"
 APPS = {LEAD_BOT: "LeadFlow"}
+SECOND_APPROVAL_OVER = "300"  # dual control in the sandbox: L-1012 ($450) takes two approvals
 LEAD_DELIVERY = "L-1010"  # the lead LeadFlow's message delivers
 
 CLIENT_COLUMNS = ("client_id,name,slack_channel_id,slack_user_ids,account_manager_user_id,service_zips,"
@@ -148,7 +148,8 @@ def _leads(now: datetime) -> tuple[DemoLead, ...]:
                            "credited after its carrier look-up",
                  ("L-1011", "C-ROOF", "standard", "Roofing", ago(hours=30), "Rosa", "Diaz", "(201) 555-0188",
                   "rosa.diaz@example.com", "18 Pierrepont St", "Brooklyn", "NY", "11201", "38.50")),
-        DemoLead("L-1012", "a $450 full-roof lead from SUP-HOMEFIND (cost $260): a credit claws $260 back",
+        DemoLead("L-1012", "a $450 full-roof lead from SUP-HOMEFIND (cost $260): above $300 it takes two "
+                 "approvals (Riley, then Alex); the credit claws $260 back",
                  ("L-1012", "C-ROOF", "standard", "Roofing", ago(hours=4), "Sam", "Ortiz", "718-555-0121",
                   "sam.ortiz@example.com", "9 Joralemon St", "Brooklyn", "NY", "11201", "450.00")),
         DemoLead("L-2001", "a Sunrise Solar lead: Brooklyn Roofing cannot file on it",
@@ -165,23 +166,14 @@ def person(user_id: str) -> Person | None:
     return next((p for p in PEOPLE if p.user_id == user_id), None)
 
 
-def _write_csv(path: Path, columns: list[str], rows) -> Path:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
-
-
 def seed(settings: Settings, *, now: datetime | None = None) -> dict[str, int]:
     """Load the demo clients, leads and staff into ``settings.database_url``."""
     now = now or datetime.now(UTC)
     db = Database(settings.database_url)
     try:
         with tempfile.TemporaryDirectory(prefix="credit-bot-sandbox-") as tmp:
-            clients = _write_csv(Path(tmp) / "clients.csv", CLIENT_COLUMNS, CLIENTS)
-            leads = _write_csv(Path(tmp) / "leads.csv", LEAD_COLUMNS, [d.row + SUPPLIERS.get(d.lead_id, ("", ""))
+            clients = write_import_file(Path(tmp) / "clients.csv", CLIENT_COLUMNS, CLIENTS)
+            leads = write_import_file(Path(tmp) / "leads.csv", LEAD_COLUMNS, [d.row + SUPPLIERS.get(d.lead_id, ("", ""))
                                                                          for d in _leads(now)])
             loaded_clients = import_clients(db, clients, now=now)
             loaded_leads = import_leads(db, leads, calendar=settings.calendar)

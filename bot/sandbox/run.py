@@ -53,6 +53,7 @@ def sandbox_settings(db_path: Path, slack_url: str, secret: str, carrier_url: st
         "REVIEWER_CHANNEL_ID": demo.REVIEWER_CHANNEL,
         "ACCOUNT_MANAGER_CHANNEL_ID": demo.MANAGER_CHANNEL,
         "SLACK_TIMEOUT": "5",
+        "SECOND_APPROVAL_OVER": demo.SECOND_APPROVAL_OVER,
     }, dotenv=False)
 
 
@@ -93,6 +94,7 @@ class Sandbox:
     web_server: _Served | None = None
     seeded: dict = field(default_factory=dict)
     carrier: carrier_standin.CarrierStandin | None = None  # the Twilio Lookup stand-in
+    db_kept: bool = False  # False: the database was recreated with the demo data at this start
     _stopped: bool = False
 
     @property
@@ -170,7 +172,7 @@ def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", por
         runtime.deliverer.base_delay = 0.2  # a demo should not sit on a retry for long
         runtime.deliverer.max_delay = 5.0
         sandbox = Sandbox(fake=fake, runtime=runtime, settings=settings, db_path=db_path, seeded=seeded,
-                          web_server=web, carrier=carrier)
+                          web_server=web, carrier=carrier, db_kept=kept)
         sandbox.app_server = _Served(runtime.wsgi(), "127.0.0.1", 0, "credit-bot-sandbox-app", threads=8)
         sandbox.sender = SlackSender(sandbox.app_url, secret)
         runtime.start_background(scheduler=False)

@@ -187,6 +187,9 @@ class SandboxDesk:
             "shortcuts": list(SHORTCUTS),
             "max_upload_bytes": MAX_UPLOAD_BYTES,
             "max_files_per_message": MAX_FILES_PER_MESSAGE,
+            # Message times show in the policy's zone, as every text the bot writes does.
+            "timezone": self.sandbox.settings.calendar.tz.key,
+            "database": {"name": self.sandbox.db_path.name, "kept": self.sandbox.db_kept},
         }
 
     # ------------------------------------------------------------------ acting

@@ -5,9 +5,11 @@ registers the listeners (``handlers.register``)."""
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.slack.no_redirects import WebClientNoRedirects
 from bot.slack.paced_client import PacedClient
@@ -18,6 +20,28 @@ from bot.usecases.desk import Desk
 log = logging.getLogger("credit_bot.slack")
 
 
+class _OwnTokenNotice(logging.Filter):
+    """Bolt reads ``SLACK_BOT_TOKEN`` from the environment by itself and, handed our client
+    too, warns that the token goes unused. The token does reach Slack: ``authorize`` hands it
+    over on every request, from the same setting. Only that one line is dropped."""
+
+    text = warning_client_prioritized_and_token_skipped()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self.text
+
+
+@contextmanager
+def _quiet_token_notice():
+    logger = logging.getLogger(f"slack_bolt.{App.__name__}")
+    notice = _OwnTokenNotice()
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
+
+
 def build_app(desk: Desk, listeners: WorkPool, acks: WorkPool, *, pacer: Pacer | None = None) -> App:
     settings = desk.settings
     client = WebClientNoRedirects(base_url=settings.slack_api_url, timeout=settings.slack_timeout)
@@ -26,7 +50,15 @@ def build_app(desk: Desk, listeners: WorkPool, acks: WorkPool, *, pacer: Pacer |
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id,
                                bot_token=settings.slack_bot_token, bot_user_id=None, bot_id=None)
 
-    app = App(
+    with _quiet_token_notice():
+        app = _app(desk, client, authorize, listeners)
+    _wire(app, desk, acks, pacer)
+    return app
+
+
+def _app(desk: Desk, client, authorize, listeners: WorkPool) -> App:
+    settings = desk.settings
+    return App(
         client=client,
         signing_secret=settings.slack_signing_secret or None,
         authorize=authorize,
@@ -36,6 +68,8 @@ def build_app(desk: Desk, listeners: WorkPool, acks: WorkPool, *, pacer: Pacer |
         listener_executor=listeners,
     )
 
+
+def _wire(app: App, desk: Desk, acks: WorkPool, pacer: Pacer | None) -> None:
     @app.middleware
     def hand_over_desk(context, next):  # noqa: A002 - Bolt's argument name
         context["desk"] = desk
@@ -51,5 +85,3 @@ def build_app(desk: Desk, listeners: WorkPool, acks: WorkPool, *, pacer: Pacer |
     @app.error
     def on_error(error, body):
         log.error("listener failed: %s (%s)", error, (body or {}).get("type"))
-
-    return app

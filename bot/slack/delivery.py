@@ -8,7 +8,7 @@
   metadata before it is posted again (:mod:`bot.slack.lookups`); a card posted blind is
   checked for a second copy a little later (``repair`` rows).
 - **Pacing.** A row is handed to a thread only when its first call's rate-limit bucket
-  (:mod:`bot.slack.pacing`, keyed by :data:`PACING` — a function of the row per kind;
+  (:mod:`bot.slack.pacing`, keyed by the pacing of each kind in :mod:`bot.slack.delivery_kinds`;
   kinds not listed are not Slack's and are not paced) has a token, so no thread waits for
   a channel's turn while other work could go; urgent kinds are claimed first
   (``outbox.PRIORITY``). A 429 pauses its key for everyone for ``Retry-After`` and never
@@ -36,14 +36,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
 from bot.slack import no_redirects, senders
+from bot.slack.delivery_kinds import DELIVERIES
 from bot.slack.foreground import Foreground
 from bot.slack.lookups import LookupFailed
 from bot.slack.no_redirects import WebClientNoRedirects
 from bot.slack.observability import Metrics
 from bot.slack.paced_client import PacedClient, retry_after
 from bot.slack.pacing import Key, Pacer
-from bot.slack.senders import SENDERS, Link, TryLater, Undeliverable
-from bot.slack.webhook import send_webhook
+from bot.slack.senders import Link, TryLater, Undeliverable
 from bot.usecases import outbox
 from bot.usecases.desk import Desk
 from bot.usecases.workers import Liveness
@@ -51,15 +51,15 @@ from storage.models import Client, CreditRequest, OutboxMessage
 
 log = logging.getLogger("credit_bot.delivery")
 
-# Every kind the worker delivers: Slack's, and the billing webhook.
-DELIVERERS = {**SENDERS, outbox.WEBHOOK: send_webhook}
+# Every kind the worker delivers (Slack's, and the billing webhook), from the one table.
+DELIVERERS = {kind: d.sender for kind, d in DELIVERIES.items()}
 
 RETRYABLE_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 NETWORK_ERRORS = (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
                   http.client.HTTPException, OSError)
 WINDOW = 256  # rows looked at per claiming round (those waiting for their channel are passed over)
 # Answers a person is waiting on (a refusal, a DM) do not give way to other requests.
-URGENT_KINDS = {outbox.EPHEMERAL, outbox.DM}
+URGENT_KINDS = outbox.URGENT_KINDS
 IDLE_POLL = 1.0  # seconds an idle worker waits before looking for rows it was not woken for
 
 
@@ -98,48 +98,8 @@ def _facts(session, rows: list[OutboxMessage]) -> dict[int, dict]:
     return {r.id: r._asdict() for r in session.execute(stmt)}
 
 
-def _post_or_update(channel_key: str, ts_key: str, default: Callable[[dict, object], str | None]):
-    def pace(row, fact, settings):
-        if fact.get(ts_key):
-            return "chat.update", None
-        return "chat.postMessage", fact.get(channel_key) or default(fact, settings)
-    return pace
-
-
-def _post_in(channel_key: str, default: Callable[[dict, object], str | None]):
-    def pace(row, fact, settings):
-        return "chat.postMessage", fact.get(channel_key) or default(fact, settings)
-    return pace
-
-
-def _client_channel(fact, settings):
-    return fact.get("slack_channel_id")
-
-
-def _reviewers(fact, settings):
-    return settings.reviewer_channel_id
-
-
-def _managers(fact, settings):
-    return settings.account_manager_channel_id
-
-
-# kind -> (row, facts of its request, settings) -> (method, channel) of the row's first call.
-# A kind without an entry (one that does not call Slack) is not paced.
-PACING: dict[str, Callable] = {
-    outbox.RECEIPT_SYNC: _post_or_update("contractor_channel_id", "contractor_ts", _client_channel),
-    outbox.CONTRACTOR_REPLY: _post_in("contractor_channel_id", _client_channel),
-    outbox.REVIEWER_SYNC: _post_or_update("reviewer_channel_id", "reviewer_ts", _reviewers),
-    outbox.REVIEWER_REPLY: _post_in("reviewer_channel_id", _reviewers),
-    outbox.EXCEPTION_SYNC: _post_or_update("exception_channel_id", "exception_ts", _managers),
-    outbox.EXCEPTION_REPLY: _post_in("exception_channel_id", _managers),
-    outbox.HOME: lambda row, fact, settings: ("views.publish", None),
-    outbox.EPHEMERAL: lambda row, fact, settings: (("chat.postEphemeral", None) if row.payload.get("channel")
-                                                   else ("conversations.open", None)),
-    outbox.DM: lambda row, fact, settings: ("conversations.open", None),
-    outbox.CHANNEL_POST: lambda row, fact, settings: ("chat.postMessage", row.payload.get("channel")),
-    outbox.REPAIR: lambda row, fact, settings: ("conversations.history", None),
-}
+# kind -> the (method, channel) of the row's first call; kinds not listed are not paced.
+PACING: dict[str, Callable] = {kind: d.pacing for kind, d in DELIVERIES.items() if d.pacing is not None}
 
 
 class Deliverer:

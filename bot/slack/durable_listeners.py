@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from bot.slack.acks import ACK_BUDGET
 from bot.slack.acks import within as run_within
+from bot.slack.intent_names import IntentName
 from bot.slack.render.text import escape, request_ref
 from bot.usecases import intent_store
 from bot.usecases.desk import Desk
@@ -46,7 +47,7 @@ class Listener:
     opens_modal: bool = False  # replay = "interrupted, click again"
 
 
-LISTENERS: dict[str, Listener] = {}
+LISTENERS: dict[IntentName, Listener] = {}  # by the name stored with each intent
 _replaying: ContextVar[str | None] = ContextVar("replaying_intent", default=None)
 
 
@@ -129,14 +130,19 @@ def _call(fn: Callable, available: dict):
     return fn(**{name: available.get(name) for name in names})
 
 
-def deferred(kind: str, work: Callable, *, opens_modal: bool = False, wanted: Callable[[dict], bool] | None = None,
-             keep: Callable[[Session, dict], bool] | None = None,
-             name: str | None = None) -> tuple[Callable, Callable]:
+def _register(name: IntentName, listener: Listener) -> None:
+    LISTENERS[IntentName(name)] = listener  # one of the fixed names, never a function's (a new app replaces)
+
+
+def deferred(kind: str, name: IntentName, work: Callable, *, opens_modal: bool = False,
+             wanted: Callable[[dict], bool] | None = None,
+             keep: Callable[[Session, dict], bool] | None = None) -> tuple[Callable, Callable]:
     """(ack, lazy) for a listener whose work runs after the ack: the ack stores the intent
-    (when ``wanted(body)``, and ``keep(session, body)`` in the storing transaction), the lazy
-    function runs ``work`` and finishes it (or just runs it, when nothing was stored)."""
-    name = name or work.__name__
-    LISTENERS[name] = Listener(work, kind, opens_modal)
+    under ``name`` (when ``wanted(body)``, and ``keep(session, body)`` in the storing
+    transaction), the lazy function runs ``work`` and finishes it (or just runs it, when
+    nothing was stored)."""
+    _register(name, Listener(work, kind, opens_modal))
+    name = str(name)
 
     def ack_and_store(ack, body, context):
         if wanted is None or wanted(body):
@@ -158,7 +164,7 @@ def deferred(kind: str, work: Callable, *, opens_modal: bool = False, wanted: Ca
         run(args.context["desk"], key, LISTENERS[name], available)
 
     ack_and_store.__name__ = f"ack_{name}"
-    lazy.__name__ = name  # Bolt tells lazy functions apart by name
+    lazy.__name__ = name.replace(".", "_")  # Bolt tells lazy functions apart by name
     return ack_and_store, lazy
 
 
@@ -185,13 +191,14 @@ def run(desk: Desk, key: str, listener: Listener, available: dict) -> None:
 
 # -- modal submissions --------------------------------------------------------------------------
 
-def replayable(kind: str, listener: Callable) -> Callable:
-    """Register a listener that stores its own intent (through :func:`within`) for replays."""
-    LISTENERS[listener.__name__] = Listener(listener, kind)
+def replayable(kind: str, name: IntentName, listener: Callable) -> Callable:
+    """Register a listener that stores its own intent under ``name`` (through
+    :func:`submit_within`) for replays."""
+    _register(name, Listener(listener, kind))
     return listener
 
 
-def submit_within(context, body: dict, name: str, fn: Callable, *args, on_late: Callable[[Future], None] | None = None,
+def submit_within(context, body: dict, name: IntentName, fn: Callable, *args, on_late: Callable[[Future], None] | None = None,
            **kwargs):
     """``acks.within`` for a modal submission, with its intent: ``(True, result)`` when ``fn``
     finished inside the budget (the modal shows the outcome; nothing to keep), else the intent
@@ -227,7 +234,7 @@ def submit_within(context, body: dict, name: str, fn: Callable, *args, on_late: 
     done, result = run_within(context["acks"], work, budget=ACK_BUDGET - RECORD_BUDGET, on_late=late)
     if done:
         return True, result
-    _store(context, state.key, "view", name, body, max(0.05, ACK_BUDGET - (time.monotonic() - started)))
+    _store(context, state.key, "view", str(name), body, max(0.05, ACK_BUDGET - (time.monotonic() - started)))
     return False, None
 
 

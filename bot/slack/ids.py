@@ -39,6 +39,7 @@ class Action(StrEnum):
     CLAIM_REQUEST = "claim_request"
     OPEN_REQUEST_MODAL = "open_credit_request"
     QUEUE_FILTER = "queue_filter"
+    OPEN_TRAIL = "open_trail"  # the reviewer card's Trail button: the request's audit trail in a modal
 
 
 class Field(StrEnum):
@@ -94,6 +95,11 @@ def contractor_block(request_id: int) -> str:
 def queue_block(request_id: int) -> str:
     """``block_id`` of a request's row in a reviewer's App Home queue."""
     return f"queue_{request_id}"
+
+
+def trail_block(request_id: int) -> str:
+    """``block_id`` of the Trail button on a request's reviewer card."""
+    return f"trail_{request_id}"
 
 
 HOME_ACTIONS_BLOCK = "home_actions"

@@ -1,4 +1,4 @@
-"""One function per outbox kind: render the message from the current state, make the
+"""One function per outbox kind (the table of kinds is ``bot.slack.delivery_kinds``): render the message from the current state, make the
 Slack calls, and return what to record.
 
 Senders read state in short read transactions and never hold a write transaction across
@@ -21,6 +21,7 @@ from bot.slack.ids import METADATA_EVENT_TYPE
 from bot.slack.render import cards, contractor, stale_copies
 from bot.slack.render.refusals import refusal_text
 from bot.slack.render.report import daily_digest, weekly_report
+from bot.slack.surfaces import BY_KIND, EXCEPTION_CARD, REVIEWER_CARD, Surface
 from bot.usecases import outbox
 from bot.usecases.cases import Case, message
 from bot.usecases.desk import Desk
@@ -279,32 +280,31 @@ def _track(request_id: int, event_id: int, channel: str, ts: str, now: datetime)
 
 # -- the staff cards ------------------------------------------------------------------------
 
-def _sync(s: Link, row: OutboxMessage, render, channel_attr: str, ts_attr: str, default_channel: str) -> Sent:
+def _sync(s: Link, row: OutboxMessage, render, surface: Surface) -> Sent:
     case = _case(s, row)
     req = case.request
     text, blocks = render(case)
-    channel = getattr(req, channel_attr) or default_channel
+    channel = getattr(req, surface.channel_attr) or surface.default_channel({}, s.desk.settings)
     if not channel:
         raise Undeliverable(f"no channel configured for {row.kind}")
     try:
-        new = _update_or_post(s, row, channel, getattr(req, ts_attr), text, blocks)
+        new = _update_or_post(s, row, channel, getattr(req, surface.ts_attr), text, blocks)
     except SlackApiError as exc:
         if _is_channel_error(exc):
             raise Undeliverable(f"cannot post in {channel}: {_error(exc)}") from None
         raise
     if new is None:
         return Sent()
-    return Sent(_set_request(req.id, **{channel_attr: new.get("channel") or channel, ts_attr: new["ts"]}))
+    return Sent(_set_request(req.id, **{surface.channel_attr: new.get("channel") or channel,
+                                        surface.ts_attr: new["ts"]}))
 
 
 def send_reviewer_sync(s: Link, row: OutboxMessage) -> Sent:
-    return _sync(s, row, lambda c: cards.reviewer_card(c, s.desk.tz), "reviewer_channel_id", "reviewer_ts",
-                 s.desk.settings.reviewer_channel_id)
+    return _sync(s, row, lambda c: cards.reviewer_card(c, s.desk.tz), REVIEWER_CARD)
 
 
 def send_exception_sync(s: Link, row: OutboxMessage) -> Sent:
-    return _sync(s, row, lambda c: cards.exception_card(c, s.desk.tz), "exception_channel_id", "exception_ts",
-                 s.desk.settings.account_manager_channel_id)
+    return _sync(s, row, lambda c: cards.exception_card(c, s.desk.tz), EXCEPTION_CARD)
 
 
 def _thread_reply(s: Link, row: OutboxMessage, channel: str | None, ts: str | None, text: str,
@@ -417,25 +417,17 @@ def send_channel_post(s: Link, row: OutboxMessage) -> Sent:
 
 REPAIR_TRIES = 4
 
-_SURFACES = {  # sync kind -> (channel attribute, ts attribute) of the live message on the request
-    outbox.RECEIPT_SYNC: ("contractor_channel_id", "contractor_ts"),
-    outbox.REVIEWER_SYNC: ("reviewer_channel_id", "reviewer_ts"),
-    outbox.EXCEPTION_SYNC: ("exception_channel_id", "exception_ts"),
-}
-
-
 def send_repair(s: Link, row: OutboxMessage) -> Sent:
     """After a card or receipt was posted while an earlier attempt's outcome was unknown, look
     for a second copy of it in the channel: each copy that is not the live one loses its
     buttons and says where the live one is (and replies in its thread still count)."""
     p = row.payload
     surface, channel = p["surface"], p["channel"]
-    if surface not in _SURFACES:
+    if surface not in BY_KIND:
         raise Undeliverable(f"no duplicates to look for on {surface}")
     case = _case(s, row)
     req = case.request
-    channel_attr, ts_attr = _SURFACES[surface]
-    live_channel, live_ts = getattr(req, channel_attr), getattr(req, ts_attr)
+    live_channel, live_ts = getattr(req, BY_KIND[surface].channel_attr), getattr(req, BY_KIND[surface].ts_attr)
     if not live_ts or live_channel != channel:
         return Sent()  # the surface moved (e.g. to a DM): nothing of it here is live any more
     since = datetime.fromisoformat(p["since"]) - lookups.CLOCK_SKEW
@@ -470,22 +462,7 @@ def _record_duplicate(channel: str, ts: str, request_id: int, kind: str, live_ts
 def owe_repair(session, row: OutboxMessage, post: dict, *, now: datetime, settle: float) -> None:
     """Owe a look for duplicates of what ``row`` just posted, ``settle`` seconds from now (a
     call that was still in flight when its worker died may land late)."""
-    if row.kind not in _SURFACES or row.request_id is None or not post.get("ts") or post.get("thread_ts"):
+    if row.kind not in BY_KIND or row.request_id is None or not post.get("ts") or post.get("thread_ts"):
         return
     outbox.enqueue(session, outbox.REPAIR, now=now, request_id=row.request_id, delay=settle,
                    surface=row.kind, channel=post["channel"], since=row.created_at.isoformat())
-
-
-SENDERS: dict[str, Callable[[Link, OutboxMessage], Sent]] = {
-    outbox.RECEIPT_SYNC: send_receipt,
-    outbox.CONTRACTOR_REPLY: send_contractor_reply,
-    outbox.REVIEWER_SYNC: send_reviewer_sync,
-    outbox.REVIEWER_REPLY: send_reviewer_reply,
-    outbox.EXCEPTION_SYNC: send_exception_sync,
-    outbox.EXCEPTION_REPLY: send_exception_reply,
-    outbox.HOME: send_home,
-    outbox.EPHEMERAL: send_ephemeral,
-    outbox.DM: send_dm,
-    outbox.CHANNEL_POST: send_channel_post,
-    outbox.REPAIR: send_repair,
-}

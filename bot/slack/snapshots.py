@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.slack.render.home import MAX_QUEUE_ROWS, HomeData, HomeRow, QueueFilter, render_home
 from bot.usecases.cases import Case, load_case
 from bot.usecases.desk import Desk
+from bot.usecases.desk_views import desk_overview, recent_decisions
 from bot.usecases.people import roles_of
 from policy.lifecycle import Role, Status
 from policy.terms import SLA_LIMIT_DAYS
@@ -20,6 +21,7 @@ from storage.queries import clients_for_user
 
 DECIDERS = {Role.REVIEWER, Role.ADMIN}
 EXCEPTION_HANDLERS = {Role.ACCOUNT_MANAGER, Role.ADMIN}
+STAFF_DECIDERS = DECIDERS | EXCEPTION_HANDLERS  # their homes list their recent decisions
 
 
 def case(desk: Desk, request_id: int) -> Case | None:
@@ -36,7 +38,7 @@ def admins(desk: Desk) -> list[str]:
 # bulk of a row and a home lists up to 40 of them).
 ROW_COLUMNS = (CreditRequest.id, CreditRequest.lead_id, CreditRequest.reason, CreditRequest.status,
                CreditRequest.requested_at, CreditRequest.decided_at, CreditRequest.requested_by,
-               CreditRequest.client_id, CreditRequest.claimed_by)
+               CreditRequest.client_id, CreditRequest.claimed_by, CreditRequest.first_approval_by)
 
 
 def _row(desk: Desk, req, names: dict[str, str], now) -> HomeRow:
@@ -45,7 +47,7 @@ def _row(desk: Desk, req, names: dict[str, str], now) -> HomeRow:
         requested_at=req.requested_at, decided_at=req.decided_at, requested_by=req.requested_by,
         client_name=names.get(req.client_id, req.client_id),
         age_business_days=desk.calendar.business_days_between(req.requested_at, now),
-        claimed_by=req.claimed_by,
+        claimed_by=req.claimed_by, first_approval_by=req.first_approval_by,
     )
 
 
@@ -114,6 +116,10 @@ def home_view(session: Session, desk: Desk, user_id: str) -> dict:
     if roles & DECIDERS:
         data.queue_filter = queue_filter(session, user_id)
         data.queue, data.queue_total = _queue(session, desk, user_id, now, data.queue_filter)
+    if roles & STAFF_DECIDERS:
+        data.decisions = recent_decisions(session, user_id)
+    if Role.ADMIN in roles:
+        data.overview = desk_overview(session, desk.calendar, now)
     if roles & EXCEPTION_HANDLERS:
         where = [CreditRequest.status == Status.EXCEPTION]
         if Role.ADMIN not in roles:

@@ -23,6 +23,7 @@ class Surface(StrEnum):
     SHORTCUT = "shortcut"
     EVENT = "event"
     CLI = "cli"
+    API = "api"  # the HTTP API (/api/v1)
     SCHEDULER = "scheduler"
     SYSTEM = "system"
 

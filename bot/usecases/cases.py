@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.usecases.facts import cap_usage
-from policy.lifecycle import TRANSITIONS, Action, RequestState, Status
+from policy.lifecycle import HALF_STEPS, TRANSITIONS, Action, RequestState, Status
 from policy.terms import CapUsage
 from policy.windows import PolicyCalendar
 from storage.models import Client, CreditRequest, Lead, RequestEvent, RequestFile, RequestMessage
 
 # Trail entries every card lists (the status changes, plus claims and questions).
-SHOWN_ACTIONS = frozenset({*(a.value for a in TRANSITIONS), Action.FILE.value, Action.CLAIM.value,
+SHOWN_ACTIONS = frozenset({*(a.value for a in TRANSITIONS | HALF_STEPS), Action.FILE.value, Action.CLAIM.value,
                            Action.REQUEST_INFO.value})
 
 
@@ -82,7 +82,7 @@ class Case:
 
 
 def state_of(req: CreditRequest, client_manager: str | None, credited_elsewhere: int | None, *,
-             exception_asked_by: str | None = None) -> RequestState:
+             exception_asked_by: str | None = None, dual_control: bool = False) -> RequestState:
     return RequestState(
         status=Status(req.status),
         filed_by=req.requested_by,
@@ -92,6 +92,9 @@ def state_of(req: CreditRequest, client_manager: str | None, credited_elsewhere:
         credited_elsewhere=credited_elsewhere,
         claimed_by=req.claimed_by,
         exception_asked_by=exception_asked_by,
+        dual_control=dual_control,
+        first_approval_by=req.first_approval_by,
+        first_reversal_by=req.first_reversal_by,
     )
 
 

@@ -13,7 +13,8 @@ from bot.usecases.desk import Desk
 from bot.usecases.evidence import EvidenceFile
 from bot.usecases.people import speaks_for
 from bot.usecases.results import Result
-from policy.lifecycle import Action, Need, input_problems
+from policy.action_inputs import input_problems
+from policy.lifecycle import Action, Need
 from storage.models import CreditRequest, DuplicatePost, ProcessedEvent, RequestMessage
 
 

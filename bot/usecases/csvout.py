@@ -9,6 +9,11 @@ number (``-30.50``, a reversal in the credits export) is the one exception: it c
 formula, and finance needs it as a number. Bidirectional control characters are removed
 from every cell (a reversed file name or note reads as something else). Every CSV export goes through
 :func:`csv_writer` or :func:`to_csv`.
+
+This is the one module that writes CSV (``csvfiles`` is the one that reads it). Files written
+for the bot's own importer to read back (the sandbox's demo data) are the one kind written
+without the quote, by :func:`write_import_file`: the importer would keep a ``'`` as part of
+the value.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.usecases.bidi import without_bidi
@@ -62,3 +68,13 @@ def to_csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return buf.getvalue()
+
+
+def write_import_file(path: Path, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Path:
+    """A CSV file in the layout ``credit-bot ... import`` reads, cells as they are (UTF-8)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.usecases import audit, outbox
@@ -15,9 +16,11 @@ from bot.usecases.desk import Desk
 from bot.usecases.people import viewer
 from bot.usecases.results import NO_REQUEST, Refusal, Result, refusal_about
 from bot.usecases.transition import apply
-from policy.lifecycle import Action, Need, input_problems, refusal
+from policy.action_inputs import input_problems
+from policy.dual_control import step_for
+from policy.lifecycle import Action, Need, refusal
 from policy.reasons import NON_CREDITABLE, parse_reason
-from storage.models import CreditRequest
+from storage.models import CreditRequest, Lead
 
 _DENY_CODES = frozenset(str(code) for code in NON_CREDITABLE)
 
@@ -42,16 +45,31 @@ def refuse(desk: Desk, session: Session, actor: Actor, refusal_: Refusal, *, tel
     return Result(False, refusal=refusal_, told=tell)
 
 
+def dual_control(desk: Desk, session: Session, req: CreditRequest) -> bool:
+    """Does approving or reversing this request take two people (SECOND_APPROVAL_OVER)?"""
+    if desk.settings.second_approval_over is None:
+        return False
+    return desk.settings.needs_two(session.scalar(select(Lead.price).where(Lead.lead_id == req.lead_id)))
+
+
+def step(desk: Desk, session: Session, req: CreditRequest | None, action: Action) -> Action:
+    """The lifecycle step a person's ``action`` is on the request as it stands (dual control)."""
+    if req is None or action not in (Action.APPROVE, Action.REVERSE):
+        return action
+    return step_for(action, state_of(req, None, None, dual_control=dual_control(desk, session, req)))
+
+
 def judge(desk: Desk, session: Session, req: CreditRequest | None, action: Action, actor: Actor,
            request_id: int, tell: bool) -> Result | None:
     """A refusal when ``actor`` may not take ``action`` now; None when they may."""
     if req is None:
         return refuse(desk, session, actor, Refusal(NO_REQUEST, action, request_id=request_id), tell=tell)
     _, manager, _ = client_facts(session, req.client_id)
-    other = credited_elsewhere(session, req) if action in (Action.APPROVE, Action.GRANT_EXCEPTION) else None
+    crediting = (Action.APPROVE, Action.FIRST_APPROVE, Action.GRANT_EXCEPTION)
+    other = credited_elsewhere(session, req) if action in crediting else None
     asker = exception_asker(session, req) if action in (Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL) else None
-    why = refusal(action, state_of(req, manager, other, exception_asked_by=asker), viewer(session, actor.user_id, actor.channel_id,
-                                                                  req.client_id))
+    state = state_of(req, manager, other, exception_asked_by=asker, dual_control=dual_control(desk, session, req))
+    why = refusal(action, state, viewer(session, actor.user_id, actor.channel_id, req.client_id))
     if why is None:
         return None
     return refuse(desk, session, actor, refusal_about(session, req, why, action, manager=manager,
@@ -62,7 +80,7 @@ def check(desk: Desk, request_id: int, action: Action, actor: Actor, *, tell: bo
     """May ``actor`` start ``action`` now (before its modal opens)? Refusals are audited and told."""
     with desk.transaction() as session:
         req = session.get(CreditRequest, request_id)
-        refused = judge(desk, session, req, action, actor, request_id, tell)
+        refused = judge(desk, session, req, step(desk, session, req, action), actor, request_id, tell)
         return refused or Result(True, req)
 
 
@@ -78,7 +96,7 @@ def act(desk: Desk, request_id: int, action: Action, actor: Actor, *, note: str 
     problems = input_problems(action, note=note, deny_reason=str(code) if code else "", deny_reasons=_DENY_CODES)
     with desk.transaction() as session:
         req = session.get(CreditRequest, request_id)
-        refused = judge(desk, session, req, action, actor, request_id, tell)
+        refused = judge(desk, session, req, step(desk, session, req, action), actor, request_id, tell)
         if refused is not None:
             return refused
         if problems:
@@ -95,10 +113,15 @@ def take(desk: Desk, session: Session, req: CreditRequest, action: Action, actor
     """A person's step through the one lifecycle path, once allowed: a claim or question
     bumping the version meanwhile is no reason to refuse; someone else deciding first is."""
     for _ in range(3):
-        if apply(desk, session, req, action, actor=actor.user_id, surface=actor.surface, now=desk.now(),
+        now_step = step(desk, session, req, action)  # a second approval may have become due meanwhile
+        if now_step is not action:
+            refused = judge(desk, session, req, now_step, actor, request_id, tell)
+            if refused is not None:
+                return refused
+        if apply(desk, session, req, now_step, actor=actor.user_id, surface=actor.surface, now=desk.now(),
                  note=note, deny_reason=deny_reason) is not None:
-            return Result(True, req)
-        refused = judge(desk, session, req, action, actor, request_id, tell)
+            return Result(True, req, step=now_step)
+        refused = judge(desk, session, req, step(desk, session, req, action), actor, request_id, tell)
         if refused is not None:  # someone else acted first: they are named
             return refused
     return refuse(desk, session, actor, refusal_about(session, req, "busy", action), tell=tell)

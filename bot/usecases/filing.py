@@ -30,6 +30,9 @@ from storage.models import Client, CreditRequest, Lead
 LEAD_IDS = "lead_id"  # the inputs a filing names problems for
 REASON = "reason"
 DETAILS = "details"
+FILED_BY = "filed_by"  # filings through the HTTP API name their filer
+VIA_API = "api"  # CreditRequest.filed_via of a request filed through the HTTP API
+MAX_FILER_NAME = 200
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -43,6 +46,12 @@ class Filing:
     details: str
     view_id: str | None = None
     files: tuple[EvidenceFile, ...] = ()  # evidence from the modal's file input, for every request filed
+    # Through the HTTP API (``via`` VIA_API): one lead, for the key's client, named filer, and the
+    # key's name for the trail (never the key). ``user_id`` is then API_ACTOR.
+    via: str | None = None
+    client_id: str | None = None
+    filed_by: str | None = None
+    api_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,16 +102,23 @@ def _validate(session, f: Filing) -> list[Lead]:
         problem(DETAILS, "too_long")
     if parse_reason(f.reason) not in CREDITABLE:
         problem(REASON, "required")
+    if f.via == VIA_API:
+        filer = (f.filed_by or "").strip()
+        if not filer:
+            problem(FILED_BY, "required")
+        elif len(filer) > MAX_FILER_NAME:
+            problem(FILED_BY, "too_long")
     ids = parse_lead_ids(f.lead_ids)
     leads: list[Lead] = []
     if not ids:
         problem(LEAD_IDS, "required")
-    elif len(ids) > MAX_LEADS_PER_FILING:
+    elif len(ids) > (1 if f.via == VIA_API else MAX_LEADS_PER_FILING):
         problem(LEAD_IDS, "too_many")
     elif any(len(i) > MAX_LEAD_ID for i in ids):
         problem(LEAD_IDS, "unknown", [i[:MAX_LEAD_ID] + "…" for i in ids if len(i) > MAX_LEAD_ID])
     else:
-        mine = {c.client_id for c in clients_spoken_for(session, f.user_id, f.channel_id)}
+        mine = {f.client_id} if f.via == VIA_API else \
+            {c.client_id for c in clients_spoken_for(session, f.user_id, f.channel_id)}
         found = {lead.lead_id: lead for lead in session.scalars(select(Lead).where(Lead.lead_id.in_(ids)))}
         # Another client's lead is answered exactly like one that does not exist: whether a lead
         # id is someone else's is not for a contractor to find out.
@@ -164,7 +180,7 @@ def _file(desk: Desk, f: Filing) -> Filed:
     filed = Filed()
     with desk.transaction() as session:
         for n, (lead, verdict) in enumerate(zip(leads, verdicts, strict=True)):
-            auto = policy_decision(verdict.verdict, s, decides_alone[lead.client_id])
+            auto = policy_decision(verdict.verdict, s, decides_alone[lead.client_id], lead.price)
             shown = [x.to_dict() for x in verdict.findings
                      if auto is None or x.check != Check.PHONE_LINE]  # decided now: nothing is looked up
             req = CreditRequest(
@@ -174,13 +190,14 @@ def _file(desk: Desk, f: Filing) -> Filed:
                 status=Status.PENDING.value, verdict=str(verdict.verdict), deny_reason=None,
                 deadline=verdict.deadline, findings=shown,
                 evidence=verdict.evidence, auto_decided=False, info_wait_seconds=0.0, version=1,
-                updated_at=now, lead_slot=lead.lead_id,
+                updated_at=now, lead_slot=lead.lead_id, **_filed_via(f),
             )
             session.add(req)
             session.flush()  # a second request on the lead trips the unique lead slot here
-            audit.record(session, request_id=req.id, at=now, actor=f.user_id, surface=audit.Surface.VIEW,
+            audit.record(session, request_id=req.id, at=now, actor=f.user_id, surface=_surface(f),
                          action=Action.FILE, old_status=None, new_status=Status.PENDING,
-                         data={"lead_id": lead.lead_id, "reason": req.reason, "verdict": req.verdict})
+                         data={"lead_id": lead.lead_id, "reason": req.reason, "verdict": req.verdict,
+                               **_api_trail(f)})
             evidence.attach(session, req, f.files, user=f.user_id, at=now, source=evidence.MODAL,
                             surface=audit.Surface.VIEW)
             outbox.enqueue(session, outbox.RECEIPT_SYNC, now=now, request_id=req.id)
@@ -194,6 +211,21 @@ def _file(desk: Desk, f: Filing) -> Filed:
                       deny_reason=str(verdict.deny_reason) if auto is Action.AUTO_DENY else None)
             filed.requests.append(req)
     return filed
+
+
+def _filed_via(f: Filing) -> dict:
+    """The request's columns that say it was filed through the API, and by whom."""
+    if f.via != VIA_API:
+        return {}
+    return {"filed_via": VIA_API, "filer_name": (f.filed_by or "").strip()}
+
+
+def _surface(f: Filing) -> audit.Surface:
+    return audit.Surface.API if f.via == VIA_API else audit.Surface.VIEW
+
+
+def _api_trail(f: Filing) -> dict:
+    return {"filed_by": (f.filed_by or "").strip(), "api_key": f.api_key} if f.via == VIA_API else {}
 
 
 def _view_key(view_id: str | None, n: int) -> str | None:

@@ -56,7 +56,7 @@ from storage.db import Database
 from storage.models import Client, ClientUser, CreditRequest, Lead
 
 __all__ = ["CLIENT_COLUMNS", "LEAD_COLUMNS", "TIME_EXAMPLES", "ImportFileError", "ImportReport", "import_clients",
-           "import_leads", "load_lead_rows", "parse_instant"]
+           "import_leads", "load_client_rows", "load_lead_rows", "parse_instant"]
 
 CLIENT_COLUMNS = (
     "client_id", "name", "slack_channel_id", "slack_user_ids", "account_manager_user_id",
@@ -99,7 +99,7 @@ def _slack_ids(row: dict[str, str]) -> list[str]:
     return user_ids
 
 
-def _client_zips(row: dict[str, str], line: int, report: ImportReport) -> tuple[str, str]:
+def _client_zips(row: dict[str, str], where: str, report: ImportReport) -> tuple[str, str]:
     """service_zips and base_zip with a zip that lost its leading zero padded (a warning each)."""
     fixed = []
     for name in ("service_zips", "base_zip"):
@@ -108,7 +108,7 @@ def _client_zips(row: dict[str, str], line: int, report: ImportReport) -> tuple[
             cell = read_zip(entry)
             if cell.quality is not None:
                 entries[i] = cell.zip
-                report.warn("zips repaired", f"line {line}: {name} zip {entry!r} read as {cell.zip} ("
+                report.warn("zips repaired", f"{where}: {name} zip {entry!r} read as {cell.zip} ("
                             + ("a spreadsheet dropped its leading zero)" if cell.padded
                                else "spreadsheet number notation)"))
         fixed.append(";".join(entries))
@@ -116,49 +116,89 @@ def _client_zips(row: dict[str, str], line: int, report: ImportReport) -> tuple[
 
 
 _ZIP_LIST_SPLIT = re.compile(r"[;,\s]+")
+_CLIENT_CELLS = CLIENT_COLUMNS + TERM_COLUMNS
+
+
+def _client_record(row: dict[str, str], where: str, report: ImportReport, now: datetime) -> tuple[dict, list[str]]:
+    """One client row (the clients CSV columns, terms included, as stripped text) -> (the
+    stored record, its contractors' Slack ids); RowError when it cannot load. Both ways in
+    (the CSV file, the API's JSON rows) go through it."""
+    if not row["client_id"]:
+        raise RowError("client_id is empty")
+    user_ids = _slack_ids(row)
+    service_zips, base_zip = _client_zips(row, where, report)
+    try:
+        area = parse_area(service_zips, row["service_counties"], base_zip, row["radius_miles"])
+    except ValueError as exc:
+        raise RowError(str(exc)) from None
+    record = {
+        "client_id": row["client_id"],
+        "name": row["name"] or row["client_id"],
+        "slack_channel_id": row["slack_channel_id"] or None,
+        "account_manager_user_id": row["account_manager_user_id"] or None,
+        "service_zips": ";".join(sorted(area.zips)),
+        "service_counties": ";".join(split_list(row["service_counties"])),
+        "base_zip": area.base_zip,
+        "radius_miles": area.radius_miles,
+        **_terms(row),
+        "updated_at": now,
+    }
+    problem = too_long(record, _CLIENT_LIMITS)
+    if problem:
+        raise RowError(problem)
+    return record, user_ids
 
 
 def import_clients(db: Database, path: Path, *, now: datetime,
                    max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
     report = ImportReport()
-    rows: dict[str, dict] = {}
-    users: dict[str, list[str]] = {}
+    rows: dict[str, tuple[dict, list[str]]] = {}
     table = CsvTable(path, CLIENT_COLUMNS, optional=TERM_COLUMNS, max_bytes=max_bytes)
     for line, cells in table.rows(report):
-        row = dict(zip(CLIENT_COLUMNS + TERM_COLUMNS, cells, strict=True))
+        row = dict(zip(_CLIENT_CELLS, cells, strict=True))
         try:
-            if not row["client_id"]:
-                raise RowError("client_id is empty")
-            user_ids = _slack_ids(row)
-            service_zips, base_zip = _client_zips(row, line, report)
-            try:
-                area = parse_area(service_zips, row["service_counties"], base_zip, row["radius_miles"])
-            except ValueError as exc:
-                raise RowError(str(exc)) from None
-            record = {
-                "client_id": row["client_id"],
-                "name": row["name"] or row["client_id"],
-                "slack_channel_id": row["slack_channel_id"] or None,
-                "account_manager_user_id": row["account_manager_user_id"] or None,
-                "service_zips": ";".join(sorted(area.zips)),
-                "service_counties": ";".join(split_list(row["service_counties"])),
-                "base_zip": area.base_zip,
-                "radius_miles": area.radius_miles,
-                **_terms(row),
-                "updated_at": now,
-            }
-            problem = too_long(record, _CLIENT_LIMITS)
-            if problem:
-                raise RowError(problem)
+            loaded = _client_record(row, f"line {line}", report, now)
         except RowError as exc:
             report.errors.append(f"line {line}: {exc}")
             continue
         rows.pop(row["client_id"], None)  # the same client twice: the later row wins
-        rows[row["client_id"]] = record
-        users[row["client_id"]] = user_ids
+        rows[row["client_id"]] = loaded
+    _store_clients(db, rows, report)
+    return report
+
+
+def load_client_rows(db: Database, rows: list[dict[str, str]], *, now: datetime) -> ImportReport:
+    """Rows given as mappings of the clients CSV columns to text (the HTTP API's JSON objects),
+    validated, repaired and loaded exactly as a file's rows. A rejected row is in
+    ``report.rejects`` as (index, client id, why)."""
+    report = ImportReport()
+    good: dict[str, tuple[dict, list[str]]] = {}
+    at: dict[str, int] = {}
+    for index, given in enumerate(rows):
+        row = {c: (given.get(c) or "").strip() for c in _CLIENT_CELLS}
+        where = f"clients[{index}]"
+        try:
+            if any("\x00" in v for v in row.values()):
+                raise RowError("contains a NUL character")
+            loaded = _client_record(row, where, report, now)
+        except RowError as exc:
+            report.rejects.append((index, row["client_id"], str(exc)))
+            continue
+        if row["client_id"] in good:
+            report.warnings.append(f"{where}: client id {row['client_id']!r} repeats clients[{at[row['client_id']]}]; "
+                                   "the later row wins")
+            del good[row["client_id"]]
+        good[row["client_id"]], at[row["client_id"]] = loaded, index
+    _store_clients(db, good, report)
+    return report
+
+
+def _store_clients(db: Database, rows: dict[str, tuple[dict, list[str]]], report: ImportReport) -> None:
+    """Upsert the clients and replace each one's contractors, in one transaction."""
     if rows:
+        users = {client_id: user_ids for client_id, (_, user_ids) in rows.items()}
         with db.transaction() as session:
-            _upsert_clients(session, list(rows.values()))
+            _upsert_clients(session, [record for record, _ in rows.values()])
             session.execute(delete(ClientUser).where(ClientUser.client_id.in_(list(users))))
             session.add_all(
                 ClientUser(client_id=client_id, slack_user_id=u)
@@ -167,7 +207,6 @@ def import_clients(db: Database, path: Path, *, now: datetime,
             for line in mapped_staff(session, [(c, u) for c, user_ids in users.items() for u in user_ids]):
                 report.warn("staff mapped", line)
     report.loaded = len(rows)
-    return report
 
 
 def _terms(row: dict) -> dict:

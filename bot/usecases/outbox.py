@@ -7,6 +7,7 @@ Rows name what to tell, not how: ``{"event_id": 7}`` (a status change in the tra
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, select, update
@@ -15,48 +16,68 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import OutboxMessage
 
-# Kinds of delivery. "Sync" kinds post a surface the first time and update it after.
-RECEIPT_SYNC = "receipt"  # the receipt in the client's channel (DM fallback), and its live replies
-CONTRACTOR_REPLY = "contractor_reply"  # a reply in the contractor's receipt thread
-REVIEWER_SYNC = "reviewer_sync"  # the reviewer card
-REVIEWER_REPLY = "reviewer_reply"  # a reply in the reviewer card's thread
-EXCEPTION_SYNC = "exception_sync"  # the exception card in the account-manager channel
-EXCEPTION_REPLY = "exception_reply"  # a reply in the exception card's thread
-HOME = "home"  # publish a user's App Home
-EPHEMERAL = "ephemeral"  # a message only one user sees (DM when that fails)
-DM = "dm"  # a direct message
-CHANNEL_POST = "channel_post"  # a post to a channel (digests, reports)
-WEBHOOK = "webhook"  # a ledger entry POSTed to the billing webhook (not Slack)
-REPAIR = "repair"  # look for a second copy of a card or receipt and point it to the live one
-
-SYNC_KINDS = (RECEIPT_SYNC, REVIEWER_SYNC, EXCEPTION_SYNC)
-COALESCED = frozenset((*SYNC_KINDS, "home"))  # rendered when sent: one waiting row serves every change
-
 PENDING = "pending"
 DONE = "done"
 DEAD = "dead"
 
-# Kinds whose order matters share a key; the worker sends one key's rows in id order.
-_ORDER = {
-    RECEIPT_SYNC: "contractor",
-    CONTRACTOR_REPLY: "contractor",
-    REVIEWER_SYNC: "reviewer",
-    REVIEWER_REPLY: "reviewer",
-    EXCEPTION_SYNC: "exception",
-    EXCEPTION_REPLY: "exception",
-}
-
-
 # Who goes first when more is due than Slack takes at once: what a person is waiting to read
 # right now (a refusal, a DM), then the request's own messages, then bulk (digests, App Home).
-# Kinds not listed (e.g. ones that do not go to Slack) come with the request's messages.
-PRIORITY = {EPHEMERAL: 0, DM: 0, CHANNEL_POST: 2, REPAIR: 2, HOME: 3}
-DEFAULT_PRIORITY = 1
+URGENT, DEFAULT_PRIORITY, BULK, LAST = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of delivery as the use cases see it: how its rows wait in line. How it is sent
+    (sender, surface, pacing) is the Slack adapter's table, ``bot.slack.delivery_kinds``."""
+
+    name: str
+    what: str
+    order: str | None = None  # rows of one request sharing this group are sent in id order
+    priority: int = DEFAULT_PRIORITY  # claimed before rows of a higher number
+    coalesced: bool = False  # rendered when sent: one waiting row serves every change
+
+    @property
+    def urgent(self) -> bool:
+        """A person is waiting to read it: it never gives way to other work."""
+        return self.priority == URGENT
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def _kind(name: str, what: str, **how) -> str:
+    KINDS[name] = Kind(name, what, **how)
+    return name
+
+
+# Every kind of delivery, each declared once. "Sync" kinds post a surface the first time and
+# update it after.
+RECEIPT_SYNC = _kind("receipt", "the receipt in the client's channel (DM fallback), and its live replies",
+                     order="contractor", coalesced=True)
+CONTRACTOR_REPLY = _kind("contractor_reply", "a reply in the contractor's receipt thread", order="contractor")
+REVIEWER_SYNC = _kind("reviewer_sync", "the reviewer card", order="reviewer", coalesced=True)
+REVIEWER_REPLY = _kind("reviewer_reply", "a reply in the reviewer card's thread", order="reviewer")
+EXCEPTION_SYNC = _kind("exception_sync", "the exception card in the account-manager channel",
+                       order="exception", coalesced=True)
+EXCEPTION_REPLY = _kind("exception_reply", "a reply in the exception card's thread", order="exception")
+HOME = _kind("home", "publish a user's App Home", priority=LAST, coalesced=True)
+EPHEMERAL = _kind("ephemeral", "a message only one user sees (DM when that fails)", priority=URGENT)
+DM = _kind("dm", "a direct message", priority=URGENT)
+CHANNEL_POST = _kind("channel_post", "a post to a channel (digests, reports)", priority=BULK)
+WEBHOOK = _kind("webhook", "a ledger entry POSTed to the billing webhook (not Slack)")
+REPAIR = _kind("repair", "look for a second copy of a card or receipt and point it to the live one",
+               priority=BULK)
+
+SYNC_KINDS = tuple(k.name for k in KINDS.values() if k.coalesced and k.order)
+COALESCED = frozenset(k.name for k in KINDS.values() if k.coalesced)
+URGENT_KINDS = frozenset(k.name for k in KINDS.values() if k.urgent)
+PRIORITY = {k.name: k.priority for k in KINDS.values() if k.priority != DEFAULT_PRIORITY}
 
 
 def order_key(kind: str, request_id: int | None, payload: dict) -> str:
-    if kind in _ORDER and request_id is not None:
-        return f"{_ORDER[kind]}:{request_id}"
+    group = KINDS[kind].order if kind in KINDS else None
+    if group and request_id is not None:
+        return f"{group}:{request_id}"
     if kind == HOME:
         return f"home:{payload['user']}"
     if kind in (EPHEMERAL, DM):
@@ -116,6 +137,8 @@ def enqueue(session: Session, kind: str, *, now: datetime, request_id: int | Non
 
     A sync of a surface that is already waiting (not yet being sent) is not queued twice:
     the waiting one renders the newest state when it goes out."""
+    if kind not in KINDS:
+        raise ValueError(f"no outbox kind {kind!r}")
     if kind == HOME:
         enqueue_homes(session, [payload["user"]], now=now)
         return

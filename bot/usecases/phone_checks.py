@@ -204,7 +204,9 @@ def _reconsider(desk: Desk, session: Session, row: PhoneCheck, answer: CarrierAn
     session.flush()
     if req.status == Status.PENDING:
         decides_alone = client_terms(session.get(Client, req.client_id)).decides_alone
-        auto = policy_decision(verdict.verdict, s, decides_alone)
+        auto = policy_decision(verdict.verdict, s, decides_alone, lead.price)
+        if auto is Action.FIRST_APPROVE and req.first_approval_by is not None:
+            auto = None  # a reviewer already gave the first approval: the second is a person's
         if auto is not None and apply(desk, session, req, auto, actor=POLICY_ACTOR, surface=audit.Surface.SYSTEM,
                                       now=now, deny_reason=str(verdict.deny_reason)
                                       if auto is Action.AUTO_DENY else None,

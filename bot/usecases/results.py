@@ -80,3 +80,4 @@ class Result:
     refusal: Refusal | None = None
     problems: dict[str, str] = field(default_factory=dict)  # input -> problem code (a modal's field errors)
     told: bool = False  # the person was already sent the refusal
+    step: str | None = None  # the lifecycle step taken (under dual control, maybe a first approval)

@@ -6,6 +6,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -136,6 +137,20 @@ def _bytes(env: dict, name: str, default: int) -> int:
     return int(number) * _BYTE_UNITS[unit]
 
 
+def _amount(env: dict, name: str) -> Decimal | None:
+    """An optional amount of money (empty: off)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw.removeprefix("$").replace(",", ""))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0:
+        raise SettingsError(f"{name} must be an amount of dollars such as 250 or 250.00, not {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     # Secrets stay out of repr(): a settings object in a log line or traceback shows none.
@@ -166,6 +181,14 @@ class Settings:
     import_max_bytes: int = DEFAULT_MAX_BYTES  # IMPORT_MAX_BYTES: the largest file an import reads
     auto_deny_contradicted: bool = False  # AUTO_DENY_CONTRADICTED: deny a claim its own evidence contradicts
     phone_lookup: PhoneLookupSettings = PhoneLookupSettings()  # PHONE_LOOKUP* (bot.usecases.phone_settings)
+    api_rate_per_second: int = 10  # API_RATE_PER_SECOND: calls each HTTP API key may make a second, on average
+    api_rate_burst: int = 20  # API_RATE_BURST: calls a key may make at once before the rate applies
+    second_approval_over: Decimal | None = None  # SECOND_APPROVAL_OVER: above it, two reviewers approve
+
+    def needs_two(self, price) -> bool:
+        """Dual control: does approving (or reversing) a lead at ``price`` take two people?"""
+        return (self.second_approval_over is not None and price is not None
+                and Decimal(price) > self.second_approval_over)
 
     @classmethod
     def from_env(cls, env: dict | None = None, *, dotenv: bool = True) -> Settings:
@@ -212,6 +235,9 @@ class Settings:
             import_max_bytes=_bytes(env, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES),
             auto_deny_contradicted=_flag(env, "AUTO_DENY_CONTRADICTED", False),
             phone_lookup=_phone_lookup(env),
+            second_approval_over=_amount(env, "SECOND_APPROVAL_OVER"),
+            api_rate_per_second=_count(env, "API_RATE_PER_SECOND", 10),
+            api_rate_burst=_count(env, "API_RATE_BURST", 20),
         )
         settings.calendar  # noqa: B018 - fail early on a bad time zone or calendar
         return settings

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.usecases import audit, ledger, outbox
 from bot.usecases.desk import Desk
 from policy.engine import Decision
-from policy.lifecycle import POLICY_ACTOR, RULES, TRANSITIONS, Action, Status
+from policy.lifecycle import POLICY_ACTOR, RULES, TOLD_TO_CONTRACTOR, Action, Status
 from storage.models import CreditRequest, RequestEvent
 
 _POLICY_DECISIONS = frozenset({Action.AUTO_APPROVE, Action.AUTO_DENY})
@@ -53,12 +53,13 @@ def apply(desk: Desk, session: Session, req: CreditRequest, action: Action, *, a
     return event
 
 
-def policy_decision(verdict: str, settings, client_decides_alone: bool) -> Action | None:
+def policy_decision(verdict: str, settings, client_decides_alone: bool, price=None) -> Action | None:
     """The policy's own decision on a verdict, when it may take one (at filing, or once a
     carrier answers): AUTO_APPROVE / AUTO_DENY, and for approvals the client's contract
-    (``auto_approve`` false sends them to reviewers)."""
+    (``auto_approve`` false sends them to reviewers). On a lead under dual control the
+    policy's approval is the first of two (FIRST_APPROVE): a reviewer gives the second."""
     if verdict == Decision.APPROVE and settings.auto_approve and client_decides_alone:
-        return Action.AUTO_APPROVE
+        return Action.FIRST_APPROVE if settings.needs_two(price) else Action.AUTO_APPROVE
     if verdict == Decision.DENY and settings.auto_deny:
         return Action.AUTO_DENY
     return None
@@ -74,11 +75,17 @@ def changes(action: Action, req: CreditRequest, *, actor: str, now: datetime, no
         return values | {"info_requested_at": req.info_requested_at or now}
     if action is Action.REQUEST_EXCEPTION:
         return values | {"exception_note": note, "exception_requested_at": now}
+    if action is Action.FIRST_APPROVE:  # waits for a second person; a policy denial overridden is undone
+        undo = {"decided_at": None, "decided_by": None, "auto_decided": False, "decision_note": None,
+                "deny_reason": None} if req.status == Status.DENIED else {}
+        return values | undo | {"first_approval_by": actor, "first_approval_at": now}
+    if action is Action.FIRST_REVERSE:
+        return values | {"first_reversal_by": actor, "first_reversal_at": now}
     auto = action in _POLICY_DECISIONS
     values |= {"decided_at": now, "decided_by": POLICY_ACTOR if auto else actor, "auto_decided": auto,
                "decision_note": note}
-    if action in (Action.DENY, Action.AUTO_DENY):
-        values["deny_reason"] = str(deny_reason)
+    if action in (Action.DENY, Action.AUTO_DENY):  # a deny ends a waiting first approval
+        values |= {"deny_reason": str(deny_reason), "first_approval_by": None, "first_approval_at": None}
     elif action in (Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL):
         values["exception_outcome"] = "granted" if action is Action.GRANT_EXCEPTION else "upheld"
     return values
@@ -88,7 +95,7 @@ def owe_change(desk: Desk, session: Session, req: CreditRequest, action: Action,
     """The Slack messages a change owes: the contractor hears of every status change in their
     thread, and every card and home that shows the request is brought up to date."""
     now = desk.now()
-    if action in TRANSITIONS:
+    if action in TOLD_TO_CONTRACTOR:
         outbox.enqueue(session, outbox.CONTRACTOR_REPLY, now=now, request_id=req.id, event_id=event_id)
         outbox.enqueue(session, outbox.RECEIPT_SYNC, now=now, request_id=req.id)
     outbox.enqueue(session, outbox.REVIEWER_SYNC, now=now, request_id=req.id)

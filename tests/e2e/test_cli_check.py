@@ -130,8 +130,8 @@ def test_check_prints_the_verdict_as_json(desk):
     assert outcomes(verdict) == {"window": "pass", "reason": "pass", "notes": "pass", "phone": "pass",
                                  "duplicate": "info", "service_area": "info", "details": "pass"}
     assert detail(verdict, "phone") == "123-456-7891 is not a valid phone number (no such area code or exchange)"
-    assert detail(verdict, "window").startswith("Reported 2026-07-02 10:00 EDT, inside the window ending "
-                                                "Thu 2026-07-09 23:59 EDT")
+    assert detail(verdict, "window").startswith("Reported Thu Jul 2 2026, 10:00 AM EDT, inside the window ending "
+                                                "Thu Jul 9 2026, 11:59 PM EDT")
 
 
 def test_unknown_lead_or_reason_is_one_line_on_stderr(desk):

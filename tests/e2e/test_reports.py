@@ -234,7 +234,7 @@ def test_cli_markdown(monkeypatch, capsys, seeded_url):
     code, out, err = _cli(monkeypatch, capsys, seeded_url, "--since", "2026-06-29")
     assert code == 0, err
     assert out.startswith("# Credit desk report\n")
-    assert "Requests filed from Mon Jun 29 2026 00:00 EDT to now" in out
+    assert "Requests filed from Mon Jun 29 2026, 12:00 AM EDT to now" in out
     for row in ("| Total | 18 | 100.0% |", "| Approved (credited) | 11 | 61.1% |", "| Denied | 3 | 16.7% |",
                 "| Reversed | 1 | 5.6% |", "| Pending | 2 | 11.1% |",
                 "| Exception (denied, under appeal) | 1 | 5.6% |",
@@ -315,7 +315,7 @@ def test_weekly_digest_posts_once_per_week_on_mondays(settings):
         assert text.startswith("Weekly credit desk report, week of Jul 6: 1 request(s)")
         assert blocks[0]["type"] == "header"
         assert blocks[0]["text"]["text"] == "Weekly credit desk report, week of Jul 6"
-        assert "Mon Jul 6 2026 00:00 EDT to Mon Jul 13 2026 00:00 EDT" in blocks[1]["elements"][0]["text"]
+        assert "Mon Jul 6 2026, 12:00 AM EDT to Mon Jul 13 2026, 12:00 AM EDT" in blocks[1]["elements"][0]["text"]
         fields = [f["text"] for f in blocks[2]["fields"]]
         assert "*Filed*\n1" in fields and "*Pending*\n1" in fields
         body = json.dumps(blocks)

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from bot.sandbox import demo
 from bot.sandbox.run import start_sandbox
 from bot.sandbox.web import MAX_UPLOAD_BYTES, SHORTCUTS
-from storage.models import CreditRequest, RequestEvent, RequestFile, RequestMessage
+from storage.models import CreditRequest, LedgerEntry, RequestEvent, RequestFile, RequestMessage
 
 CONTRACTOR, REVIEWER, MANAGER = "U0ROOF1", "U0REV1", "U0AM1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,9 +67,10 @@ def channel(st: dict, cid: str) -> dict:
     return next(c for c in st["channels"] if c["id"] == cid)
 
 
-def buttons(message: dict) -> dict[str, str]:
+def buttons(message: dict, *, trail: bool = False) -> dict[str, str]:
+    """The lifecycle's buttons on a message (with ``trail``, the card's Trail button too)."""
     return {e["action_id"]: e["value"] for b in message["blocks"] if b["type"] == "actions"
-            for e in b["elements"] if e["type"] == "button"}
+            for e in b["elements"] if e["type"] == "button" and (trail or e["action_id"] != "open_trail")}
 
 
 def modal(sb, user: str, callback: str) -> dict:
@@ -111,6 +112,12 @@ def test_page_and_people_are_served(sandbox):
     assert {lead["lead_id"] for lead in info["leads"]} >= {"L-1001", "L-1002", "L-1004", "L-1005", "L-1006"}
     assert api(sandbox, "/api/state?user=UNOBODY")[0] == 400
     assert api(sandbox, "/static/../run.py")[0] == 404
+    # The page shows message times in the policy's zone and says the database was reset.
+    assert info["timezone"] == sandbox.settings.calendar.tz.key == "America/New_York"
+    assert info["database"] == {"name": "sandbox.db", "kept": False}
+    with urllib.request.urlopen(sandbox.url + "static/app.js", timeout=5) as resp:
+        script = resp.read().decode()
+    assert "timeZone: S.info.timezone" in script and "recreated with the demo data" in script
 
 
 def test_each_person_sees_their_own_channels(sandbox):
@@ -164,7 +171,7 @@ def test_file_approve_reverse_story(sandbox):
 
     # The reviewer approves.
     post = next(m for m in channel(state(sandbox, REVIEWER), demo.REVIEWER_CHANNEL)["messages"] if "L-1002" in m["text"])
-    assert set(buttons(post)) == {"approve_request", "deny_request", "request_info"}
+    assert set(buttons(post, trail=True)) == {"approve_request", "deny_request", "request_info", "open_trail"}
     status, body = api(sandbox, "/api/action", {"user": REVIEWER, "action_id": "approve_request",
                                                 "value": buttons(post)["approve_request"], "block_id": "review_1",
                                                 "channel": demo.REVIEWER_CHANNEL, "message_ts": post["ts"]})
@@ -505,3 +512,46 @@ def test_the_demo_shows_a_dead_number_credited_after_its_carrier_look_up(sandbox
     line = next(f for f in req.findings if f["check"] == "phone_line")
     assert req.auto_decided and line["outcome"] == "pass" and "Twilio line status: inactive" in line["detail"]
     assert sandbox.carrier.calls and sandbox.carrier.calls[0]["auth_ok"]
+
+
+def test_the_dual_control_story_an_expensive_lead_takes_two_approvals(sandbox):
+    """L-1012 ($450) is above the sandbox's SECOND_APPROVAL_OVER ($300): Riley's approval is
+    the first, Riley again is told why, Alex's credits once and claws the supplier cost back."""
+    fake = sandbox.fake
+    api(sandbox, "/api/command", {"user": CONTRACTOR, "channel": demo.CONTRACTOR_CHANNEL,
+                                  "text": "/credit-request L-1012"})
+    form = modal(sandbox, CONTRACTOR, "credit_request")
+    status, body = api(sandbox, "/api/submit", {"user": CONTRACTOR, "view_id": form["view"]["id"], "values": {
+        "lead_id": "L-1012", "reason": "incorrect_contact", "details": "A different family lives there."}})
+    assert body == {"ok": True, "closed": True} and sandbox.wait_idle()
+    post = wait_until(lambda: next((m for m in channel(state(sandbox, REVIEWER), demo.REVIEWER_CHANNEL)["messages"]
+                                    if "L-1012" in m["text"]), None), what="the reviewer card")
+
+    def click(user):
+        api(sandbox, "/api/action", {"user": user, "action_id": "approve_request",
+                                     "value": buttons(post)["approve_request"], "channel": demo.REVIEWER_CHANNEL,
+                                     "message_ts": post["ts"]})
+        assert sandbox.wait_idle()
+
+    click(REVIEWER)
+    card = wait_until(lambda: (m := fake.message(demo.REVIEWER_CHANNEL, post["ts"]))
+                      and "waiting for a second reviewer" in json.dumps(m["blocks"]) and m, what="first approval")
+    assert "Pending review" in json.dumps(card["blocks"]) and "Give second approval" in json.dumps(card["blocks"])
+    assert request_for(sandbox, "L-1012").status == "pending"
+    receipt = next(m for m in channel(state(sandbox, CONTRACTOR), demo.CONTRACTOR_CHANNEL)["messages"]
+                   if "L-1012" in m["text"])
+    wait_until(lambda: any("first approval" in r["text"] for r in fake.replies(demo.CONTRACTOR_CHANNEL, receipt["ts"])),
+               what="the contractor to hear of the first approval")
+
+    click(REVIEWER)
+    wait_until(lambda: any("You already gave the first approval" in e["text"]
+                           for e in state(sandbox, REVIEWER)["ephemerals"]), what="the same reviewer told why")
+    assert request_for(sandbox, "L-1012").status == "pending"
+
+    click("U0ADMIN")
+    wait_until(lambda: (m := fake.message(demo.REVIEWER_CHANNEL, post["ts"])) and "Credited" in m["text"],
+               what="the second approval to credit")
+    with sandbox.runtime.desk.read() as session:
+        entries = [(str(e.amount), e.supplier_id, str(e.supplier_amount)) for e in session.scalars(
+            select(LedgerEntry).where(LedgerEntry.lead_id == "L-1012"))]
+    assert entries == [("450.00", "SUP-HOMEFIND", "260.00")]

@@ -211,3 +211,17 @@ def test_app_home_for_contractor_and_reviewer(running, fake_slack):
     running.slack.event({"type": "app_home_opened", "user": "U0SOLAR", "channel": "D0S", "tab": "home"})
     running.wait_idle()
     assert "L-OK" not in json.dumps(fake_slack.home("U0SOLAR"))  # another client's contractor
+
+
+def test_the_cards_trail_button_opens_the_trail(running, fake_slack):
+    file_request(running, fake_slack, user="U0ROOF1", channel="C0ROOF", lead_id="L-OK",
+                 reason="invalid_number", details="Rang it twice: disconnected tone.")
+    post = reviewer_post(fake_slack, "L-OK")
+    [trail] = [e for b in post["blocks"] for e in b.get("elements") or [] if e.get("action_id") == "open_trail"]
+    assert "credit-bot history" not in json.dumps(post["blocks"])
+    before = len(fake_slack.calls_to("views.open"))
+    reply = running.slack.block_action("U0REV", "open_trail", trail["value"], channel=REVIEW, message_ts=post["ts"])
+    assert reply.status == 200
+    fake_slack.wait_for(lambda c: c.method == "views.open" and "Trail" in json.dumps(c.params.get("view")))
+    view = fake_slack.calls_to("views.open")[before:][-1].params["view"]
+    assert f"CR-{trail['value']}" in json.dumps(view) and "Filed" in json.dumps(view)

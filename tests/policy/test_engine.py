@@ -39,7 +39,7 @@ def test_one_finding_per_check_in_order(ev):
 def test_window_detail_wording(ev):
     v = ev("invalid_number")
     assert v.finding(Check.WINDOW).detail == (
-        "Reported 2026-07-06 14:00 EDT, inside the window ending Thu 2026-07-09 23:59 EDT "
+        "Reported Mon Jul 6 2026, 2:00 PM EDT, inside the window ending Thu Jul 9 2026, 11:59 PM EDT "
         "(inbound call: 5 business days)"
     )
     assert v.deadline.isoformat() == "2026-07-09T23:59:59-04:00"
@@ -52,7 +52,7 @@ def test_to_dict_shape_and_json(ev):
     assert d["findings"][0] == {
         "check": "window",
         "outcome": "pass",
-        "detail": "Reported 2026-07-06 14:00 EDT, inside the window ending Thu 2026-07-09 23:59 EDT "
+        "detail": "Reported Mon Jul 6 2026, 2:00 PM EDT, inside the window ending Thu Jul 9 2026, 11:59 PM EDT "
         "(inbound call: 5 business days)",
     }
     text = json.dumps(d)
@@ -106,7 +106,7 @@ def test_deny_late_report(ev):
     assert v.deny_reason is Reason.LATE_REPORT
     assert outcomes(v)["window"] == "fail"
     assert v.finding("window").detail.startswith(
-        "Reported 2026-07-10 00:00 EDT, after the window ended Thu 2026-07-09"
+        "Reported Fri Jul 10 2026, 12:00 AM EDT, after the window ended Thu Jul 9 2026"
     )
 
 
@@ -161,7 +161,7 @@ def test_request_in_utc(ev):
     assert ev("invalid_number", lead=lead, at=at).verdict == "approve"
     v = ev("invalid_number", lead=lead, at=at + timedelta(seconds=1))
     assert v.verdict == "deny"
-    assert "Reported 2026-07-10 00:00 EDT" in v.finding("window").detail
+    assert "Reported Fri Jul 10 2026, 12:00 AM EDT" in v.finding("window").detail
 
 
 def test_standard_lead_window(ev):

@@ -128,11 +128,12 @@ def test_wording_hint_blocks_auto_approve(ev):
     assert outcomes(v)["details"] == "warn"
     assert outcomes(v)["phone"] == "pass"
     assert v.finding("details").detail == (
-        'Details read like a non-creditable reason: Homeowner unresponsive ("Left 3 voicemails"). '
-        "Such wording is never auto-approved"
+        "Details read like a non-creditable reason: Homeowner unresponsive (rule: voicemail, no answer): "
+        '"Left 3 voicemails, no answer". Such wording is never auto-approved'
     )
     assert v.evidence["wording_hints"] == ["unresponsive"]
     assert v.evidence["wording_phrases"] == ["Left 3 voicemails"]
+    assert v.evidence["wording_rules"] == ["voicemail, no answer"]
 
 
 def test_wording_hints_listed_in_order(ev):
@@ -141,8 +142,8 @@ def test_wording_hints_listed_in_order(ev):
     assert v.evidence["wording_hints"] == ["did_not_win_job", "not_ready"]
     assert v.finding("details").detail == (
         "Details read like a non-creditable reason: "
-        'Did not win the job ("hired someone else"); Homeowner not ready to start ("not ready"). '
-        "Such wording is never auto-approved"
+        "Did not win the job (rule: hired another company) and Homeowner not ready to start (rule: not ready): "
+        '"They hired someone else and are not ready anyway". Such wording is never auto-approved'
     )
 
 
@@ -152,7 +153,10 @@ def test_wording_on_a_real_duplicate_keeps_it_from_auto_approval(ev):
     v = ev("duplicate_lead", "We already had him in our system from a job two years ago", priors=[PRIOR])
     assert v.verdict == "review"
     assert v.evidence["wording_hints"] == ["already_in_crm"]
-    assert 'Already in your CRM ("already had him in our system")' in v.finding("details").detail
+    assert (
+        'Already in your CRM (rule: already in our records): "We already had him in our system from a job two years ago"'
+        in v.finding("details").detail
+    )
 
 
 def test_clean_wording_passes(ev):

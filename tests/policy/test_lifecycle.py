@@ -6,6 +6,8 @@ import itertools
 
 import pytest
 
+from policy.action_inputs import input_problems
+from policy.dual_control import step_for
 from policy.lifecycle import (
     RULES,
     Action,
@@ -16,7 +18,6 @@ from policy.lifecycle import (
     Status,
     Viewer,
     Why,
-    input_problems,
     next_actions,
     offered,
     refusal,
@@ -53,6 +54,8 @@ ALLOWED = {
     Action.UPHOLD_DENIAL: {"admin", "client_manager", "client_manager_without_role"},
     Action.AUTO_APPROVE: set(),
     Action.AUTO_DENY: set(),
+    Action.FIRST_APPROVE: {"reviewer", "admin"},  # only under dual control (tests below)
+    Action.FIRST_REVERSE: {"reviewer", "admin"},
 }
 
 # (status, exception asked, decided by the policy) -> the actions the state allows.
@@ -200,3 +203,53 @@ def test_the_filer_speaks_for_the_client_on_their_own_request():
     filer_elsewhere = Viewer(FILER)  # acting from a DM: no channel rule, no mapping
     assert refusal(Action.REQUEST_EXCEPTION, denied, filer_elsewhere) is None
     assert refusal(Action.REQUEST_EXCEPTION, denied, PEOPLE["stranger"]) is Why.NOT_CONTRACTOR
+
+
+# -- dual control -------------------------------------------------------------------------
+
+def test_without_dual_control_a_click_is_itself_and_no_first_step_is_allowed():
+    pending = _state(Status.PENDING, False, False)
+    assert step_for(Action.APPROVE, pending) is Action.APPROVE
+    assert state_allows(Action.FIRST_APPROVE, pending) is Why.NOT_NOW
+    assert state_allows(Action.FIRST_REVERSE, _state(Status.APPROVED, False, False)) is Why.NOT_NOW
+
+
+def test_under_dual_control_the_first_click_is_the_first_step():
+    pending = _state(Status.PENDING, False, False, dual_control=True)
+    assert step_for(Action.APPROVE, pending) is Action.FIRST_APPROVE
+    assert step_for(Action.AUTO_APPROVE, pending) is Action.FIRST_APPROVE  # the policy's verdict counts as first
+    assert step_for(Action.DENY, pending) is Action.DENY
+    assert refusal(Action.FIRST_APPROVE, pending, PEOPLE["reviewer"]) is None
+    approved = _state(Status.APPROVED, False, False, dual_control=True)
+    assert step_for(Action.REVERSE, approved) is Action.FIRST_REVERSE
+    assert input_problems(Action.FIRST_REVERSE, note="") == {Need.NOTE: "required"}
+
+
+@pytest.mark.parametrize("first", ["U0REV", "auto"])
+def test_the_second_approval_takes_another_person(first):
+    waiting = _state(Status.PENDING, False, False, dual_control=True, first_approval_by=first)
+    assert step_for(Action.APPROVE, waiting) is Action.APPROVE
+    same = refusal(Action.APPROVE, waiting, PEOPLE["reviewer"])
+    assert same is (Why.SAME_REVIEWER if first == "U0REV" else None)
+    assert refusal(Action.APPROVE, waiting, PEOPLE["admin"]) is None
+    assert refusal(Action.DENY, waiting, PEOPLE["reviewer"]) is None  # the first approver may still deny
+    assert refusal(Action.FIRST_APPROVE, waiting, PEOPLE["admin"]) is Why.NOT_NOW  # one first approval
+    assert refusal(Action.APPROVE, waiting, PEOPLE["reviewer_who_filed"]) is Why.OWN_REQUEST
+
+
+def test_a_reversal_under_dual_control_takes_two():
+    waiting = _state(Status.APPROVED, False, False, dual_control=True, first_reversal_by="U0REV")
+    assert step_for(Action.REVERSE, waiting) is Action.REVERSE
+    assert refusal(Action.REVERSE, waiting, PEOPLE["reviewer"]) is Why.SAME_REVIEWER
+    assert refusal(Action.REVERSE, waiting, PEOPLE["admin"]) is None
+
+
+def test_overriding_a_policy_denial_under_dual_control_starts_with_a_first_approval():
+    denied = _state(Status.DENIED, False, True, dual_control=True)
+    assert step_for(Action.APPROVE, denied) is Action.FIRST_APPROVE
+    assert refusal(Action.FIRST_APPROVE, denied, PEOPLE["reviewer"]) is None
+    assert target(Action.FIRST_APPROVE) is Status.PENDING
+    assert state_allows(Action.FIRST_APPROVE, _state(Status.DENIED, False, False, dual_control=True)) \
+        is Why.OVERRIDES_PEOPLE
+    assert state_allows(Action.FIRST_APPROVE, _state(Status.PENDING, False, False, dual_control=True,
+                                                     credited_elsewhere=3)) is Why.ALREADY_CREDITED

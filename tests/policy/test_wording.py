@@ -1,7 +1,8 @@
 import pytest
 
 from policy.reasons import NON_CREDITABLE, Reason
-from policy.wording import HINTED_REASONS, non_creditable_hints
+from policy.wording import HINTED_REASONS, Hint, non_creditable_hints, wording_hints
+from policy.wording_quote import QUOTE_LIMIT, quotable
 
 R = Reason
 
@@ -299,3 +300,19 @@ def test_hard_cases_are_read_as_the_right_reason_or_not_at_all():
 def test_phrases_come_from_the_original_text():
     text = "HO said they\u2019d  rather WAIT until Spring"
     assert non_creditable_hints(text) == [(R.NOT_READY, "they\u2019d rather WAIT until Spring")]
+
+
+def test_a_hint_names_its_rule_and_the_sentence_that_matched():
+    hints = wording_hints("Number is fine.  We called twice.\nThen she  said they hired a cheaper guy.")
+    assert hints == [
+        Hint(R.DID_NOT_WIN_JOB, "hired another company", "Then she said they hired a cheaper guy.", "hired a cheaper guy")
+    ]
+
+
+def test_a_quoted_sentence_is_one_line_without_double_quotes_and_trimmed_around_the_match():
+    assert quotable('She said "we\u201dre\tdone"\x00 ok') == "She said 'we're done' ok"
+    long = "word " * 60 + "she hired another roofer " + "word " * 60
+    quoted = quotable(long, "hired another roofer")
+    assert len(quoted) <= QUOTE_LIMIT and "hired another roofer" in quoted
+    assert quoted.startswith("…word") and quoted.endswith("word…")
+    assert quotable("short one", "short") == "short one"

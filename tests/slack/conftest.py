@@ -1,3 +1,3 @@
 """The Slack adapter's in-process tests use the use cases' desk with a fixed clock."""
 
-from tests.usecases.conftest import clock, desk  # noqa: F401 - fixtures shared with the use-case tests
+from tests.usecases.conftest import clock, desk, dual  # noqa: F401 - fixtures shared with the use-case tests

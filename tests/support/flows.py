@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.sandbox.slack_api import WAIT_SECONDS, FakeSlack
+from bot.slack.ids import Action
 from tests.support.bot import REVIEW, RunningBot
 
 
@@ -36,10 +37,12 @@ def reviewer_post(fake: FakeSlack, lead_id: str, timeout: float = WAIT_SECONDS) 
 
 
 def button_values(message: dict) -> dict[str, str]:
+    """The lifecycle's buttons on a message (action id -> request id); the card's read-only
+    Trail button is not one of them."""
     found = {}
     for block in message.get("blocks") or []:
         for element in block.get("elements") or []:
-            if element.get("type") == "button":
+            if element.get("type") == "button" and element.get("action_id") != Action.OPEN_TRAIL:
                 found[element["action_id"]] = element.get("value")
     return found
 

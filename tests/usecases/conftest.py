@@ -4,7 +4,9 @@ outbox rows a use case writes are what is asserted."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -52,6 +54,16 @@ def desk(database_url, tmp_path, clock):
     desk = Desk(settings, Database(settings.database_url), clock=clock)
     yield desk
     desk.db.dispose()
+
+
+@pytest.fixture
+def dual(desk, clock):
+    """The standard desk with SECOND_APPROVAL_OVER=40 (dual control): L-BAD ($45) takes two
+    reviewers, L-OK ($30) one."""
+    settings = dataclasses.replace(desk.settings, second_approval_over=Decimal("40"))
+    two = Desk(settings, Database(settings.database_url), clock=clock)
+    yield two
+    two.db.dispose()
 
 
 def owed(desk: Desk, *, after: int = 0) -> list[tuple[str, int | None, dict]]:

@@ -155,7 +155,9 @@ function renderBlocks(blocks, where) { return el("div", { class: "blocks" }, blo
 /* ---------------------------------------------------------------- messages */
 function time(ts) {
   const d = new Date(parseFloat(ts) * 1000);
-  return d.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+  // The policy's zone (the bot's texts use it too), not the browser's.
+  return d.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit", timeZone: S.info.timezone,
+                                         timeZoneName: "short" });
 }
 
 function size(n) {
@@ -599,6 +601,9 @@ async function start() {
   $("act-as").addEventListener("change", (ev) => switchUser(ev.target.value));
   $("lead-hints").replaceChildren(...S.info.leads.map((l) => el("li", {}, el("code", {}, l.lead_id), " ", l.story)));
   $("help-toggle").addEventListener("click", () => { $("help").hidden = !$("help").hidden; });
+  const db = S.info.database;
+  $("db-note").textContent = db.kept ? `${db.name} kept from the last run · times in ${S.info.timezone}`
+    : `${db.name} was recreated with the demo data at start (--keep-db keeps it) · times in ${S.info.timezone}`;
   $("composer-form").addEventListener("submit", send);
   $("composer").addEventListener("keydown", (ev) => { if (ev.key === "Enter" && !ev.shiftKey) send(ev); });
   $("thread-cancel").addEventListener("click", () => setThread(null));

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.slack.ids import BUTTON, card_block, exception_block
+from bot.slack.ids import BUTTON, card_block, exception_block, trail_block
+from bot.slack.ids import Action as Button
+from bot.slack.render.action_words import WORDS
 from bot.slack.render.blocks import actions, button, context, divider, header, section
 from bot.slack.render.contractor import findings_lines
+from bot.slack.render.filer import filer
 from bot.slack.render.text import (
     clip,
     escape,
@@ -20,21 +23,19 @@ from bot.slack.render.text import (
     status_label,
     when,
 )
-from bot.slack.render.words import done_by, lower_first, reason_label, reason_with_code, status_line
+from bot.slack.render.words import (
+    done_by,
+    lower_first,
+    reason_label,
+    reason_with_code,
+    status_line,
+    waiting_line,
+)
 from bot.usecases.cases import Case, Step
 from policy.lifecycle import Action, Party, Status, offered
 from policy.terms import SLA_LIMIT_DAYS, sla_range
 from storage.models import RequestMessage
 
-BUTTONS = {
-    Action.APPROVE: ("Approve", "primary"),
-    Action.DENY: ("Deny", "danger"),
-    Action.REQUEST_INFO: ("Ask the contractor", None),
-    Action.REVERSE: ("Reverse credit", "danger"),
-    Action.GRANT_EXCEPTION: ("Grant exception", "primary"),
-    Action.UPHOLD_DENIAL: ("Uphold denial", "danger"),
-    Action.CLAIM: ("I'm on it", None),
-}
 MAX_TIMELINE = 12
 
 
@@ -43,11 +44,20 @@ def _buttons(case: Case, party: Party, *, skip=(Action.CLAIM,)) -> list:
     for action in offered(case.state, party):
         if action in skip:
             continue
-        label, style = BUTTONS[action]
-        if action is Action.APPROVE and case.status == Status.DENIED:
-            label = "Approve instead"
+        said = WORDS[action]
+        label, style = said.button
+        if case.status == Status.DENIED and said.button_on_denied:
+            label = said.button_on_denied
+        elif said.button_second and _first_step_waits(case, action):
+            label = said.button_second
         found.append(button(label, BUTTON[action], str(case.id), style))
     return found
+
+
+def _first_step_waits(case: Case, action: Action) -> bool:
+    """Dual control: is a first approval (or reversal) waiting for this action to complete it?"""
+    req = case.request
+    return bool(req.first_reversal_by if action is Action.REVERSE else req.first_approval_by)
 
 
 def timeline_line(step: Step, tz: ZoneInfo) -> str:
@@ -100,7 +110,7 @@ def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
         header(f"{ref} · lead {inert(clip(req.lead_id, 100))}"),
         section("", fields=[
             f"*Client*\n{escape(case.client_name)}",
-            f"*Contractor*\n{mention(req.requested_by)}",
+            f"*Contractor*\n{filer(req)}",
             f"*Reason*\n{reason_with_code(req.reason)}",
             f"*Engine verdict*\n`{escape(req.verdict)}`",
             f"*Filed*\n{when(req.requested_at, tz)}",
@@ -118,14 +128,16 @@ def reviewer_card(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
     if case.cap is not None:
         blocks.append(context(":bar_chart: " + cap_line(case)))
     blocks += [divider(), section(_status(case, tz))]
+    if (waiting := waiting_line(req, tz)) is not None:
+        blocks.append(context(waiting))
     if case.status == Status.PENDING and req.claimed_by:
-        blocks.append(context(f":eyes: Claimed by {mention(req.claimed_by)} · {when(req.claimed_at, tz)}"))
+        blocks.append(context(f":eyes: {done_by(Action.CLAIM, req.claimed_by)} · {when(req.claimed_at, tz)}"))
     blocks.append(section(timeline(case, tz)))
     buttons = _buttons(case, Party.REVIEWER)
     if buttons:
         blocks.append(actions(card_block(req.id), *buttons))
-    blocks.append(context(f"Full trail: `credit-bot history {req.id}` · decisions target {sla_range()} "
-                          "business days"))
+    blocks.append(actions(trail_block(req.id), button("Trail", Button.OPEN_TRAIL, str(req.id))))
+    blocks.append(context(f"Decisions target {sla_range()} business days"))
     return _summary_text(case), blocks
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.slack.ids import BUTTON, contractor_block
+from bot.slack.render.action_words import BY_POLICY, WORDS
 from bot.slack.render.blocks import actions, button, context, section
+from bot.slack.render.filer import filed_line, filer
 from bot.slack.render.text import (
     OUTCOME_MARK,
     escape,
@@ -18,20 +20,21 @@ from bot.slack.render.text import (
     status_label,
     when,
 )
-from bot.slack.render.words import BY_POLICY, plain, reason_label, reason_rule, status_line
+from bot.slack.render.words import done_by, plain, reason_label, reason_rule, status_line, waiting_line
 from bot.usecases.cases import Case, Step
-from policy.lifecycle import Action, Party, Status, offered
+from policy.lifecycle import POLICY_ACTOR, Action, Party, Status, offered
 from policy.terms import sla_range
+from policy.verdicts import check_label
 from storage.models import RequestMessage
 
+_EXCEPTION_BUTTON = WORDS[Action.REQUEST_EXCEPTION].button[0]
 SLA_TEXT = f"We aim to decide within {sla_range()} business days of your request."
-BUTTON_TEXT = {Action.REQUEST_EXCEPTION: "Request an exception"}
 
 
 def findings_lines(findings: list[dict]) -> str:
     """The checks in plain words (no internal codes)."""
     return "\n".join(
-        f"{OUTCOME_MARK.get(f.get('outcome'), '•')} *{escape(str(f.get('check', '')).replace('_', ' '))}*: "
+        f"{OUTCOME_MARK.get(f.get('outcome'), '•')} *{escape(check_label(f.get('check')))}*: "
         f"{escape(plain(str(f.get('detail', ''))))}"
         for f in findings
     )
@@ -49,18 +52,23 @@ def receipt(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
     req = case.request
     ref, lead = request_ref(req.id), lead_ref(req.lead_id)
     text = (f":receipt: Credit request {ref} received for lead {lead} ({reason_label(req.reason)}). "
-            f"Status: {_status_word(case)}")
+            f"Status: {_status_word(case)}{filed_line(req)}")
     nxt = "Updates and questions come in this thread."
     if case.status == Status.PENDING:
         nxt = f"A reviewer will look at it. {SLA_TEXT} Updates come in this thread."
         if ((req.evidence or {}).get("phone_line") or {}).get("answered") == "pending":
             nxt = "We are checking the number with the phone carrier. " + nxt
     elif Action.REQUEST_EXCEPTION in offered(case.state, Party.CONTRACTOR):
-        nxt = "Think this is an exceptional circumstance? Use *Request an exception* in this thread."
+        nxt = f"Think this is an exceptional circumstance? Use *{_EXCEPTION_BUTTON}* in this thread."
+    if case.status == Status.PENDING and req.first_approval_by:
+        nxt = "It has its first approval and waits for a second reviewer. Updates come in this thread."
+    status = _status(case, tz)
+    if (waiting := waiting_line(req, tz, staff=False)) is not None:
+        status += "\n" + waiting
     blocks = [
         section(f":receipt: Credit request *{ref}* received for lead *{lead}* · {reason_label(req.reason)}"),
-        section(f"*Status:* {_status(case, tz)}"),
-        context(f"Filed by {mention(req.requested_by)} · {when(req.requested_at, tz)} · {nxt}"),
+        section(f"*Status:* {status}"),
+        context(f"Filed by {filer(req)} · {when(req.requested_at, tz)} · {nxt}"),
     ]
     return text, blocks
 
@@ -86,7 +94,7 @@ def check_results(case: Case, tz: ZoneInfo) -> tuple[str, list[dict]]:
 
 
 def _by(step: Step, who_word: str = "by") -> str:
-    if step.actor and step.action in (Action.AUTO_APPROVE, Action.AUTO_DENY):
+    if step.actor and step.action in (Action.AUTO_APPROVE, Action.AUTO_DENY) or step.actor == POLICY_ACTOR:
         return f"automatically, {BY_POLICY}"
     return f"{who_word} {mention(step.actor)}"
 
@@ -97,35 +105,14 @@ def status_reply(case: Case, step: Step, tz: ZoneInfo) -> tuple[str, list[dict]]
     req = case.request
     ref, lead = request_ref(req.id), lead_ref(req.lead_id)
     action = step.action
-    note_title = "Note"
-    if action in (Action.APPROVE, Action.AUTO_APPROVE):
-        text = f":white_check_mark: {ref} for lead {lead} is approved: the lead will be credited."
-        detail = f"Approved {_by(step)} · {when(step.at, tz)}."
-    elif action in (Action.DENY, Action.AUTO_DENY):
-        code = step.deny_reason or req.deny_reason
-        text = f":x: {ref} for lead {lead} is denied: {reason_label(code)}."
-        detail = f"Denied {_by(step)} · {when(step.at, tz)}. Policy rule: {reason_rule(code)}"
-        note_title = "Note from the reviewer"
-    elif action == Action.REVERSE:
-        text = f":leftwards_arrow_with_hook: The credit for lead {lead} ({ref}) has been reversed."
-        detail = (f"Reversed by {mention(step.actor)} · {when(step.at, tz)}. We reverse a credit when we have "
-                  "information that contradicts a previously approved credit.")
-        note_title = "Why"
-    elif action == Action.REQUEST_EXCEPTION:
-        who = mention(case.client_manager) if case.client_manager else "your account manager"
-        text = f":raising_hand: Your exception request for {ref} (lead {lead}) went to {who}."
-        detail = f"Asked by {mention(step.actor)} · {when(step.at, tz)}. The answer comes in this thread."
-        note_title = "Your note"
-    elif action == Action.GRANT_EXCEPTION:
-        text = f":tada: Your exception for lead {lead} ({ref}) was granted: the lead will be credited."
-        detail = f"Granted by {mention(step.actor)} · {when(step.at, tz)}."
-        note_title = "Note from your account manager"
-    elif action == Action.UPHOLD_DENIAL:
-        text = f":x: Your exception for lead {lead} ({ref}) was reviewed and the denial stands."
-        detail = f"Reviewed by {mention(step.actor)} · {when(step.at, tz)}."
-        note_title = "Why the denial stands"
-    else:
+    told = WORDS[Action(action)].told if action in WORDS else None
+    if told is None:
         raise ValueError(f"no contractor message for {action!r}")
+    code = step.deny_reason or req.deny_reason
+    manager = mention(case.client_manager) if case.client_manager else "your account manager"
+    text = told.headline.format(ref=ref, lead=lead, reason=reason_label(code), manager=manager)
+    detail = told.detail.format(by=_by(step), at=when(step.at, tz), rule=reason_rule(code))
+    note_title = told.note_title
     blocks = [section(text), context(detail)]
     if step.note and action not in (Action.AUTO_APPROVE, Action.AUTO_DENY):  # the policy writes no notes
         blocks.append(section(f"*{note_title}:*\n{quote(step.note)}"))
@@ -140,11 +127,11 @@ def _exception_offer(case: Case, denial: Step, tz: ZoneInfo) -> list[dict]:
         return []  # a later denial carries the offer now
     if Action.REQUEST_EXCEPTION in offered(case.state, Party.CONTRACTOR):
         return [section("Think this is an exceptional circumstance? Ask your account manager to review it."),
-                actions(contractor_block(case.id), button(BUTTON_TEXT[Action.REQUEST_EXCEPTION],
+                actions(contractor_block(case.id), button(_EXCEPTION_BUTTON,
                                                           BUTTON[Action.REQUEST_EXCEPTION], str(case.id)))]
     asked = case.last(Action.REQUEST_EXCEPTION)
     if asked is not None:
-        return [context(f":raising_hand: Exception asked by {mention(asked.actor)} · {when(asked.at, tz)}.")]
+        return [context(f":raising_hand: {done_by(asked.action, asked.actor)} · {when(asked.at, tz)}.")]
     if case.status != Status.DENIED:
         return [context(f"This request is now {_status_word(case).lower()}.")]
     return []

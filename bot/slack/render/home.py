@@ -10,7 +10,10 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.slack.ids import BUTTON, HOME_ACTIONS_BLOCK, QUEUE_FILTER_BLOCK, Action, queue_block
+from bot.slack.render.action_words import WORDS
+from bot.slack.render.ages import age_words, plural
 from bot.slack.render.blocks import actions, button, context, divider, header, option, section, static_select
+from bot.slack.render.home_desk import decisions_blocks, overview_blocks
 from bot.slack.render.text import (
     STATUS_EMOJI,
     escape,
@@ -21,6 +24,8 @@ from bot.slack.render.text import (
     when,
 )
 from bot.slack.render.words import reason_label
+from bot.usecases.desk_views import Decided, DeskOverview
+from policy.lifecycle import POLICY_ACTOR, Status
 from policy.lifecycle import Action as Step
 from policy.terms import SLA_LIMIT_DAYS, SLA_REMINDER_DAYS, SLA_TARGET_DAYS, sla_range
 
@@ -57,6 +62,7 @@ class HomeRow:
     client_name: str = ""
     age_business_days: float = 0.0
     claimed_by: str | None = None
+    first_approval_by: str | None = None  # dual control: the first approval, waiting for a second
 
 
 @dataclass
@@ -70,6 +76,8 @@ class HomeData:
     queue_total: int = 0  # open requests matching the filter
     queue_filter: QueueFilter = QueueFilter.ALL
     exceptions: list[HomeRow] | None = None  # account managers and admins only
+    decisions: list[Decided] | None = None  # staff who decide: their latest decisions
+    overview: DeskOverview | None = None  # admins only
 
 
 def sla_mark(age: float) -> str:
@@ -114,12 +122,17 @@ def _queue_row(row: HomeRow, viewer: str) -> dict:
     claimed = ""
     if row.claimed_by:
         claimed = " · :eyes: claimed by you" if row.claimed_by == viewer else f" · :eyes: claimed by {mention(row.claimed_by)}"
+    if row.first_approval_by and row.status == Status.PENDING:
+        first = ("the policy" if row.first_approval_by == POLICY_ACTOR else
+                 "you" if row.first_approval_by == viewer else mention(row.first_approval_by))
+        claimed += f" · :hourglass_flowing_sand: approved by {first}, waiting for a second approval"
     text = (f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · {escape(row.client_name)}\n"
             f"{reason_label(row.reason)} · by {mention(row.requested_by)} · "
             f"{age_words(row.age_business_days)} — {sla_mark(row.age_business_days)}{claimed}")
     claim = None
     if row.claimed_by != viewer and row.requested_by != viewer:
-        claim = button("Claim" if not row.claimed_by else "Take over", BUTTON[Step.CLAIM], str(row.request_id))
+        first, again = WORDS[Step.CLAIM].queue_button
+        claim = button(again if row.claimed_by else first, BUTTON[Step.CLAIM], str(row.request_id))
     return section(text, block_id=queue_block(row.request_id), accessory=claim)
 
 
@@ -135,18 +148,6 @@ def _queue(data: HomeData, room: int) -> list[dict]:
     if data.queue_total > len(rows):
         blocks.append(context(f"Oldest {len(rows)} of {data.queue_total} shown; decide from the reviewer channel."))
     return blocks
-
-
-def plural(n: int, word: str) -> str:
-    """``1 request``, ``4 requests``."""
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-def age_words(business_days: float) -> str:
-    """``filed 3 h ago`` under one business day, else ``2.5 business days old``."""
-    if business_days < 1:
-        return f"filed {max(1, round(business_days * 24))} h ago"
-    return f"{business_days:.1f} business days old"
 
 
 def _title(data: HomeData) -> str:
@@ -170,6 +171,8 @@ def render_home(data: HomeData, tz: ZoneInfo) -> dict:
     if staff and data.queue is not None and data.exceptions is not None:
         blocks.append(section(f"*{plural(data.queue_total, 'open request')}* in the queue · "
                               f"*{plural(len(data.exceptions), 'open exception')}*"))
+    if data.overview is not None:
+        blocks += overview_blocks(data.overview)
     blocks += _own(data, tz, 10 if staff else MAX_OWN_ROWS)
     if data.exceptions is not None:
         blocks.append(divider())
@@ -180,6 +183,8 @@ def render_home(data: HomeData, tz: ZoneInfo) -> dict:
         for row in data.exceptions[:MAX_EXCEPTION_ROWS]:
             blocks.append(section(f"*{request_ref(row.request_id)}* · lead {lead_ref(row.lead_id)} · "
                                   f"{escape(row.client_name)} · by {mention(row.requested_by)}"))
+    tail = decisions_blocks(data.decisions, tz) if data.decisions is not None else []
     if data.queue is not None:
-        blocks += _queue(data, MAX_BLOCKS - len(blocks))
+        blocks += _queue(data, MAX_BLOCKS - len(blocks) - len(tail))
+    blocks += tail
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}

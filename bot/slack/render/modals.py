@@ -20,8 +20,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
-from bot.slack.ids import Callback, Field
+from bot.slack.ids import MODAL, Callback, Field
+from bot.slack.render.action_words import WORDS
 from bot.slack.render.text import clip, lead_ref, request_ref
+from policy.lifecycle import Action as Step
 from policy.reasons import CATALOG, CREDITABLE, NON_CREDITABLE
 from policy.terms import MAX_EVIDENCE_FILES, MAX_LEAD_ID, MAX_LEADS_PER_FILING, MAX_TEXT, window_words
 
@@ -80,7 +82,7 @@ def _credit_request_template() -> dict:
     return view.to_dict()
 
 
-def _note_modal(callback: str, title: str, submit: str, request_id: int, intro: str, *,
+def _note_modal(step: Step, request_id: int, intro: str, *,
                 label: str = "Note", field: str = Field.NOTE, optional: bool = False,
                 extra: list | None = None, channel_id: str | None = None, hint: str | None = None) -> dict:
     blocks = [SectionBlock(text=MarkdownTextObject(text=clip(intro, 3000)))]
@@ -89,7 +91,8 @@ def _note_modal(callback: str, title: str, submit: str, request_id: int, intro: 
     if hint:
         note.hint = PlainTextObject(text=hint)
     blocks.append(note)
-    view = View(type="modal", callback_id=callback, title=title, submit=submit, close="Cancel",
+    title, submit = WORDS[step].modal
+    view = View(type="modal", callback_id=MODAL[step], title=title, submit=submit, close="Cancel",
                 private_metadata=metadata(request_id, channel_id), blocks=blocks)
     return view.to_dict()
 
@@ -108,41 +111,41 @@ def deny_modal(request_id: int, lead_id: str, suggested: str | None = None) -> d
     select = InputBlock(block_id=Field.DENY_REASON, label="Deny reason",
                         element=StaticSelectElement(action_id=Field.DENY_REASON, options=options,
                                                     initial_option=initial, placeholder="Choose a reason"))
-    return _note_modal(Callback.DENY_REQUEST, "Deny credit request", "Deny", request_id,
+    return _note_modal(Step.DENY, request_id,
                        f"Deny *{request_ref(request_id)}* for lead *{lead_ref(lead_id)}*.",
                        label="Note to the contractor", optional=True, extra=[select],
                        hint="Optional; the contractor sees it with the policy rule.")
 
 
 def reverse_modal(request_id: int, lead_id: str) -> dict:
-    return _note_modal(Callback.REVERSE_REQUEST, "Reverse credit", "Reverse", request_id,
+    return _note_modal(Step.REVERSE, request_id,
                        f"Reverse the credit on *{request_ref(request_id)}* (lead *{lead_ref(lead_id)}*). "
                        "Say what contradicts the approved credit; the contractor sees it.",
                        label="Why is it reversed?")
 
 
 def exception_modal(request_id: int, lead_id: str, channel_id: str | None = None) -> dict:
-    return _note_modal(Callback.REQUEST_EXCEPTION, "Request an exception", "Send", request_id,
+    return _note_modal(Step.REQUEST_EXCEPTION, request_id,
                        f"Ask your account manager to review the denial of lead *{lead_ref(lead_id)}* "
                        f"({request_ref(request_id)}).", label="What makes this exceptional?",
                        channel_id=channel_id)
 
 
 def grant_modal(request_id: int, lead_id: str) -> dict:
-    return _note_modal(Callback.GRANT_EXCEPTION, "Grant exception", "Grant", request_id,
+    return _note_modal(Step.GRANT_EXCEPTION, request_id,
                        f"Grant the exception on *{request_ref(request_id)}* (lead *{lead_ref(lead_id)}*): "
                        "the lead will be credited.", label="Note to the contractor", optional=True,
                        hint="Optional; the contractor sees it.")
 
 
 def uphold_modal(request_id: int, lead_id: str) -> dict:
-    return _note_modal(Callback.UPHOLD_DENIAL, "Uphold denial", "Uphold", request_id,
+    return _note_modal(Step.UPHOLD_DENIAL, request_id,
                        f"Uphold the denial of *{request_ref(request_id)}* (lead *{lead_ref(lead_id)}*).",
                        label="Why does the denial stand?", hint="Required; the contractor sees it.")
 
 
 def info_modal(request_id: int, lead_id: str) -> dict:
-    return _note_modal(Callback.REQUEST_INFO, "Ask the contractor", "Send", request_id,
+    return _note_modal(Step.REQUEST_INFO, request_id,
                        f"Your question is posted in the contractor's thread for lead *{lead_ref(lead_id)}*; "
                        "their replies come back to this request's thread.", label="Question",
                        field=Field.QUESTION)

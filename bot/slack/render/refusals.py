@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.slack.render.text import lead_ref, mention, request_ref, when
+from bot.slack.render.action_words import WORDS, words
+from bot.slack.render.text import lead_ref, mention, request_ref, status_label, when
 from bot.slack.render.words import reason_label
 from bot.usecases.filing import DETAILS, LEAD_IDS, REASON, Problem
 from bot.usecases.results import NO_REQUEST, Refusal
 from policy.lifecycle import Action, Status, Why
 from policy.terms import MAX_LEAD_ID, MAX_LEADS_PER_FILING, MAX_TEXT
-
-_WHAT = {
-    Action.APPROVE: "approve", Action.DENY: "deny", Action.REVERSE: "reverse",
-    Action.GRANT_EXCEPTION: "grant the exception on", Action.UPHOLD_DENIAL: "uphold the denial on",
-    Action.REQUEST_INFO: "ask the contractor about", Action.CLAIM: "claim",
-    Action.REQUEST_EXCEPTION: "ask for an exception on",
-}
 
 
 def _at(r: Refusal, tz: ZoneInfo) -> str:
@@ -33,31 +27,20 @@ def where_it_stands(r: Refusal, tz: ZoneInfo, *, names: bool = True) -> str:
     last = r.last_action
     if r.status == Status.PENDING or last is None:
         return f"{ref} is still pending review."
-    if last == Action.AUTO_APPROVE:
-        return f"{ref} was already credited automatically under the Lead Credit Policy on {at}."
-    if last == Action.APPROVE:
-        return f"{ref} was already credited by {by} on {at}."
-    if last == Action.GRANT_EXCEPTION:
-        return f"{ref} was already credited: {by} granted its exception on {at}."
-    if last == Action.AUTO_DENY:
-        return f"{ref} was already denied automatically under the Lead Credit Policy on {at}."
-    if last == Action.DENY:
-        return f"{ref} was already denied by {by} on {at}."
-    if last == Action.UPHOLD_DENIAL:
-        return f"{ref} stays denied: {by} upheld the denial on {at}."
-    if last == Action.REQUEST_EXCEPTION:
-        return f"{ref} has an exception under review, asked by {by} on {at}."
-    if last == Action.REVERSE:
-        return f"{ref}'s credit was already reversed by {by} on {at}."
-    return f"{ref} is {r.status}."
+    said = words(last)
+    if said is None or said.stands is None:
+        return f"{ref} is {status_label(r.status).lower()}."
+    return said.stands.format(ref=ref, by=by, at=at)
 
 
 def _role_word(action: str | None) -> str:
-    if action in (Action.GRANT_EXCEPTION, Action.UPHOLD_DENIAL):
-        return "the account manager"
-    if action == Action.REQUEST_EXCEPTION:
-        return "the contractor"
-    return "a reviewer"
+    said = words(action or "")
+    return said.role if said else "a reviewer"
+
+
+def _verb(action: str | None) -> str:
+    said = words(action or "")
+    return said.verb if said and said.verb else "decide"
 
 
 def refusal_text(r: Refusal, tz: ZoneInfo) -> str:
@@ -75,14 +58,20 @@ def refusal_text(r: Refusal, tz: ZoneInfo) -> str:
     if why == Why.NOT_CONTRACTOR:
         return f"Only the contractor's own company can ask for an exception on {ref}."
     if why == Why.OWN_REQUEST:
-        return (f"You filed {ref} yourself, so you cannot {_WHAT.get(r.action, 'decide')} it: "
+        return (f"You filed {ref} yourself, so you cannot {_verb(r.action)} it: "
                 "someone else on the desk has to.")
     if why == Why.ASKED_EXCEPTION:
         return (f"You asked for the exception on {ref} yourself, so you cannot decide it: "
                 "another account manager or an admin has to.")
     if why == Why.SPEAKS_FOR_CLIENT:
         return (f"You are listed as one of this client's own people, so you cannot "
-                f"{_WHAT.get(r.action, 'decide')} {ref}: someone else on the desk has to.")
+                f"{_verb(r.action)} {ref}: someone else on the desk has to.")
+    if why == Why.SAME_REVIEWER:
+        if r.action == Action.REVERSE:
+            return (f"You already asked for the reversal of {ref}; under dual control a second reviewer "
+                    "has to confirm it.")
+        return (f"You already gave the first approval on {ref}; under dual control a second reviewer "
+                "has to approve it before it is credited.")
     if why == Why.EXCEPTION_USED:
         asked = f" (asked by {mention(r.asked_by)} on {when(r.asked_time, tz)})" if r.asked_at else ""
         if r.status == Status.EXCEPTION:
@@ -121,7 +110,7 @@ def earlier_request(r: Refusal, tz: ZoneInfo) -> str:
         return f"Lead {lead} was credited and then reversed on {ref}; it cannot be filed again."
     stands = where_it_stands(r, tz, names=False)
     if r.status == Status.DENIED and not r.asked_at:
-        return f"Lead {lead} already has a credit request: {stands} Use “Request an exception” on {ref} instead."
+        return f"Lead {lead} already has a credit request: {stands} Use “{WORDS[Action.REQUEST_EXCEPTION].button[0]}” on {ref} instead."
     return f"Lead {lead} already has a credit request: {stands} It cannot be filed again."
 
 

@@ -12,6 +12,7 @@ from bot.slack.render.text import clip, escape
 from bot.slack.render.words import reason_label
 from bot.usecases.csvout import to_csv
 from bot.usecases.reports import Report, load_report
+from policy.clock_face import clock_time
 from policy.lifecycle import ALL_STATUSES, Status
 from policy.terms import SLA_LIMIT_DAYS, SLA_TARGET_DAYS
 
@@ -43,7 +44,7 @@ def days(value: float | None) -> str:
 
 
 def stamp(at: datetime | None, tz: ZoneInfo) -> str:
-    return "-" if at is None else at.astimezone(tz).strftime("%a %b %-d %Y %H:%M %Z")
+    return "-" if at is None else clock_time(at, tz)
 
 
 def period_text(report: Report, tz: ZoneInfo) -> str:

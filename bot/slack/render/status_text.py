@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.slack.ids import COMMAND
+from bot.slack.render.ages import plural
 from bot.slack.render.text import STATUS_EMOJI, lead_ref, request_ref, status_label, when
 from bot.usecases.status_list import StatusList
 from policy.lifecycle import STATUS_LABEL
@@ -18,7 +19,7 @@ def status_text(found: StatusList, tz: ZoneInfo) -> str:
                     "Please contact your account manager.")
         return f"You have no credit requests yet. Type `{COMMAND} L-12345` to ask for credit on a lead."
     counts = " · ".join(f"{STATUS_LABEL[s]}: {found.counts[s]}" for s in STATUS_LABEL if found.counts.get(s))
-    lines = [f"*Refund Status* — {found.total} request(s): {counts}"]
+    lines = [f"*Refund Status* — {plural(found.total, 'request')}: {counts}"]
     for row in found.rows:
         lines.append(f"{STATUS_EMOJI.get(row.status, '•')} Lead *{lead_ref(row.lead_id)}* · "
                      f"{request_ref(row.request_id)} · *{status_label(row.status)}* · "

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.usecases.bidi import without_bidi
+from policy.clock_face import clock_time
 from policy.lifecycle import BOT_ACTORS, STATUS_LABEL, Status
 
 STATUS_EMOJI = {
@@ -49,7 +50,7 @@ def quote(text: str | None, limit: int = 2500) -> str:
 def when(at: datetime | None, tz: ZoneInfo) -> str:
     if at is None:
         return "-"
-    return at.astimezone(tz).strftime("%a %b %-d %Y, %-I:%M %p %Z")
+    return clock_time(at, tz)
 
 
 def mention(user_id: str | None) -> str:
