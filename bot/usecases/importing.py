@@ -457,8 +457,8 @@ class LeadRows:
 
     def __call__(self, cells: tuple[str, ...]) -> tuple[StoredLead, str | None]:
         # The common case of each step is done inline (a million rows: every call counts);
-        # the checks run in the same order as before (price, supplier, type, time, lengths), so a
-        # bad row gets the same error.
+        # the checks run in a fixed order (price, supplier cells, lead type, time, lengths): a bad
+        # row's error names the first that fails.
         (lead_id, client_id, lead_type, category, received_at, first_name, last_name,
          phone, email, street, city, state, zip_code, price) = cells[:14]
         if not (lead_id and client_id and category and received_at):
