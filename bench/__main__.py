@@ -24,6 +24,7 @@ from bench import (
     fig_filing,
     fig_home,
     fig_import,
+    fig_keepalive,
     fig_lean_cli,
     fig_lean_serve,
     report,
@@ -33,7 +34,7 @@ from bench.context import DEFAULT_PG, FULL, QUICK, Context
 # import before check and lean_cli: they reuse the 1,000,000-lead SQLite database it builds
 FIGURES = {"ack": fig_ack.run, "filing": fig_filing.run, "delivery": fig_delivery.run, "import": fig_import.run,
            "check": fig_check.run, "lean_cli": fig_lean_cli.run, "lean_serve": fig_lean_serve.run,
-           "app_home": fig_home.run, "lead_feed": fig_feed.run}
+           "app_home": fig_home.run, "lead_feed": fig_feed.run, "keepalive": fig_keepalive.run}
 
 
 def machine() -> dict:

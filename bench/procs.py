@@ -162,11 +162,14 @@ class Profiler:
         if enabled and shutil.which("py-spy"):
             # --gil: only the thread holding the GIL (where the CPU goes); --nonblocking: do not
             # pause the server for each sample (pausing 60 threads 100 times a second distorts it)
+            # raw collapsed stacks (a flame graph tool reads them too), summarised by bench.profile_top
+            self.out = out.with_suffix(".txt")
             self.proc = subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--rate", "100", "--nonblocking",
-                                          "--gil", "-o", str(out)],
+                                          "--gil", "--format", "raw", "-o", str(self.out)],
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def stop(self) -> str | None:
+    def stop(self) -> dict | None:
+        """None without --profile; else the raw profile's path and its top entries (printed)."""
         if self.proc is None:
             return None
         self.proc.send_signal(signal.SIGINT)
@@ -174,4 +177,10 @@ class Profiler:
             self.proc.wait(60)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-        return str(self.out)
+        from bench.profile_top import lines, top
+
+        if not self.out.exists():
+            return {"raw": None, "error": "py-spy wrote nothing (no permission to attach?)"}
+        summary = top(self.out)
+        print("\n".join("    " + line for line in lines(summary, self.out.name)), flush=True)
+        return {"raw": str(self.out), **summary}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
@@ -14,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DEFAULT_URL = "sqlite:///credit_bot.db"
 _PG_LOCK_ID = 7_425_001  # advisory lock that serialises schema upgrades across replicas
 
 
@@ -21,7 +23,7 @@ def _is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, immediate: bool = True) -> Engine:
+def make_engine(url: str = DEFAULT_URL, *, immediate: bool = True) -> Engine:
     """An engine for ``url``.
 
     SQLite gets WAL, a busy timeout and (with ``immediate``) ``BEGIN IMMEDIATE``
@@ -108,48 +110,69 @@ URGENT, FOREGROUND, BACKGROUND = 0, 1, 2  # writer priorities, most urgent first
 class WriterQueue:
     """This process's SQLite writers take turns, most urgent first: the few-row writes an
     acknowledgement waits on (``URGENT``), then a person's click or submission
-    (``FOREGROUND``), then deliveries and housekeeping (``BACKGROUND``). A thread already
-    holding the turn may take it again (nested transactions). A writer done wakes one waiter,
-    of the most urgent priority waiting (not every waiter, to find the lock taken again)."""
+    (``FOREGROUND``), then deliveries and housekeeping (``BACKGROUND``); first come, first
+    served within each. A thread already holding the turn may take it again (nested
+    transactions).
+
+    The turn is handed over: the writer finishing wakes only the one waiter that goes next
+    (each waits on a lock of its own), not every waiting thread to look again."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._conds = [threading.Condition(self._lock) for _ in (URGENT, FOREGROUND, BACKGROUND)]
         self._owner: int | None = None
         self._depth = 0
-        self._waiting = [0, 0, 0]
+        self._waiting: tuple[deque, deque, deque] = (deque(), deque(), deque())
 
     @contextmanager
     def turn(self, priority: int) -> Iterator[None]:
         me = threading.get_ident()
+        wake = None
         with self._lock:
             if self._owner == me:
                 self._depth += 1
-            else:
-                self._waiting[priority] += 1
-                try:
-                    while self._owner is not None or any(self._waiting[:priority]):
-                        self._conds[priority].wait()
-                finally:
-                    self._waiting[priority] -= 1
+            elif self._owner is None:  # free (a turn is never free while anyone waits)
                 self._owner, self._depth = me, 1
+            else:
+                wake = threading.Lock()
+                wake.acquire()
+                self._waiting[priority].append((me, wake))
+        if wake is not None:
+            try:
+                wake.acquire()  # released by the writer before, once the turn is ours
+            except BaseException:
+                self._give_up(me, wake, priority)
+                raise
         try:
             yield
         finally:
-            with self._lock:
-                self._depth -= 1
-                if not self._depth:
-                    self._owner = None
-                    for level, waiting in enumerate(self._waiting):
-                        if waiting:
-                            self._conds[level].notify()
-                            break
+            self._release()
+
+    def _release(self) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth:
+                return
+            self._owner = None
+            for queue in self._waiting:
+                if queue:
+                    self._owner, wake = queue.popleft()
+                    self._depth = 1
+                    wake.release()
+                    return
+
+    def _give_up(self, me: int, wake, priority: int) -> None:
+        """Interrupted while waiting: leave the queue, or pass on the turn if it came meanwhile."""
+        with self._lock:
+            if (me, wake) in self._waiting[priority]:
+                self._waiting[priority].remove((me, wake))
+                return
+        self._release()
 
 
 class Database:
     """One engine plus a session factory; ``transaction()`` is one unit of work."""
 
-    def __init__(self, url: str, *, migrate: bool = True):
+    def __init__(self, url: str = DEFAULT_URL, *, migrate: bool = True):
         self.url = url
         self.engine = make_engine(url)
         if migrate:

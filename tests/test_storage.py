@@ -208,7 +208,7 @@ def test_sqlite_writers_take_turns_most_urgent_first_and_none_is_forgotten():
               for p in (BACKGROUND, FOREGROUND, URGENT)]
     for t in queued:
         t.start()
-    while sum(queue._waiting) < len(queued):  # every one of them is waiting for the holder
+    while sum(len(q) for q in queue._waiting) < len(queued):  # every one of them is waiting for the holder
         threading.Event().wait(0.001)
     hold.set()
     for t in [first, *queued]:
