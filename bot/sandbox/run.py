@@ -30,6 +30,7 @@ from bot.sandbox.outside_systems import OutsideSystems
 from bot.sandbox.signing import SlackSender
 from bot.sandbox.slack_api import FakeSlack
 from bot.slack.delivery import Retries
+from bot.usecases.api_keys import ApiKeyError
 
 log = logging.getLogger("credit_bot.sandbox")
 
@@ -177,7 +178,10 @@ def start_sandbox(db: str | Path = "sandbox.db", *, host: str = "127.0.0.1", por
                           web_server=web, carrier=carrier, db_kept=kept)
         sandbox.app_server = _Served(runtime.wsgi(), "127.0.0.1", 0, "credit-bot-sandbox-app", threads=8)
         sandbox.sender = SlackSender(sandbox.app_url, secret)
-        sandbox.outside = OutsideSystems.with_new_keys(settings.database_url, sandbox.app_url)
+        try:  # the API's callers need the demo client; a sandbox started without the demo data has none
+            sandbox.outside = OutsideSystems.with_new_keys(settings.database_url, sandbox.app_url)
+        except ApiKeyError:
+            sandbox.outside = None
         runtime.start_background(scheduler=False)
         if seed:  # a reviewer's queue to try: requests filed through the app, as contractors file them
             sandbox.seeded["requests"] = demo.file_demo_requests(fake, sandbox.sender)
